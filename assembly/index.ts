@@ -1,0 +1,8 @@
+// The wasm module's exports: every kernel family, one file each.
+export * from "./status";
+export * from "./copy";
+export * from "./generated/pointwise";
+export * from "./reduce";
+export * from "./index_ops";
+export * from "./random";
+export * from "./gemm";

@@ -1,0 +1,51 @@
+// Counter-based random numbers: value i of a draw is splitmix64(key + (counter + i) * golden).
+// Stateless per call: the TypeScript Generator keeps (seed, offset) and advances the offset.
+// @ts-ignore: decorator
+@inline function mix(key: u64, c: u64): u64 {
+  let z = key + c * 0x9E3779B97F4A7C15;
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EB;
+  return z ^ (z >> 31);
+}
+// uniform double in [0, 1) with 53 random bits
+// @ts-ignore: decorator
+@inline function u53(key: u64, c: u64): f64 { return <f64>(mix(key, c) >> 11) * 1.1102230246251565e-16; }
+
+export function rand_uniform_f32(key: u64, ctr: u64, out: usize, n: i32, lo: f64, hi: f64): void {
+  for (let i = 0; i < n; i++) {
+    let v = <f32>(lo + (hi - lo) * u53(key, ctr + <u64>i));
+    if (v >= <f32>hi && hi > lo) v = <f32>lo; // float rounding must not reach the open bound
+    store<f32>(out + (<usize>i << 2), v);
+  }
+}
+export function rand_uniform_f64(key: u64, ctr: u64, out: usize, n: i32, lo: f64, hi: f64): void {
+  for (let i = 0; i < n; i++) store<f64>(out + (<usize>i << 3), lo + (hi - lo) * u53(key, ctr + <u64>i));
+}
+// Box-Muller over pairs of counters; uses 2 * ceil(n / 2) counters.
+// @ts-ignore: decorator
+@inline function normalPair(key: u64, c: u64, k: i32): f64 {
+  const u1 = 1.0 - u53(key, c), u2 = u53(key, c + 1);
+  const r = Math.sqrt(-2.0 * Math.log(u1)), t = 6.283185307179586 * u2;
+  return k == 0 ? r * Math.cos(t) : r * Math.sin(t);
+}
+export function rand_normal_f32(key: u64, ctr: u64, out: usize, n: i32, mean: f64, std: f64): void {
+  for (let i = 0; i < n; i++) store<f32>(out + (<usize>i << 2), <f32>(mean + std * normalPair(key, ctr + <u64>(i & ~1), i & 1)));
+}
+export function rand_normal_f64(key: u64, ctr: u64, out: usize, n: i32, mean: f64, std: f64): void {
+  for (let i = 0; i < n; i++) store<f64>(out + (<usize>i << 3), mean + std * normalPair(key, ctr + <u64>(i & ~1), i & 1));
+}
+// integers uniform in [low, high)
+export function rand_int_i32(key: u64, ctr: u64, out: usize, n: i32, low: f64, high: f64): void {
+  const range = high - low;
+  for (let i = 0; i < n; i++) store<i32>(out + (<usize>i << 2), <i32>(low + Math.floor(u53(key, ctr + <u64>i) * range)));
+}
+// random permutation of 0..n-1 (Fisher-Yates), uses n counters
+export function rand_perm_i32(key: u64, ctr: u64, out: usize, n: i32): void {
+  for (let i = 0; i < n; i++) store<i32>(out + (<usize>i << 2), i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = <i32>Math.floor(u53(key, ctr + <u64>i) * <f64>(i + 1));
+    const a = load<i32>(out + (<usize>i << 2));
+    store<i32>(out + (<usize>i << 2), load<i32>(out + (<usize>j << 2)));
+    store<i32>(out + (<usize>j << 2), a);
+  }
+}

@@ -1,0 +1,109 @@
+// The backward engine: walks the recorded graph from the roots in reverse creation order,
+// runs each node's backward formula, reduces broadcast gradients to their inputs' shapes (the one
+// place broadcasting's gradient is handled), and accumulates into leaves' .grad.
+import type { Tensor } from '../tensor.js';
+import { shapeStr, sameShape } from '../shape.js';
+import { set_grad_enabled } from './grad_mode.js';
+import type { Node, InputMeta } from './node.js';
+import { edgeOf } from './function.js';
+import { zerosOf, sumTo, addGrads } from './grad_utils.js';
+
+export interface BackwardOptions {
+  retain_graph?: boolean;
+  create_graph?: boolean;
+  /** autograd.grad: capture the gradients of these tensors instead of accumulating into .grad */
+  inputs?: Tensor[];
+  allow_unused?: boolean;
+}
+
+function validate(node: Node, i: number, g: Tensor, meta: InputMeta): Tensor {
+  if (!sameShape(g.shape, meta.shape)) {
+    try {
+      g = sumTo(g, meta.shape);
+    } catch {
+      throw new Error(`Function ${node.name} returned an invalid gradient at index ${i} - got ${shapeStr(g.shape)} but expected shape compatible with ${shapeStr(meta.shape)}`);
+    }
+  }
+  if (g.dtype !== meta.dtype) g = g.to(meta.dtype);
+  return g;
+}
+
+export function runBackward(roots: Tensor[], rootGrads: Tensor[], opts: BackwardOptions): (Tensor | null)[] {
+  const retain = opts.retain_graph ?? !!opts.create_graph;
+  const capture = opts.inputs !== undefined;
+  const buffers = new Map<Node, (Tensor | null)[]>();
+  const add = (node: Node, nr: number, g: Tensor): void => {
+    let b = buffers.get(node);
+    if (!b) { b = []; buffers.set(node, b); }
+    b[nr] = b[nr] ? addGrads(b[nr] as Tensor, g) : g;
+  };
+
+  // captured gradients for autograd.grad, keyed by (node, output_nr)
+  const captureKeys = new Map<Node, Map<number, number>>();
+  const captured: (Tensor | null)[] = [];
+  if (capture) {
+    opts.inputs!.forEach((t, i) => {
+      if (!t.requires_grad) throw new Error('One of the differentiated Tensors does not require grad');
+      const e = edgeOf(t)!;
+      if (!captureKeys.has(e.node)) captureKeys.set(e.node, new Map());
+      captureKeys.get(e.node)!.set(e.nr, i);
+      captured[i] = null;
+    });
+  }
+
+  return set_grad_enabled(!!opts.create_graph, () => {
+    roots.forEach((r, i) => {
+      const e = edgeOf(r);
+      if (!e) throw new Error(`element ${i} of tensors does not require grad and does not have a grad_fn`);
+      add(e.node, e.nr, rootGrads[i]);
+    });
+
+    // every reachable node, in reverse creation order; leaves' AccumulateGrad nodes last
+    const seen = new Set<Node>();
+    const stack = [...buffers.keys()];
+    while (stack.length) {
+      const n = stack.pop()!;
+      if (seen.has(n)) continue;
+      seen.add(n);
+      for (const e of n.next) if (e && !seen.has(e.node)) stack.push(e.node);
+    }
+    const order = [...seen].sort((a, b) => {
+      const la = a.variable ? 1 : 0, lb = b.variable ? 1 : 0;
+      return la !== lb ? la - lb : b.seq - a.seq;
+    });
+
+    for (const node of order) {
+      const buf = buffers.get(node);
+      buffers.delete(node);
+      if (!buf || !buf.some((g) => g)) continue;
+      const grads = node.outputMeta.map((m, nr) => buf[nr] ?? zerosOf(m));
+      for (let nr = 0; nr < grads.length; nr++) {
+        for (const hook of node.outputHooks[nr] ?? []) {
+          const r = hook(grads[nr]);
+          if (r) grads[nr] = r;
+        }
+        const keep = node.retained[nr];
+        if (keep) keep.grad = opts.create_graph ? grads[nr] : grads[nr].detach();
+        const ci = captureKeys.get(node)?.get(nr);
+        if (ci !== undefined) captured[ci] = grads[nr];
+      }
+      const leaf = node.variable;
+      if (leaf) {
+        if (!capture) leaf._accumulateGrad(grads[0], !!opts.create_graph);
+        continue;
+      }
+      const res = node.backwardFn!(node.ctx!, ...grads);
+      const list = Array.isArray(res) ? res : [res];
+      node.next.forEach((e, i) => {
+        const g = list[i];
+        if (!e || !g) return;
+        add(e.node, e.nr, validate(node, i, g, node.inputMeta[i]!));
+      });
+      if (!retain) node.release();
+    }
+    if (capture && !opts.allow_unused && captured.some((g) => g === null)) {
+      throw new Error('One of the differentiated Tensors appears to not have been used in the graph. Set allow_unused=True if this is the desired behavior.');
+    }
+    return captured;
+  });
+}

@@ -1,0 +1,114 @@
+// Loads the kernel module and manages its linear memory as a scratch area.
+//
+// Tensor storage lives in ordinary JS typed arrays that the garbage collector sees (see
+// docs/MEMORY.md). Each kernel call copies the input spans it needs into wasm memory, runs, and
+// copies the result out. The scratch area is reset after every op, so wasm memory is bounded by
+// the largest single op.
+import { WASM_BASE64 } from '../../build/out/wasm_bytes.js';
+import type { DType, TypedArray } from '../dtype.js';
+import { ITEMSIZE, arrayFor } from '../dtype.js';
+
+function decodeBase64(s: string): Uint8Array {
+  if (typeof atob === 'function') {
+    const bin = atob(s);
+    const out = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+    return out;
+  }
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  return new Uint8Array((globalThis as any).Buffer.from(s, 'base64'));
+}
+
+const imports = {
+  env: {
+    abort(_msg: number, _file: number, line: number, col: number): never {
+      throw new Error(`webtorch: internal kernel abort at ${line}:${col}`);
+    },
+  },
+};
+
+const { instance } = (await WebAssembly.instantiate(decodeBase64(WASM_BASE64) as BufferSource, imports)) as unknown as WebAssembly.WebAssemblyInstantiatedSource;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const K = instance.exports as unknown as Record<string, (...args: any[]) => any> & { memory: WebAssembly.Memory };
+const memory = K.memory;
+
+const HEAP_BASE = (Number(K.heap_base()) + 63) & ~63;
+let top = HEAP_BASE;
+let highWater = HEAP_BASE;
+
+/** Reserves `bytes` of scratch (64-byte aligned), growing wasm memory when needed. */
+export function alloc(bytes: number): number {
+  const p = top;
+  top = (top + bytes + 63) & ~63;
+  if (top > memory.buffer.byteLength) {
+    const need = top - memory.buffer.byteLength;
+    memory.grow(Math.ceil(need / 65536));
+  }
+  if (top > highWater) highWater = top;
+  return p;
+}
+
+/** Marks the scratch position; `release(mark)` frees everything allocated after it. */
+export const mark = (): number => top;
+export const release = (m: number): void => { top = m; };
+
+export const wasmMemoryBytes = (): number => memory.buffer.byteLength;
+
+let cachedBuf: ArrayBuffer | null = null;
+let u8: Uint8Array, i32v: Int32Array;
+function views(): void {
+  if (cachedBuf !== memory.buffer) {
+    cachedBuf = memory.buffer as ArrayBuffer;
+    u8 = new Uint8Array(cachedBuf);
+    i32v = new Int32Array(cachedBuf);
+  }
+}
+
+/** Copies `src[from, from+n)` into scratch and returns its pointer. */
+export function put(src: TypedArray, from = 0, n = src.length - from): number {
+  const bytes = n * src.BYTES_PER_ELEMENT;
+  const p = alloc(bytes);
+  views();
+  u8.set(new Uint8Array(src.buffer, src.byteOffset + from * src.BYTES_PER_ELEMENT, bytes), p);
+  return p;
+}
+
+export function putI32(values: ArrayLike<number>): number {
+  const p = alloc(values.length * 4);
+  views();
+  i32v.set(values, p >> 2);
+  return p;
+}
+
+/** Copies `n` elements of `dtype` at `ptr` out of scratch into a new typed array. */
+export function take(ptr: number, dtype: DType, n: number): TypedArray {
+  views();
+  const out = arrayFor(dtype, n);
+  new Uint8Array(out.buffer).set(u8.subarray(ptr, ptr + n * ITEMSIZE[dtype]));
+  return out;
+}
+
+/** Copies scratch bytes back into an existing typed array region. */
+export function takeInto(ptr: number, dst: TypedArray, from: number, n: number): void {
+  views();
+  const es = dst.BYTES_PER_ELEMENT;
+  new Uint8Array(dst.buffer, dst.byteOffset + from * es, n * es).set(u8.subarray(ptr, ptr + n * es));
+}
+
+/** Runs `fn` with a scratch scope, checking the kernels' status word afterwards. */
+export function scratch<T>(fn: () => T): T {
+  const m = top;
+  try {
+    return fn();
+  } finally {
+    top = m;
+  }
+}
+
+export const ERR_ZERO_DIV = 1;
+export const ERR_INDEX = 2;
+/** Reads and clears the kernel status word: 0 when the last kernels ran cleanly. */
+export function takeStatus(): { code: number; value: number } {
+  const code = K.take_status() as number;
+  return { code, value: code ? (K.status_value() as number) : 0 };
+}

@@ -1,0 +1,35 @@
+// webtorch: `import * as torch from 'webtorch'`.
+export { __version__ } from './version.js';
+export { Tensor } from './tensor.js';
+export { float32, float64, int32, int64, uint8, bool, long, float, double, int, get_default_dtype, set_default_dtype, promoteTypes as promote_types } from './dtype.js';
+export type { DType } from './dtype.js';
+export { tensor, as_tensor, from_numpy, zeros, ones, full, empty, zeros_like, ones_like, full_like, empty_like, rand_like, randn_like, randint_like, arange, linspace, eye, rand, randn, randint, randperm, scalar_tensor } from './creation.js';
+export { Generator, manual_seed, seed, initial_seed, default_generator } from './random.js';
+export { no_grad, enable_grad, set_grad_enabled, is_grad_enabled, inference_mode } from './autograd/grad_mode.js';
+export { scope, tidy, keep, dispose, memory } from './memory.js';
+export {
+  add, sub, sub as subtract, mul, mul as multiply, div, div as divide, remainder, pow, neg, neg as negative, abs, sign, reciprocal,
+  exp, log, log1p, expm1, sqrt, rsqrt, sin, cos, tanh, sigmoid, relu, gelu, silu, softplus, erf, floor, ceil, round, trunc,
+  clamp, clamp as clip, minimum, maximum, eq, ne, lt, le, gt, ge, logical_and, logical_or, logical_xor, logical_not, isnan,
+} from './ops/pointwise.js';
+export { sum, mean, prod, max, min, amax, amin, argmax, argmin, var_ as var, std, logsumexp, norm, all, any, cumsum, softmax, log_softmax } from './ops/reduce.js';
+export { matmul, mm, bmm, dot, outer, addmm } from './ops/linalg.js';
+export { cat, concat, concatenate, stack, split, chunk, index_select, gather, scatter, scatter_add, where, masked_fill, tril, triu, flip, repeat, one_hot } from './ops/indexing.js';
+export { view, reshape, permute, transpose, transpose as swapaxes, t, squeeze, unsqueeze, narrow, select, flatten, unflatten, clone, unbind, as_strided } from './ops/views.js';
+export * as autograd from './autograd/index.js';
+
+import { Tensor } from './tensor.js';
+import { broadcastShapes } from './shape.js';
+/** torch.is_tensor */
+export const is_tensor = (x: unknown): x is Tensor => x instanceof Tensor;
+export const numel = (x: Tensor): number => x.numel();
+export const broadcast_shapes = (...shapes: number[][]): number[] => broadcastShapes('broadcast_shapes', ...shapes);
+export const expand = (x: Tensor, ...s: (number | number[])[]): Tensor => x.expand(...s);
+export const contiguous = (x: Tensor): Tensor => x.contiguous();
+export const detach = (x: Tensor): Tensor => x.detach();
+export const square = (x: Tensor): Tensor => x.mul(x);
+/** torch.device('cpu') */
+export function device(type: string): { type: string; toString(): string } {
+  if (type !== 'cpu') throw new Error(`device '${type}' is not available in this build`);
+  return { type, toString: () => type };
+}

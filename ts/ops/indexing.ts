@@ -1,0 +1,309 @@
+// Joining, splitting and indexing ops. Gather/scatter-style kernels address elements through
+// precomputed offsets, so one kernel serves gather, scatter and index_select on any layout.
+import { Tensor } from '../tensor.js';
+import type { DType } from '../dtype.js';
+import { ITEMSIZE, KSUFFIX, arrayFor, isFloating, promoteTypes } from '../dtype.js';
+import { broadcastShapes, contiguousStrides, numel, shapeStr, wrapDim } from '../shape.js';
+import { K, alloc, put, putI32, take, scratch, materialize, putView, writeInto, contiguousData } from '../backend/cpu.js';
+import { takeStatus } from '../backend/wasm.js';
+import { applyFunction } from '../autograd/function.js';
+import type { TensorOrScalar } from './types.js';
+import { checkTensor, promote, scalarTensor } from './pointwise.js';
+import { zeros, arange } from '../creation.js';
+
+const bytesSuffix = (d: DType) => `b${ITEMSIZE[d]}`;
+
+function checkIndexTensor(op: string, index: Tensor): void {
+  checkTensor(op, index);
+  if (index.dtype !== 'int32') throw new TypeError(`${op}(): Expected dtype int64 for index (webtorch: int32), got ${index.dtype}`);
+}
+
+/** Element offsets (into src's storage span) of every position of a strided view. */
+function offsetsOf(shape: readonly number[], strides: readonly number[], base: number): number {
+  const meta = putI32([shape.length, ...shape, ...strides, base]);
+  const out = alloc(numel(shape) * 4);
+  K.offsets(meta, out);
+  return out;
+}
+
+/** Validates index values against `limit` (no negative indices, as in gather/scatter). */
+function checkIndices(op: string, idxPtr: number, n: number, limit: number, dim: number, allowNeg = false): void {
+  if (!K.check_index(idxPtr, n, limit, allowNeg ? 1 : 0)) {
+    const { value } = takeStatus();
+    throw new RangeError(`${op}(): index ${value} is out of bounds for dimension ${dim} with size ${limit}`);
+  }
+}
+
+// ------------------------------------------------------------------ cat / stack / split
+export function cat(tensors: Tensor[], dim: number | { dim?: number } = 0): Tensor {
+  if (!Array.isArray(tensors) || tensors.length === 0) throw new Error('torch.cat(): expected a non-empty list of Tensors');
+  tensors.forEach((t) => checkTensor('cat', t));
+  const d0 = typeof dim === 'object' ? dim.dim ?? 0 : dim;
+  // legacy: 1-D empty tensors are skipped
+  const parts = tensors.filter((t) => !(t.ndim === 1 && t.shape[0] === 0));
+  if (parts.length === 0) return tensors[0].clone();
+  const ref = parts[0];
+  const d = wrapDim(d0, ref.ndim, 'cat');
+  parts.forEach((t, i) => {
+    if (t.ndim !== ref.ndim) throw new RangeError(`torch.cat(): Tensors must have same number of dimensions: got ${ref.ndim} and ${t.ndim}`);
+    t.shape.forEach((s, j) => {
+      if (j !== d && s !== ref.shape[j]) throw new RangeError(`torch.cat(): Sizes of tensors must match except in dimension ${d}. Expected size ${ref.shape[j]} but got size ${s} for tensor number ${i} in the list.`);
+    });
+  });
+  const dtype = parts.map((t) => t.dtype).reduce(promoteTypes);
+  const sizes = parts.map((t) => t.shape[d]);
+  return applyFunction('CatBackward0', (_c, ...ts: Tensor[]) => {
+    const shape = [...ref.shape];
+    shape[d] = sizes.reduce((a, b) => a + b, 0);
+    const out = zeros(shape, { dtype });
+    let off = 0;
+    ts.forEach((t) => {
+      if (t.shape[d]) writeInto(out.narrow(d, off, t.shape[d]), t);
+      off += t.shape[d];
+    });
+    return out;
+  }, (_c, g) => {
+    let off = 0;
+    return sizes.map((s) => { const r = g.narrow(d, off, s); off += s; return r; });
+  }, parts);
+}
+export const concat = cat;
+export const concatenate = cat;
+
+export function stack(tensors: Tensor[], dim: number | { dim?: number } = 0): Tensor {
+  if (!Array.isArray(tensors) || tensors.length === 0) throw new Error('stack expects a non-empty TensorList');
+  const d0 = typeof dim === 'object' ? dim.dim ?? 0 : dim;
+  const ref = tensors[0];
+  tensors.forEach((t, i) => {
+    checkTensor('stack', t);
+    if (t.shape.join() !== ref.shape.join()) throw new RangeError(`stack expects each tensor to be equal size, but got ${shapeStr(ref.shape)} at entry 0 and ${shapeStr(t.shape)} at entry ${i}`);
+  });
+  const d = wrapDim(d0, ref.ndim + 1, 'stack');
+  return cat(tensors.map((t) => t.unsqueeze(d)), d);
+}
+
+export function split(x: Tensor, size: number | number[], dim = 0): Tensor[] {
+  checkTensor('split', x);
+  const d = wrapDim(dim, x.ndim, 'split');
+  const n = x.shape[d];
+  let sizes: number[];
+  if (Array.isArray(size)) {
+    if (size.reduce((a, b) => a + b, 0) !== n) throw new RangeError(`split_with_sizes expects split_sizes to sum exactly to ${n} (input tensor's size at dimension ${d}), but got split_sizes=${shapeStr(size)}`);
+    sizes = size;
+  } else {
+    if (!Number.isInteger(size) || size < 0 || (size === 0 && n > 0)) throw new RangeError(`split expects split_size be non-negative, but got split_size=${size}`);
+    sizes = [];
+    for (let s = 0; s < n; s += size) sizes.push(Math.min(size, n - s));
+    if (n === 0) sizes.push(0);
+  }
+  let off = 0;
+  return sizes.map((s) => { const r = x.narrow(d, off, s); off += s; return r; });
+}
+
+export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
+  checkTensor('chunk', x);
+  if (!Number.isInteger(chunks) || chunks <= 0) throw new RangeError(`chunk expects \`chunks\` to be greater than 0, got: ${chunks}`);
+  const d = wrapDim(dim, x.ndim, 'chunk');
+  return split(x, Math.max(1, Math.ceil(x.shape[d] / chunks)), d);
+}
+
+// ------------------------------------------------------------------ gather / scatter family
+/** out[i] = src[offsetsOf(base view)[i] + index[i] * stride_d] */
+function gatherRaw(op: string, src: Tensor, dim: number, index: Tensor): Tensor {
+  const n = index.numel();
+  if (n === 0) return Tensor._fromData(arrayFor(src.dtype, 0), src.dtype, index.shape);
+  const data = scratch(() => {
+    // base view: src narrowed to index's shape, with stride 0 along dim
+    const strides = [...src._strides]; strides[dim] = 0;
+    const sp = putView(src);
+    const offs = offsetsOf(index.shape, strides, 0);
+    const ip = materialize(index);
+    checkIndices(op, ip, n, src.shape[dim], dim, op === 'index_select');
+    const out = alloc(n * ITEMSIZE[src.dtype]);
+    K[`gather_${bytesSuffix(src.dtype)}`](sp, offs, ip, src._strides[dim], out, n);
+    return take(out, src.dtype, n);
+  });
+  return Tensor._fromData(data, src.dtype, index.shape);
+}
+
+function checkGatherShapes(op: string, x: Tensor, dim: number, index: Tensor, src?: Tensor): void {
+  if (index.ndim !== x.ndim && !(index.ndim <= 1 && x.ndim <= 1)) throw new RangeError(`${op}(): Index tensor must have the same number of dimensions as ${op === 'gather' ? 'input' : 'self'} tensor`);
+  index.shape.forEach((s, i) => {
+    if (i !== dim && s > x.shape[i]) throw new RangeError(`${op}(): Size does not match at dimension ${i} expected index ${shapeStr(index.shape)} to be smaller than self ${shapeStr(x.shape)} apart from dimension ${dim}`);
+    if (src && s > src.shape[i]) throw new RangeError(`${op}(): Expected index ${shapeStr(index.shape)} to be smaller than self ${shapeStr(x.shape)} apart from dimension ${dim} and to be smaller size than src ${shapeStr(src.shape)}`);
+  });
+}
+
+export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
+  checkTensor('gather', x); checkIndexTensor('gather', index);
+  const d = wrapDim(dim, x.ndim, 'gather');
+  checkGatherShapes('gather', x, d, index);
+  return applyFunction('GatherBackward0', (ctx, a: Tensor) => {
+    ctx.shape = [...a.shape];
+    return gatherRaw('gather', a.ndim ? a : a.reshape([1]), a.ndim ? d : 0, index.ndim ? index : index.reshape([1])).reshape(index.shape);
+  }, (ctx, g) => [scatter_add(zeros(ctx.shape as number[], { dtype: g.dtype }), d, index, g)], [x]);
+}
+
+export function index_select(x: Tensor, dim: number, index: Tensor): Tensor {
+  checkTensor('index_select', x); checkIndexTensor('index_select', index);
+  if (index.ndim > 1) throw new RangeError('index_select(): Index is supposed to be a vector');
+  const d = wrapDim(dim, x.ndim, 'index_select');
+  const flatIdx = index.reshape([-1]);
+  return applyFunction('IndexSelectBackward0', (ctx, a: Tensor) => {
+    ctx.shape = [...a.shape];
+    if (a.ndim === 0) return gatherRaw('index_select', a.reshape([1]), 0, flatIdx).reshape(index.ndim ? [flatIdx.shape[0]] : []);
+    const shape = [...a.shape]; shape[d] = flatIdx.shape[0];
+    // the index broadcast along the other dims, as a gather index
+    const view = [1 + 0, ...Array(a.ndim).fill(1)].slice(1); view[d] = flatIdx.shape[0];
+    const full = flatIdx.reshape(view).expand(shape).contiguous();
+    return gatherRaw('index_select', a, d, full);
+  }, (ctx, g) => {
+    const shape = ctx.shape as number[];
+    if (shape.length === 0) return [scatter_add(zeros([1], { dtype: g.dtype }), 0, flatIdx, g.reshape([-1])).reshape([])];
+    const view = Array(shape.length).fill(1); view[d] = flatIdx.shape[0];
+    return [scatter_add(zeros(shape, { dtype: g.dtype }), d, flatIdx.reshape(view).expand(g.shape).contiguous(), g)];
+  }, [x]);
+}
+
+function scatterRaw(op: 'scatter' | 'scatter_add', x: Tensor, dim: number, index: Tensor, src: Tensor | number): Tensor {
+  const out = Tensor._fromData(contiguousData(x), x.dtype, x.shape);
+  const n = index.numel();
+  if (n === 0) return out;
+  const data = scratch(() => {
+    const strides = contiguousStrides(out.shape); const sd = strides[dim]; strides[dim] = 0;
+    const dp = put(out._bytes());
+    const offs = offsetsOf(index.shape, strides, 0);
+    const ip = materialize(index);
+    checkIndices(op, ip, n, x.shape[dim], dim);
+    if (op === 'scatter') {
+      const sp = typeof src === 'number' ? put(Object.assign(arrayFor(x.dtype, 1), { 0: src })) : materialize(narrowTo(src, index.shape), x.dtype);
+      K[`scatter_${bytesSuffix(x.dtype)}`](dp, offs, ip, sd, sp, n, typeof src === 'number' ? 1 : 0);
+    } else {
+      const t = x.dtype === 'float64' ? 'f64' : x.dtype === 'float32' ? 'f32' : 'i32';
+      if (t === 'i32' && x.dtype !== 'int32') throw new TypeError(`scatter_add: not supported for ${x.dtype}`);
+      K[`scatter_add_${t}`](dp, offs, ip, sd, materialize(narrowTo(src as Tensor, index.shape), x.dtype), n);
+    }
+    return take(dp, x.dtype, out.numel());
+  });
+  return Tensor._fromData(data, x.dtype, x.shape);
+}
+
+/** src narrowed (from 0) to `shape` along every dim */
+function narrowTo(t: Tensor, shape: readonly number[]): Tensor {
+  let r = t;
+  shape.forEach((s, i) => { if (r.shape[i] !== s) r = r.narrow(i, 0, s); });
+  return r;
+}
+
+export function scatter(x: Tensor, dim: number, index: Tensor, src: TensorOrScalar | { value?: number; src?: Tensor; reduce?: string }): Tensor {
+  checkTensor('scatter', x); checkIndexTensor('scatter', index);
+  if (src !== null && typeof src === 'object' && !(src instanceof Tensor)) {
+    if (src.reduce) throw new Error('scatter(): the reduce argument is not supported; use scatter_add');
+    src = (src.src ?? src.value) as TensorOrScalar;
+  }
+  const d = wrapDim(dim, x.ndim, 'scatter');
+  if (src instanceof Tensor) {
+    if (src.dtype !== x.dtype) throw new TypeError(`scatter(): Expected self.dtype to be equal to src.dtype`);
+    checkGatherShapes('scatter', x, d, index, src);
+    return applyFunction('ScatterBackward0', () => scatterRaw('scatter', x, d, index, src as Tensor), (ctx, g) => [
+      ctx.needs_input_grad[0] ? scatterRaw('scatter', g, d, index, 0) : null,
+      ctx.needs_input_grad[1] ? g.gather(d, index) : null,
+    ], [x, src]);
+  }
+  checkGatherShapes('scatter', x, d, index);
+  const v = +(src as number);
+  return applyFunction('ScatterBackward1', () => scatterRaw('scatter', x, d, index, v), (_c, g) => [scatterRaw('scatter', g, d, index, 0)], [x]);
+}
+
+export function scatter_add(x: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
+  checkTensor('scatter_add', x); checkIndexTensor('scatter_add', index); checkTensor('scatter_add', src);
+  const d = wrapDim(dim, x.ndim, 'scatter_add');
+  if (src.dtype !== x.dtype) throw new TypeError(`scatter_add(): Expected self.dtype to be equal to src.dtype`);
+  checkGatherShapes('scatter_add', x, d, index, src);
+  return applyFunction('ScatterAddBackward0', (_c, a: Tensor, s: Tensor) => scatterRaw('scatter_add', a, d, index, s), (ctx, g) => [
+    ctx.needs_input_grad[0] ? g : null,
+    ctx.needs_input_grad[1] ? g.gather(d, index) : null,
+  ], [x, src]);
+}
+
+// ------------------------------------------------------------------ where / masks
+export function where(cond: Tensor, a: TensorOrScalar, b: TensorOrScalar): Tensor {
+  checkTensor('where', cond);
+  if (cond.dtype !== 'bool' && cond.dtype !== 'uint8') throw new TypeError(`where expected condition to be a boolean tensor, but got a tensor with dtype ${cond.dtype}`);
+  const dtype = promote(a, b);
+  const ta = a instanceof Tensor ? a : scalarTensor(a, dtype);
+  const tb = b instanceof Tensor ? b : scalarTensor(b, dtype);
+  const shape = broadcastShapes('where', cond.shape, ta.shape, tb.shape);
+  return applyFunction('WhereBackward0', (_c, c: Tensor, x: Tensor, y: Tensor) => {
+    const n = numel(shape);
+    const data = n === 0 ? arrayFor(dtype, 0) : scratch(() => {
+      const cp = materialize(c, 'bool', shape), xp = materialize(x, dtype, shape), yp = materialize(y, dtype, shape);
+      const o = alloc(n * ITEMSIZE[dtype]);
+      K[`where_${bytesSuffix(dtype)}`](cp, xp, yp, o, n);
+      return take(o, dtype, n);
+    });
+    return Tensor._fromData(data, dtype, shape);
+  }, (ctx, g) => {
+    const zero = scalarTensor(0, g.dtype);
+    return [null, ctx.needs_input_grad[1] ? where(cond, g, zero) : null, ctx.needs_input_grad[2] ? where(cond, zero, g) : null];
+  }, [cond, ta, tb]);
+}
+
+export function masked_fill(x: Tensor, mask: Tensor, value: TensorOrScalar): Tensor {
+  checkTensor('masked_fill', x); checkTensor('masked_fill', mask);
+  if (mask.dtype !== 'bool') throw new TypeError(`masked_fill_ only supports boolean masks, but got mask with dtype ${mask.dtype}`);
+  if (value instanceof Tensor && value.ndim !== 0) throw new RangeError(`masked_fill_ only supports a 0-dimensional value tensor, but got tensor with ${value.ndim} dimension(s).`);
+  broadcastShapes('masked_fill', x.shape, mask.shape);
+  const v = value instanceof Tensor ? value.to(x.dtype) : scalarTensor(value, x.dtype);
+  const r = where(mask, v, x);
+  return r.shape.join() === x.shape.join() ? r : r; // broadcasting mask over x keeps x's shape in valid inputs
+}
+
+export function tril(x: Tensor, diagonal = 0): Tensor { return triangle('tril', x, diagonal); }
+export function triu(x: Tensor, diagonal = 0): Tensor { return triangle('triu', x, diagonal); }
+function triangle(op: 'tril' | 'triu', x: Tensor, k: number): Tensor {
+  checkTensor(op, x);
+  if (x.ndim < 2) throw new RangeError(`${op}: input tensor must have at least 2 dimensions`);
+  const [r, c] = x.shape.slice(-2);
+  const diff = arange(c).unsqueeze(0).sub(arange(r).unsqueeze(1)); // col - row
+  const keep = op === 'tril' ? diff.le(k) : diff.ge(k);
+  return where(keep, x, scalarTensor(0, x.dtype));
+}
+
+export function flip(x: Tensor, ...dimsArg: (number | number[])[]): Tensor {
+  checkTensor('flip', x);
+  const dims = (dimsArg.length === 1 && Array.isArray(dimsArg[0]) ? dimsArg[0] : dimsArg) as number[];
+  let r = x;
+  for (const d0 of dims) {
+    const d = wrapDim(d0, x.ndim, 'flip');
+    const n = x.shape[d];
+    r = index_select(r, d, arange(n - 1, -1, -1));
+  }
+  return dims.length ? r : x.clone();
+}
+
+export function repeat(x: Tensor, ...sizesArg: (number | number[])[]): Tensor {
+  checkTensor('repeat', x);
+  const sizes = (sizesArg.length === 1 && Array.isArray(sizesArg[0]) ? sizesArg[0] : sizesArg) as number[];
+  if (sizes.length < x.ndim) throw new RangeError('Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor');
+  const lead = sizes.length - x.ndim;
+  const xs = [...Array(lead).fill(1), ...x.shape];
+  let r = x.reshape(xs);
+  // interleave: [s0, x0, s1, x1, ...] then merge pairs
+  const inter: number[] = [], expandTo: number[] = [];
+  xs.forEach((s, i) => { inter.push(1, s); expandTo.push(sizes[i], s); });
+  r = r.reshape(inter).expand(expandTo);
+  return r.reshape(xs.map((s, i) => s * sizes[i]));
+}
+
+export function one_hot(x: Tensor, num_classes = -1): Tensor {
+  checkTensor('one_hot', x);
+  if (x.dtype !== 'int32') throw new TypeError('one_hot is only applicable to index tensor.');
+  let n = num_classes;
+  if (n === -1) n = x.numel() ? (x.max().itemSync() as number) + 1 : 0;
+  if (x.numel() && (x.min().itemSync() as number) < 0) throw new RangeError('Class values must be non-negative.');
+  if (x.numel() && (x.max().itemSync() as number) >= n) throw new RangeError('Class values must be smaller than num_classes.');
+  return x.unsqueeze(-1).eq(arange(n)).to('int32');
+}
+
+export { isFloating, KSUFFIX };

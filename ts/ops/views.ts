@@ -1,0 +1,312 @@
+// View ops: new geometry over the same storage, and their gradients. Also the history rewrite
+// that in-place ops on views need (PyTorch's CopySlices).
+import { Tensor } from '../tensor.js';
+import type { DType } from '../dtype.js';
+import { contiguousStrides, numel, shapeStr, wrapDim, sizeArgs } from '../shape.js';
+import { contiguousData, writeInto, isContiguousView } from '../backend/cpu.js';
+import { applyFunction } from '../autograd/function.js';
+import { zeros } from '../creation.js';
+
+interface Geom { shape: number[]; strides: number[]; offset: number }
+
+function viewOp(name: string, x: Tensor, geom: (x: Tensor) => Geom, backward: (g: Tensor, x: { shape: number[] }) => Tensor): Tensor {
+  if (!(x instanceof Tensor)) throw new TypeError(`${name}: expected a Tensor, got ${x === null ? 'null' : typeof x}`);
+  return applyFunction(name, (ctx, a: Tensor) => {
+    ctx.inShape = [...a.shape];
+    const gm = geom(a);
+    return a._view(gm.shape, gm.strides, gm.offset);
+  }, (ctx, g) => [backward(g, { shape: ctx.inShape as number[] })], [x]);
+}
+
+/** zeros of `shape` with `g` written into the region `geom` (in contiguous coordinates) */
+export function embed(g: Tensor, shape: number[], geom: Geom): Tensor {
+  return applyFunction('EmbedBackward', (_c, a: Tensor) => {
+    const z = zeros(shape, { dtype: a.dtype });
+    writeInto(z._view(geom.shape, geom.strides, geom.offset), a);
+    return z;
+  }, (_c, gg) => [gg.contiguous()._view(geom.shape, geom.strides, gg._offset + geom.offset)], [g]);
+}
+
+/** PyTorch's stride computation for view(): null when the shape cannot be a view. */
+function viewStrides(oldShape: number[], oldStrides: number[], newShape: number[]): number[] | null {
+  if (numel(oldShape) === 0) return contiguousStrides(newShape);
+  const newStrides = new Array<number>(newShape.length);
+  let viewD = newShape.length - 1;
+  let chunkBase = oldStrides[oldStrides.length - 1] ?? 1;
+  let tensorNumel = 1, viewNumel = 1;
+  for (let d = oldShape.length - 1; d >= 0; d--) {
+    tensorNumel *= oldShape[d];
+    if (d === 0 || (oldShape[d - 1] !== 1 && oldStrides[d - 1] !== tensorNumel * chunkBase)) {
+      while (viewD >= 0 && (viewNumel < tensorNumel || newShape[viewD] === 1)) {
+        newStrides[viewD] = viewNumel * chunkBase;
+        viewNumel *= newShape[viewD];
+        viewD--;
+      }
+      if (viewNumel !== tensorNumel) return null;
+      if (d > 0) { chunkBase = oldStrides[d - 1]; tensorNumel = 1; viewNumel = 1; }
+    }
+  }
+  if (viewD !== -1) return null;
+  return newStrides;
+}
+
+function inferShape(x: Tensor, args: unknown[], op: string): number[] {
+  const raw = (args.length === 1 && Array.isArray(args[0]) ? args[0] : args) as number[];
+  const n = x.numel();
+  let infer = -1, known = 1;
+  const out = raw.map((v, i) => {
+    if (typeof v !== 'number' || !Number.isInteger(v)) throw new TypeError(`${op}(): argument 'size' must be a list of ints, got ${JSON.stringify(raw)}`);
+    if (v === -1) {
+      if (infer >= 0) throw new Error(`${op}: only one dimension can be inferred`);
+      infer = i;
+      return -1;
+    }
+    if (v < 0) throw new Error(`${op}: invalid shape dimension ${v}`);
+    known *= v;
+    return v;
+  });
+  if (infer >= 0) {
+    if (known === 0 || n % known !== 0) throw new RangeError(`shape '${shapeStr(raw)}' is invalid for input of size ${n}`);
+    out[infer] = n / known;
+  }
+  if (numel(out) !== n) throw new RangeError(`shape '${shapeStr(raw)}' is invalid for input of size ${n}`);
+  return out;
+}
+
+export function view(x: Tensor, ...args: (number | number[] | DType)[]): Tensor {
+  const shape = inferShape(x, args, 'view');
+  const st = viewStrides(x.shape, x._strides, shape);
+  if (!st) {
+    throw new Error(`view size is not compatible with input tensor's size and stride (input shape ${shapeStr(x.shape)}, stride ${shapeStr(x._strides)}, requested ${shapeStr(shape)}). Use .reshape(...) instead.`);
+  }
+  return viewOp('ViewBackward0', x, (a) => ({ shape, strides: st, offset: a._offset }), (g, i) => g.reshape(i.shape));
+}
+
+export function reshape(x: Tensor, ...args: (number | number[])[]): Tensor {
+  const shape = inferShape(x, args, 'reshape');
+  const st = viewStrides(x.shape, x._strides, shape);
+  if (st) return viewOp('ViewBackward0', x, (a) => ({ shape, strides: st, offset: a._offset }), (g, i) => g.reshape(i.shape));
+  return applyFunction('UnsafeViewBackward0', (ctx, a: Tensor) => {
+    ctx.inShape = [...a.shape];
+    return Tensor._fromData(contiguousData(a), a.dtype, shape);
+  }, (ctx, g) => [g.reshape(ctx.inShape as number[])], [x]);
+}
+
+export function permute(x: Tensor, ...args: (number | number[])[]): Tensor {
+  const dims = (args.length === 1 && Array.isArray(args[0]) ? args[0] : args) as number[];
+  if (dims.length !== x.ndim) throw new RangeError(`permute(sparse_coo): number of dimensions in the tensor input does not match the length of the desired ordering of dimensions i.e. input.dim() = ${x.ndim} is not equal to len(dims) = ${dims.length}`);
+  const d = dims.map((v) => wrapDim(v, x.ndim, 'permute'));
+  if (new Set(d).size !== d.length) throw new Error('permute(): duplicate dims are not allowed.');
+  const inv = new Array<number>(d.length);
+  d.forEach((v, i) => { inv[v] = i; });
+  return viewOp('PermuteBackward0', x, (a) => ({ shape: d.map((i) => a.shape[i]), strides: d.map((i) => a._strides[i]), offset: a._offset }), (g) => g.permute(inv));
+}
+
+export function transpose(x: Tensor, d0: number, d1: number): Tensor {
+  const a = wrapDim(d0, x.ndim, 'transpose'), b = wrapDim(d1, x.ndim, 'transpose');
+  const swap = <T>(v: T[]): T[] => { const r = [...v]; if (r.length) { r[a] = v[b]; r[b] = v[a]; } return r; };
+  return viewOp('TransposeBackward0', x, (t) => ({ shape: swap(t.shape), strides: swap(t._strides), offset: t._offset }), (g) => g.transpose(a, b));
+}
+
+export function t(x: Tensor): Tensor {
+  if (x.ndim > 2) throw new Error(`t() expects a tensor with <= 2 dimensions, but self is ${x.ndim}D`);
+  if (x.ndim < 2) return viewOp('TBackward0', x, (a) => ({ shape: a.shape, strides: a._strides, offset: a._offset }), (g) => g);
+  return viewOp('TBackward0', x, (a) => ({ shape: [a.shape[1], a.shape[0]], strides: [a._strides[1], a._strides[0]], offset: a._offset }), (g) => g.t());
+}
+
+export function squeeze(x: Tensor, dim?: number | number[]): Tensor {
+  const dims = dim === undefined ? null : (Array.isArray(dim) ? dim : [dim]).map((d) => wrapDim(d, x.ndim, 'squeeze'));
+  const keep = x.shape.map((s, i) => !(s === 1 && (dims === null || dims.includes(i))));
+  return viewOp(dim === undefined ? 'SqueezeBackward0' : 'SqueezeBackward1', x, (a) => ({
+    shape: a.shape.filter((_, i) => keep[i]), strides: a._strides.filter((_, i) => keep[i]), offset: a._offset,
+  }), (g, i) => g.reshape(i.shape));
+}
+
+export function unsqueeze(x: Tensor, dim: number): Tensor {
+  const d = wrapDim(dim, x.ndim + 1, 'unsqueeze');
+  return viewOp('UnsqueezeBackward0', x, (a) => {
+    const shape = [...a.shape], strides = [...a._strides];
+    shape.splice(d, 0, 1);
+    strides.splice(d, 0, d < a.ndim ? a._strides[d] * a.shape[d] : 1);
+    return { shape, strides, offset: a._offset };
+  }, (g) => g.squeeze(d));
+}
+
+export function expand(x: Tensor, ...args: (number | number[])[]): Tensor {
+  const sizes = (args.length === 1 && Array.isArray(args[0]) ? args[0] : args) as number[];
+  if (sizes.length < x.ndim) {
+    throw new RangeError(`expand: the number of sizes provided (${sizes.length}) must be greater or equal to the number of dimensions in the tensor (${x.ndim})`);
+  }
+  const lead = sizes.length - x.ndim;
+  const shape: number[] = [], strides: number[] = [];
+  sizes.forEach((s, i) => {
+    const j = i - lead;
+    if (j < 0) {
+      if (s < 0) throw new RangeError(`expand: -1 is not allowed in a leading, non-existing dimension ${i}`);
+      shape.push(s); strides.push(0);
+      return;
+    }
+    const cur = x.shape[j];
+    const target = s === -1 ? cur : s;
+    if (cur !== target) {
+      if (cur !== 1) throw new RangeError(`The expanded size of the tensor (${target}) must match the existing size (${cur}) at non-singleton dimension ${i}.  Target sizes: ${shapeStr(sizes)}.  Tensor sizes: ${shapeStr(x.shape)}`);
+      shape.push(target); strides.push(0);
+    } else { shape.push(cur); strides.push(x._strides[j]); }
+  });
+  return viewOp('ExpandBackward0', x, (a) => ({ shape, strides, offset: a._offset }), (g, i) => sumToShape(g, i.shape));
+}
+import { sumTo as sumToShape } from '../autograd/grad_utils.js';
+
+export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
+  const d = wrapDim(dim, x.ndim, 'narrow');
+  const size = x.shape[d];
+  if (start < -size || start > size) throw new RangeError(`start out of range (expected to be in range of [${-size}, ${size}], but got ${start})`);
+  const s = start < 0 ? start + size : start;
+  if (length < 0 || s + length > size) throw new RangeError(`start (${s}) + length (${length}) exceeds dimension size (${size}).`);
+  return sliceOp(x, d, s, s + length, 1);
+}
+
+function sliceOp(x: Tensor, d: number, start: number, end: number, step: number): Tensor {
+  const len = Math.max(0, Math.ceil((end - start) / step));
+  return viewOp('SliceBackward0', x, (a) => {
+    const shape = [...a.shape], strides = [...a._strides];
+    shape[d] = len; strides[d] = a._strides[d] * step;
+    return { shape, strides, offset: a._offset + start * a._strides[d] };
+  }, (g, i) => {
+    const cs = contiguousStrides(i.shape);
+    const strides = [...cs]; strides[d] = cs[d] * step;
+    return embed(g, i.shape, { shape: [...g.shape], strides, offset: start * cs[d] });
+  });
+}
+
+/** Python slicing along one dim: start/end clamp to the size; step must be positive. */
+export function slice(x: Tensor, dim: number, start?: number | null, end?: number | null, step = 1): Tensor {
+  const d = wrapDim(dim, x.ndim, 'slice');
+  if (!Number.isInteger(step) || step <= 0) throw new RangeError('slice step must be positive');
+  const n = x.shape[d];
+  const norm = (v: number | null | undefined, def: number) => {
+    if (v === null || v === undefined) return def;
+    const r = v < 0 ? v + n : v;
+    return Math.min(Math.max(r, 0), n);
+  };
+  const s = norm(start, 0), e = Math.max(norm(end, n), s);
+  return sliceOp(x, d, s, e, step);
+}
+
+export function select(x: Tensor, dim: number, index: number): Tensor {
+  if (x.ndim === 0) throw new RangeError('select() cannot be applied to a 0-dim tensor.');
+  const d = wrapDim(dim, x.ndim, 'select');
+  const n = x.shape[d];
+  if (!Number.isInteger(index) || index < -n || index >= n) throw new RangeError(`select(): index ${index} out of range for tensor of size ${shapeStr(x.shape)} at dimension ${d}`);
+  const i0 = index < 0 ? index + n : index;
+  return viewOp('SelectBackward0', x, (a) => ({
+    shape: a.shape.filter((_, i) => i !== d), strides: a._strides.filter((_, i) => i !== d), offset: a._offset + i0 * a._strides[d],
+  }), (g, i) => {
+    const cs = contiguousStrides(i.shape);
+    return embed(g, i.shape, { shape: [...g.shape], strides: cs.filter((_, k) => k !== d), offset: i0 * cs[d] });
+  });
+}
+
+export function as_strided(x: Tensor, size: number[], stride: number[], storage_offset?: number): Tensor {
+  if (size.length !== stride.length) throw new RangeError(`as_strided: mismatch in length of strides and shape`);
+  const off = storage_offset ?? x._offset;
+  return viewOp('AsStridedBackward0', x, () => ({ shape: [...size], strides: [...stride], offset: off }),
+    (g, i) => embed(g, i.shape, { shape: [...size], strides: [...stride], offset: off - x._offset }));
+}
+
+export function flatten(x: Tensor, start?: number | { start_dim?: number; end_dim?: number }, end?: number): Tensor {
+  if (typeof start === 'object') { end = start.end_dim; start = start.start_dim; }
+  if (x.ndim === 0) return reshape(x, [1]);
+  const s = wrapDim(start ?? 0, x.ndim, 'flatten'), e = wrapDim(end ?? -1, x.ndim, 'flatten');
+  if (s > e) throw new RangeError('flatten() has invalid args: start_dim cannot come after end_dim');
+  const shape = [...x.shape.slice(0, s), numel(x.shape.slice(s, e + 1)), ...x.shape.slice(e + 1)];
+  return reshape(x, shape);
+}
+
+export function unflatten(x: Tensor, dim: number, sizes: number[]): Tensor {
+  const d = wrapDim(dim, x.ndim, 'unflatten');
+  let inferred = sizes;
+  if (sizes.includes(-1)) {
+    const known = numel(sizes.filter((s) => s !== -1));
+    inferred = sizes.map((s) => (s === -1 ? x.shape[d] / known : s));
+  }
+  if (numel(inferred) !== x.shape[d]) throw new RangeError(`unflatten: Provided sizes ${shapeStr(sizes)} don't multiply up to the size of dim ${dim} (${x.shape[d]}) in the input tensor`);
+  return reshape(x, [...x.shape.slice(0, d), ...inferred, ...x.shape.slice(d + 1)]);
+}
+
+export function contiguous(x: Tensor): Tensor {
+  if (x.is_contiguous()) return x;
+  return clone(x);
+}
+
+export function clone(x: Tensor): Tensor {
+  return applyFunction('CloneBackward0', (_c, a: Tensor) => Tensor._fromData(contiguousData(a), a.dtype, a.shape), (_c, g) => [g], [x]);
+}
+
+export function unbind(x: Tensor, dim = 0): Tensor[] {
+  const d = wrapDim(dim, x.ndim, 'unbind');
+  return Array.from({ length: x.shape[d] }, (_, i) => select(x, d, i));
+}
+
+export const ones_like_internal = (x: Tensor): Tensor => zeros(x.shape, { dtype: x.dtype }).fill_(1);
+
+// ------------------------------------------------------------------ basic indexing
+export type IndexItem = number | null | '...' | string | { start?: number | null; stop?: number | null; step?: number };
+
+/**
+ * Basic indexing, as x[...] in Python: numbers select, null inserts a dim, '...' is an ellipsis,
+ * and 'a:b:c' strings (or {start, stop, step}) slice.
+ */
+export function index(x: Tensor, ...items: IndexItem[]): Tensor {
+  const consumes = (it: IndexItem) => it !== null && it !== '...';
+  const used = items.filter(consumes).length;
+  if (used > x.ndim) throw new RangeError(`too many indices for tensor of dimension ${x.ndim}`);
+  const ell = items.indexOf('...');
+  const expanded: IndexItem[] = ell < 0 ? [...items] : [...items.slice(0, ell), ...Array(x.ndim - used).fill(':'), ...items.slice(ell + 1)];
+  let r = x, d = 0;
+  for (const it of expanded) {
+    if (it === null) { r = unsqueeze(r, d); d++; continue; }
+    if (typeof it === 'number') {
+      const n = r.shape[d];
+      if (it < -n || it >= n) throw new RangeError(`index ${it} is out of bounds for dimension ${d} with size ${n}`);
+      r = select(r, d, it);
+      continue;
+    }
+    const sl = typeof it === 'string' ? parseSlice(it) : it;
+    r = slice(r, d, sl.start, sl.stop, sl.step ?? 1);
+    d++;
+  }
+  return r;
+}
+
+function parseSlice(s: string): { start: number | null; stop: number | null; step: number } {
+  const parts = s.split(':');
+  if (parts.length < 2 || parts.length > 3) throw new Error(`index: invalid slice '${s}'`);
+  const num = (p: string | undefined) => (p === undefined || p.trim() === '' ? null : Number(p));
+  const [a, b, c] = parts.map(num);
+  if ([a, b, c].some((v) => v !== null && !Number.isInteger(v))) throw new Error(`index: invalid slice '${s}'`);
+  return { start: a, stop: b, step: c ?? 1 };
+}
+
+// ------------------------------------------------------------------ in-place history
+/** After an in-place op wrote `result` into `self`, move self's (and its base's) history. */
+export function rebaseHistory(self: Tensor, result: Tensor): void {
+  const base = self._base;
+  if (!base || !isContiguousView(base.shape, base._strides)) {
+    self._setHistory(result.grad_fn!, result._output_nr);
+    return;
+  }
+  if (base.is_leaf && base.requires_grad) throw new Error('a view of a leaf Variable that requires grad is being used in an in-place operation.');
+  const geom: Geom = { shape: [...self.shape], strides: [...self._strides], offset: self._offset - base._offset };
+  const updated = applyFunction('CopySlices', (_c, b: Tensor) => b._alias(), (_c, g) => {
+    const gBase = g.clone();
+    writeInto(gBase._view(geom.shape, geom.strides, geom.offset), zeros([], { dtype: g.dtype }));
+    const gView = g.contiguous()._view(geom.shape, geom.strides, geom.offset).clone();
+    return [gBase, gView];
+  }, [base, result]) as Tensor;
+  base._setHistory(updated.grad_fn!, 0);
+  const v = as_strided(base, geom.shape, geom.strides, base._offset + geom.offset);
+  self._setHistory(v.grad_fn!, 0);
+}
+
+export { sizeArgs };

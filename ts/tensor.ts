@@ -1,0 +1,418 @@
+// The Tensor: a strided view of a Storage, plus its autograd state. Ops live in ts/ops/; the
+// methods here only forward to them, so each op is written once.
+import type { DType, DTypeLike, TypedArray } from './dtype.js';
+import { isFloating, toDType, ITEMSIZE } from './dtype.js';
+import { Storage, stats, type DeviceType } from './storage.js';
+import { contiguousStrides, numel, shapeStr, wrapDim } from './shape.js';
+import { isContiguousView, contiguousData } from './backend/cpu.js';
+import { accumulateGradNode, Node, type Hook } from './autograd/node.js';
+import { is_grad_enabled, no_grad } from './autograd/grad_mode.js';
+import { runBackward } from './autograd/engine.js';
+import { trackInScope } from './memory.js';
+import { formatTensor } from './format.js';
+import * as P from './ops/pointwise.js';
+import * as R from './ops/reduce.js';
+import * as V from './ops/views.js';
+import * as L from './ops/linalg.js';
+import * as I from './ops/indexing.js';
+import type { Scalar, TensorOrScalar, ReduceOpts, DimArg } from './ops/types.js';
+
+const registry = new FinalizationRegistry<Storage['account']>((account) => {
+  stats.tensors--;
+  account.drop();
+});
+
+export type Device = { type: DeviceType; toString(): string };
+const CPU: Device = { type: 'cpu', toString: () => 'cpu' };
+
+export class Tensor {
+  _storage: Storage;
+  readonly shape: number[];
+  _strides: number[];
+  _offset: number;
+  readonly dtype: DType;
+  /** the tensor whose storage this view shares (null for a base tensor) */
+  _base: Tensor | null = null;
+  grad: Tensor | null = null;
+  grad_fn: Node | null = null;
+  _output_nr = 0;
+  private _requiresGrad = false;
+  private _acc: Node | null = null;
+  _hooks: Hook[] = [];
+  _retainsGrad = false;
+  private _disposed = false;
+
+  constructor(storage: Storage, shape: readonly number[], strides?: readonly number[], offset = 0) {
+    this._storage = storage;
+    this.shape = [...shape];
+    this._strides = strides ? [...strides] : contiguousStrides(shape);
+    this._offset = offset;
+    this.dtype = storage.dtype;
+    storage.account.retain();
+    stats.tensors++;
+    registry.register(this, storage.account, this);
+    trackInScope(this);
+  }
+
+  /** A new tensor owning `data` (contiguous, of `shape`). */
+  static _fromData(data: TypedArray, dtype: DType, shape: readonly number[]): Tensor {
+    return new Tensor(new Storage(data, dtype), shape);
+  }
+
+  // ---------------------------------------------------------------- metadata
+  get device(): Device { return CPU; }
+  get is_cuda(): boolean { return false; }
+  get ndim(): number { return this.shape.length; }
+  dim(): number { return this.shape.length; }
+  numel(): number { return numel(this.shape); }
+  nelement(): number { return this.numel(); }
+  element_size(): number { return ITEMSIZE[this.dtype]; }
+  size(): number[];
+  size(dim: number): number;
+  size(dim?: number): number[] | number {
+    return dim === undefined ? [...this.shape] : this.shape[wrapDim(dim, this.ndim, 'size')];
+  }
+  stride(): number[];
+  stride(dim: number): number;
+  stride(dim?: number): number[] | number {
+    return dim === undefined ? [...this._strides] : this._strides[wrapDim(dim, this.ndim, 'stride')];
+  }
+  storage_offset(): number { return this._offset; }
+  is_contiguous(): boolean { return isContiguousView(this.shape, this._strides); }
+  is_floating_point(): boolean { return isFloating(this.dtype); }
+  typeName(): string {
+    return { float32: 'torch.FloatTensor', float64: 'torch.DoubleTensor', int32: 'torch.IntTensor', uint8: 'torch.ByteTensor', bool: 'torch.BoolTensor' }[this.dtype];
+  }
+  type(): string { return this.typeName(); }
+  get is_disposed(): boolean { return this._disposed; }
+
+  /** Storage bytes, checked for disposal (kernels call this). */
+  _bytes(): TypedArray {
+    if (this._disposed) throw new Error(`This tensor (shape ${shapeStr(this.shape)}, ${this.dtype}) has been disposed and can no longer be used`);
+    return this._storage.data;
+  }
+  _storageVersion(): number { return this._storage.version; }
+  _bumpVersion(): void { this._storage.version++; }
+  /** PyTorch's t._version */
+  get _version(): number { return this._storage.version; }
+
+  /** A view of the same storage with new geometry. */
+  _view(shape: readonly number[], strides: readonly number[], offset: number): Tensor {
+    this._bytes();
+    const t = new Tensor(this._storage, shape, strides, offset);
+    t._base = this._base ?? this;
+    return t;
+  }
+  _alias(): Tensor { return this._view(this.shape, this._strides, this._offset); }
+
+  // ---------------------------------------------------------------- memory
+  /** Releases this tensor's storage reference now (the bytes go when no view uses them). */
+  dispose(): void {
+    if (this._disposed) return;
+    this._disposed = true;
+    registry.unregister(this);
+    stats.tensors--;
+    this._storage.account.drop();
+    if (this._storage.account.refs === 0) this._storage.data = new Float32Array(0);
+    this.grad_fn = null;
+    this._acc = null;
+  }
+  [Symbol.dispose](): void { this.dispose(); }
+
+  // ---------------------------------------------------------------- autograd state
+  get requires_grad(): boolean { return this._requiresGrad; }
+  set requires_grad(v: boolean) { this.requires_grad_(v); }
+  get is_leaf(): boolean { return this.grad_fn === null; }
+
+  requires_grad_(requires_grad = true): this {
+    if (!this.is_leaf) {
+      if (!requires_grad) throw new Error('you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a subgraph that doesn\'t require differentiation use var_no_grad = var.detach().');
+      return this;
+    }
+    if (requires_grad && !isFloating(this.dtype)) throw new Error(`only Tensors of floating point and complex dtype can require gradients (got ${this.dtype})`);
+    this._requiresGrad = requires_grad;
+    return this;
+  }
+
+  _setHistory(node: Node, nr: number): void {
+    this.grad_fn = node;
+    this._output_nr = nr;
+    this._requiresGrad = true;
+  }
+
+  _accumulator(): Node {
+    if (!this._acc) this._acc = accumulateGradNode(this);
+    return this._acc;
+  }
+
+  _accumulateGrad(g: Tensor, createGraph: boolean): void {
+    for (const h of this._hooks) {
+      const r = h(g);
+      if (r) g = r;
+    }
+    if (this.grad === null) {
+      this.grad = createGraph ? g.clone() : no_grad(() => g.detach().clone());
+    } else if (createGraph) {
+      this.grad = this.grad.add(g);
+    } else {
+      no_grad(() => this.grad!.add_(g));
+    }
+  }
+
+  backward(gradient?: Tensor | null, opts: { retain_graph?: boolean; create_graph?: boolean; inputs?: Tensor[] } = {}): void {
+    if (!this.requires_grad) throw new Error('element 0 of tensors does not require grad and does not have a grad_fn');
+    let g: Tensor;
+    if (gradient == null) {
+      if (this.numel() !== 1) throw new Error(`grad can be implicitly created only for scalar outputs (got shape ${shapeStr(this.shape)})`);
+      g = V.ones_like_internal(this);
+    } else {
+      if (gradient.numel() !== this.numel() || (gradient.ndim && gradient.shape.join() !== this.shape.join())) {
+        throw new Error(`Mismatch in shape: grad_output[0] has a shape of torch.Size(${shapeStr(gradient.shape)}) and output[0] has a shape of torch.Size(${shapeStr(this.shape)}).`);
+      }
+      g = gradient.reshape(this.shape);
+    }
+    if (opts.inputs) {
+      const grads = runBackward([this], [g], { ...opts, inputs: opts.inputs, allow_unused: true });
+      opts.inputs.forEach((t, i) => { if (grads[i]) t._accumulateGrad(grads[i]!, !!opts.create_graph); });
+      return;
+    }
+    runBackward([this], [g], opts);
+  }
+
+  register_hook(hook: Hook): { remove(): void } {
+    if (!this.requires_grad) throw new Error("cannot register a hook on a tensor that doesn't require gradient");
+    if (this.grad_fn) {
+      const node = this.grad_fn, nr = this._output_nr;
+      (node.outputHooks[nr] ??= []).push(hook);
+      return { remove: () => { const a = node.outputHooks[nr]; a.splice(a.indexOf(hook), 1); } };
+    }
+    this._hooks.push(hook);
+    return { remove: () => { this._hooks.splice(this._hooks.indexOf(hook), 1); } };
+  }
+
+  retain_grad(): void {
+    if (!this.requires_grad) throw new Error("can't retain_grad on Tensor that has requires_grad=False");
+    if (!this.grad_fn) return;
+    this._retainsGrad = true;
+    this.grad_fn.retained[this._output_nr] = this;
+  }
+  get retains_grad(): boolean { return this._retainsGrad; }
+
+  /** A new tensor sharing storage, cut from the graph. */
+  detach(): Tensor { return this._alias(); }
+  detach_(): this {
+    if (this._base && this._base.requires_grad && !this.is_leaf) throw new Error('Can\'t detach views in-place. Use detach() instead.');
+    this.grad_fn = null;
+    this._requiresGrad = false;
+    return this;
+  }
+
+  // ---------------------------------------------------------------- reading values
+  /** Contiguous copy of the values (a typed array); sync, CPU only. */
+  dataSync(): TypedArray { return contiguousData(this); }
+  async data(): Promise<TypedArray> { return this.dataSync(); }
+  itemSync(): number | boolean {
+    if (this.numel() !== 1) throw new Error(`a Tensor with ${this.numel()} elements cannot be converted to Scalar`);
+    const v = this._bytes()[this._offset];
+    return this.dtype === 'bool' ? v !== 0 : v;
+  }
+  async item(): Promise<number | boolean> { return this.itemSync(); }
+  tolistSync(): unknown {
+    const d = this.dataSync();
+    const conv = this.dtype === 'bool' ? (v: number) => v !== 0 : (v: number) => v;
+    const build = (dim: number, off: number): unknown => {
+      if (dim === this.ndim) return conv(d[off]);
+      const n = this.shape[dim], step = numel(this.shape.slice(dim + 1));
+      return Array.from({ length: n }, (_, i) => build(dim + 1, off + i * step));
+    };
+    return build(0, 0);
+  }
+  async tolist(): Promise<unknown> { return this.tolistSync(); }
+  toString(): string { return formatTensor(this); }
+  [Symbol.for('nodejs.util.inspect.custom')](): string { return this.toString(); }
+
+  // ---------------------------------------------------------------- conversion
+  to(arg: DTypeLike | string | Tensor | { dtype?: DTypeLike; device?: string }, opts?: { dtype?: DTypeLike; copy?: boolean }): Tensor {
+    let dtype: DType = this.dtype;
+    let copy = opts?.copy ?? false;
+    if (arg instanceof Tensor) dtype = arg.dtype;
+    else if (typeof arg === 'string') {
+      if (arg === 'cpu' || arg.startsWith('cpu:')) { if (opts?.dtype) dtype = toDType(opts.dtype, 'to'); }
+      else if (arg === 'webgpu' || arg === 'cuda' || arg.startsWith('cuda')) throw new Error(`to: device '${arg}' is not available in this build (only 'cpu')`);
+      else dtype = toDType(arg, 'to');
+    } else if (arg && typeof arg === 'object') {
+      if (arg.device && arg.device !== 'cpu') throw new Error(`to: device '${arg.device}' is not available in this build (only 'cpu')`);
+      if (arg.dtype) dtype = toDType(arg.dtype, 'to');
+    }
+    if (dtype === this.dtype && !copy) return this;
+    return P._to_dtype(this, dtype);
+  }
+  cpu(): Tensor { return this; }
+  float(): Tensor { return this.to('float32'); }
+  double(): Tensor { return this.to('float64'); }
+  int(): Tensor { return this.to('int32'); }
+  long(): Tensor { return this.to('int32'); }
+  bool(): Tensor { return this.to('bool'); }
+  byte(): Tensor { return this.to('uint8'); }
+  type_as(o: Tensor): Tensor { return this.to(o.dtype); }
+
+  // ---------------------------------------------------------------- pointwise
+  add(other: TensorOrScalar, opts?: { alpha?: number } | number): Tensor { return P.add(this, other, opts); }
+  sub(other: TensorOrScalar, opts?: { alpha?: number } | number): Tensor { return P.sub(this, other, opts); }
+  subtract(other: TensorOrScalar, opts?: { alpha?: number } | number): Tensor { return P.sub(this, other, opts); }
+  mul(other: TensorOrScalar): Tensor { return P.mul(this, other); }
+  multiply(other: TensorOrScalar): Tensor { return P.mul(this, other); }
+  div(other: TensorOrScalar, opts?: { rounding_mode?: 'trunc' | 'floor' | null }): Tensor { return P.div(this, other, opts); }
+  divide(other: TensorOrScalar, opts?: { rounding_mode?: 'trunc' | 'floor' | null }): Tensor { return P.div(this, other, opts); }
+  true_divide(other: TensorOrScalar): Tensor { return P.div(this, other); }
+  floor_divide(other: TensorOrScalar): Tensor { return P.div(this, other, { rounding_mode: 'floor' }); }
+  remainder(other: TensorOrScalar): Tensor { return P.remainder(this, other); }
+  pow(exponent: TensorOrScalar): Tensor { return P.pow(this, exponent); }
+  neg(): Tensor { return P.neg(this); }
+  negative(): Tensor { return P.neg(this); }
+  abs(): Tensor { return P.abs(this); }
+  sign(): Tensor { return P.sign(this); }
+  reciprocal(): Tensor { return P.reciprocal(this); }
+  exp(): Tensor { return P.exp(this); }
+  log(): Tensor { return P.log(this); }
+  log1p(): Tensor { return P.log1p(this); }
+  expm1(): Tensor { return P.expm1(this); }
+  sqrt(): Tensor { return P.sqrt(this); }
+  rsqrt(): Tensor { return P.rsqrt(this); }
+  square(): Tensor { return P.mul(this, this); }
+  sin(): Tensor { return P.sin(this); }
+  cos(): Tensor { return P.cos(this); }
+  tanh(): Tensor { return P.tanh(this); }
+  sigmoid(): Tensor { return P.sigmoid(this); }
+  relu(): Tensor { return P.relu(this); }
+  erf(): Tensor { return P.erf(this); }
+  floor(): Tensor { return P.floor(this); }
+  ceil(): Tensor { return P.ceil(this); }
+  round(opts?: { decimals?: number }): Tensor { return P.round(this, opts); }
+  trunc(): Tensor { return P.trunc(this); }
+  clamp(min?: TensorOrScalar | null | { min?: TensorOrScalar | null; max?: TensorOrScalar | null }, max?: TensorOrScalar | null): Tensor { return P.clamp(this, min, max); }
+  clip(min?: TensorOrScalar | null, max?: TensorOrScalar | null): Tensor { return P.clamp(this, min, max); }
+  clamp_min(min: TensorOrScalar): Tensor { return P.clamp(this, min, null); }
+  clamp_max(max: TensorOrScalar): Tensor { return P.clamp(this, null, max); }
+  minimum(o: Tensor): Tensor { return P.minimum(this, o); }
+  maximum(o: Tensor): Tensor { return P.maximum(this, o); }
+  eq(o: TensorOrScalar): Tensor { return P.eq(this, o); }
+  ne(o: TensorOrScalar): Tensor { return P.ne(this, o); }
+  lt(o: TensorOrScalar): Tensor { return P.lt(this, o); }
+  le(o: TensorOrScalar): Tensor { return P.le(this, o); }
+  gt(o: TensorOrScalar): Tensor { return P.gt(this, o); }
+  ge(o: TensorOrScalar): Tensor { return P.ge(this, o); }
+  logical_and(o: TensorOrScalar): Tensor { return P.logical_and(this, o); }
+  logical_or(o: TensorOrScalar): Tensor { return P.logical_or(this, o); }
+  logical_xor(o: TensorOrScalar): Tensor { return P.logical_xor(this, o); }
+  logical_not(): Tensor { return P.logical_not(this); }
+  isnan(): Tensor { return P.isnan(this); }
+  where(condition: Tensor, other: TensorOrScalar): Tensor { return I.where(condition, this, other); }
+  masked_fill(mask: Tensor, value: TensorOrScalar): Tensor { return I.masked_fill(this, mask, value); }
+  lerp(end: Tensor, weight: TensorOrScalar): Tensor { return P.add(this, P.mul(P.sub(end, this), weight)); }
+
+  // ---------------------------------------------------------------- in place
+  add_(other: TensorOrScalar, opts?: { alpha?: number } | number): this { return P.inplace(this, P.add(this, other, opts)); }
+  sub_(other: TensorOrScalar, opts?: { alpha?: number } | number): this { return P.inplace(this, P.sub(this, other, opts)); }
+  mul_(other: TensorOrScalar): this { return P.inplace(this, P.mul(this, other)); }
+  div_(other: TensorOrScalar, opts?: { rounding_mode?: 'trunc' | 'floor' | null }): this { return P.inplace(this, P.div(this, other, opts)); }
+  pow_(e: TensorOrScalar): this { return P.inplace(this, P.pow(this, e)); }
+  neg_(): this { return P.inplace(this, P.neg(this)); }
+  abs_(): this { return P.inplace(this, P.abs(this)); }
+  exp_(): this { return P.inplace(this, P.exp(this)); }
+  log_(): this { return P.inplace(this, P.log(this)); }
+  sqrt_(): this { return P.inplace(this, P.sqrt(this)); }
+  relu_(): this { return P.inplace(this, P.relu(this)); }
+  sigmoid_(): this { return P.inplace(this, P.sigmoid(this)); }
+  tanh_(): this { return P.inplace(this, P.tanh(this)); }
+  floor_(): this { return P.inplace(this, P.floor(this)); }
+  round_(): this { return P.inplace(this, P.round(this)); }
+  clamp_(min?: TensorOrScalar | null | { min?: TensorOrScalar | null; max?: TensorOrScalar | null }, max?: TensorOrScalar | null): this { return P.inplace(this, P.clamp(this, min, max)); }
+  clip_(min?: TensorOrScalar | null, max?: TensorOrScalar | null): this { return P.inplace(this, P.clamp(this, min, max)); }
+  masked_fill_(mask: Tensor, value: TensorOrScalar): this { return P.inplace(this, I.masked_fill(this, mask, value)); }
+  addcmul_(t1: Tensor, t2: Tensor, opts?: { value?: number }): this { return P.inplace(this, P.add(this, P.mul(P.mul(t1, t2), opts?.value ?? 1))); }
+  addcdiv_(t1: Tensor, t2: Tensor, opts?: { value?: number }): this { return P.inplace(this, P.add(this, P.mul(P.div(t1, t2), opts?.value ?? 1))); }
+  lerp_(end: Tensor, weight: TensorOrScalar): this { return P.inplace(this, this.lerp(end, weight)); }
+  fill_(value: TensorOrScalar): this { return P.fill_(this, value); }
+  zero_(): this { return P.fill_(this, 0); }
+  copy_(src: Tensor): this { return P.copy_(this, src); }
+  uniform_(from = 0, to = 1): this { return P.fill_random_(this, 'uniform', from, to); }
+  normal_(mean = 0, std = 1): this { return P.fill_random_(this, 'normal', mean, std); }
+  bernoulli_(p = 0.5): this { return P.fill_random_(this, 'bernoulli', p, 0); }
+
+  // ---------------------------------------------------------------- reductions
+  sum(dim?: DimArg | ReduceOpts, keepdim?: boolean | ReduceOpts): Tensor { return R.sum(this, dim, keepdim); }
+  mean(dim?: DimArg | ReduceOpts, keepdim?: boolean | ReduceOpts): Tensor { return R.mean(this, dim, keepdim); }
+  prod(dim?: number | ReduceOpts, keepdim?: boolean | ReduceOpts): Tensor { return R.prod(this, dim, keepdim); }
+  max(): Tensor;
+  max(dim: number | Tensor, keepdim?: boolean | ReduceOpts): any;
+  max(dim?: number | Tensor | ReduceOpts, keepdim?: boolean | ReduceOpts): any { return R.max(this, dim, keepdim); }
+  min(): Tensor;
+  min(dim: number | Tensor, keepdim?: boolean | ReduceOpts): any;
+  min(dim?: number | Tensor | ReduceOpts, keepdim?: boolean | ReduceOpts): any { return R.min(this, dim, keepdim); }
+  amax(dim?: DimArg | ReduceOpts, keepdim?: boolean | ReduceOpts): Tensor { return R.amax(this, dim, keepdim); }
+  amin(dim?: DimArg | ReduceOpts, keepdim?: boolean | ReduceOpts): Tensor { return R.amin(this, dim, keepdim); }
+  argmax(dim?: number | null | ReduceOpts, keepdim?: boolean | ReduceOpts): Tensor { return R.argmax(this, dim, keepdim); }
+  argmin(dim?: number | null | ReduceOpts, keepdim?: boolean | ReduceOpts): Tensor { return R.argmin(this, dim, keepdim); }
+  var(dim?: DimArg | ReduceOpts, opts?: boolean | ReduceOpts, keepdim?: boolean): Tensor { return R.var_(this, dim, opts, keepdim); }
+  std(dim?: DimArg | ReduceOpts, opts?: boolean | ReduceOpts, keepdim?: boolean): Tensor { return R.std(this, dim, opts, keepdim); }
+  logsumexp(dim: DimArg | ReduceOpts, keepdim?: boolean | ReduceOpts): Tensor { return R.logsumexp(this, dim, keepdim); }
+  norm(p?: number | string | ReduceOpts | null, dim?: DimArg | ReduceOpts, keepdim?: boolean | ReduceOpts): Tensor { return R.norm(this, p, dim, keepdim); }
+  all(dim?: number | ReduceOpts, keepdim?: boolean | ReduceOpts): Tensor { return R.all(this, dim, keepdim); }
+  any(dim?: number | ReduceOpts, keepdim?: boolean | ReduceOpts): Tensor { return R.any(this, dim, keepdim); }
+  cumsum(dim: number | ReduceOpts, opts?: ReduceOpts): Tensor { return R.cumsum(this, dim, opts); }
+  softmax(dim: number | ReduceOpts): Tensor { return R.softmax(this, dim); }
+  log_softmax(dim: number | ReduceOpts): Tensor { return R.log_softmax(this, dim); }
+
+  // ---------------------------------------------------------------- linear algebra
+  matmul(o: Tensor): Tensor { return L.matmul(this, o); }
+  mm(o: Tensor): Tensor { return L.mm(this, o); }
+  bmm(o: Tensor): Tensor { return L.bmm(this, o); }
+  dot(o: Tensor): Tensor { return L.dot(this, o); }
+  outer(o: Tensor): Tensor { return L.outer(this, o); }
+  addmm(m1: Tensor, m2: Tensor, opts?: { beta?: number; alpha?: number }): Tensor { return L.addmm(this, m1, m2, opts); }
+
+  // ---------------------------------------------------------------- views and shape
+  view(...shape: (number | number[] | DType)[]): Tensor { return V.view(this, ...shape); }
+  view_as(o: Tensor): Tensor { return V.view(this, o.shape); }
+  reshape(...shape: (number | number[])[]): Tensor { return V.reshape(this, ...shape); }
+  reshape_as(o: Tensor): Tensor { return V.reshape(this, o.shape); }
+  permute(...dims: (number | number[])[]): Tensor { return V.permute(this, ...dims); }
+  transpose(d0: number, d1: number): Tensor { return V.transpose(this, d0, d1); }
+  swapaxes(d0: number, d1: number): Tensor { return V.transpose(this, d0, d1); }
+  t(): Tensor { return V.t(this); }
+  get T(): Tensor { return V.permute(this, [...this.shape.keys()].reverse()); }
+  get mT(): Tensor { return V.transpose(this, -2, -1); }
+  squeeze(dim?: number | number[]): Tensor { return V.squeeze(this, dim); }
+  unsqueeze(dim: number): Tensor { return V.unsqueeze(this, dim); }
+  expand(...sizes: (number | number[])[]): Tensor { return V.expand(this, ...sizes); }
+  expand_as(o: Tensor): Tensor { return V.expand(this, o.shape); }
+  broadcast_to(shape: number[]): Tensor { return V.expand(this, shape); }
+  narrow(dim: number, start: number, length: number): Tensor { return V.narrow(this, dim, start, length); }
+  select(dim: number, index: number): Tensor { return V.select(this, dim, index); }
+  flatten(start_dim?: number | { start_dim?: number; end_dim?: number }, end_dim?: number): Tensor { return V.flatten(this, start_dim, end_dim); }
+  unflatten(dim: number, sizes: number[]): Tensor { return V.unflatten(this, dim, sizes); }
+  contiguous(): Tensor { return V.contiguous(this); }
+  clone(): Tensor { return V.clone(this); }
+  unbind(dim = 0): Tensor[] { return V.unbind(this, dim); }
+  as_strided(size: number[], stride: number[], storage_offset?: number): Tensor { return V.as_strided(this, size, stride, storage_offset); }
+  /** Basic slicing: t.slice(dim, start, end, step) and t.index(...) with numbers, ranges and null. */
+  slice(dim: number, start?: number | null, end?: number | null, step = 1): Tensor { return V.slice(this, dim, start, end, step); }
+  index(...idx: V.IndexItem[]): Tensor { return V.index(this, ...idx); }
+
+  // ---------------------------------------------------------------- joining and indexing
+  split(split_size_or_sections: number | number[], dim = 0): Tensor[] { return I.split(this, split_size_or_sections, dim); }
+  chunk(chunks: number, dim = 0): Tensor[] { return I.chunk(this, chunks, dim); }
+  index_select(dim: number, index: Tensor): Tensor { return I.index_select(this, dim, index); }
+  gather(dim: number, index: Tensor): Tensor { return I.gather(this, dim, index); }
+  scatter(dim: number, index: Tensor, src: TensorOrScalar | { value?: number; src?: Tensor }): Tensor { return I.scatter(this, dim, index, src); }
+  scatter_(dim: number, index: Tensor, src: TensorOrScalar): this { return P.inplace(this, I.scatter(this, dim, index, src)); }
+  scatter_add(dim: number, index: Tensor, src: Tensor): Tensor { return I.scatter_add(this, dim, index, src); }
+  scatter_add_(dim: number, index: Tensor, src: Tensor): this { return P.inplace(this, I.scatter_add(this, dim, index, src)); }
+  tril(diagonal = 0): Tensor { return I.tril(this, diagonal); }
+  triu(diagonal = 0): Tensor { return I.triu(this, diagonal); }
+  flip(...dims: (number | number[])[]): Tensor { return I.flip(this, ...dims); }
+  repeat(...sizes: (number | number[])[]): Tensor { return I.repeat(this, ...sizes); }
+}
+
+export type { Scalar };

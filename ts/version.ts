@@ -1,0 +1,1 @@
+export const __version__ = '0.1.0';

@@ -129,7 +129,8 @@ export function arange(...args: unknown[]): Tensor {
   return finish(Tensor._fromData(a, dtype, [n]), o);
 }
 
-export function linspace(start: number, end: number, steps: number, opts: CreateOpts = {}): Tensor {
+export function linspace(start: number, end: number, steps: number | (CreateOpts & { steps?: number }), opts: CreateOpts = {}): Tensor {
+  if (typeof steps === 'object') { opts = steps; steps = steps.steps as number; }
   if (!Number.isInteger(steps) || steps < 0) throw new RangeError('linspace: number of steps must be non-negative');
   const dtype = dt(opts, get_default_dtype(), 'linspace');
   const a = arrayFor(dtype, steps);

@@ -50,6 +50,15 @@ export function sizeArgs(args: unknown[], op: string): number[] {
   return s;
 }
 
+/** A positional argument that may instead arrive inside a trailing options object (Python kwargs). */
+export function kwarg<T>(v: unknown, key: string, def: T): T {
+  if (v !== null && typeof v === 'object' && !Array.isArray(v) && !('_bytes' in (v as object))) {
+    const o = v as Record<string, unknown>;
+    return (key in o && o[key] !== undefined ? o[key] : def) as T;
+  }
+  return (v === undefined ? def : v) as T;
+}
+
 export function normalizeDims(dim: number | readonly number[] | null | undefined, ndim: number, op: string): number[] {
   if (dim === null || dim === undefined) return Array.from({ length: ndim }, (_, i) => i);
   const ds = (typeof dim === 'number' ? [dim] : [...dim]).map((d) => wrapDim(d, ndim, op));

@@ -383,7 +383,7 @@ export class Tensor {
   t(): Tensor { return V.t(this); }
   get T(): Tensor { return V.permute(this, [...this.shape.keys()].reverse()); }
   get mT(): Tensor { return V.transpose(this, -2, -1); }
-  squeeze(dim?: number | number[]): Tensor { return V.squeeze(this, dim); }
+  squeeze(dim?: number | number[] | { dim?: number | number[] }): Tensor { return V.squeeze(this, dim); }
   unsqueeze(dim: number): Tensor { return V.unsqueeze(this, dim); }
   expand(...sizes: (number | number[])[]): Tensor { return V.expand(this, ...sizes); }
   expand_as(o: Tensor): Tensor { return V.expand(this, o.shape); }
@@ -401,16 +401,16 @@ export class Tensor {
   index(...idx: V.IndexItem[]): Tensor { return V.index(this, ...idx); }
 
   // ---------------------------------------------------------------- joining and indexing
-  split(split_size_or_sections: number | number[], dim = 0): Tensor[] { return I.split(this, split_size_or_sections, dim); }
-  chunk(chunks: number, dim = 0): Tensor[] { return I.chunk(this, chunks, dim); }
+  split(split_size_or_sections: number | number[], dim: number | { dim?: number } = 0): Tensor[] { return I.split(this, split_size_or_sections, dim); }
+  chunk(chunks: number, dim: number | { dim?: number } = 0): Tensor[] { return I.chunk(this, chunks, dim); }
   index_select(dim: number, index: Tensor): Tensor { return I.index_select(this, dim, index); }
   gather(dim: number, index: Tensor): Tensor { return I.gather(this, dim, index); }
   scatter(dim: number, index: Tensor, src: TensorOrScalar | { value?: number; src?: Tensor }): Tensor { return I.scatter(this, dim, index, src); }
   scatter_(dim: number, index: Tensor, src: TensorOrScalar): this { return P.inplace(this, I.scatter(this, dim, index, src)); }
   scatter_add(dim: number, index: Tensor, src: Tensor): Tensor { return I.scatter_add(this, dim, index, src); }
   scatter_add_(dim: number, index: Tensor, src: Tensor): this { return P.inplace(this, I.scatter_add(this, dim, index, src)); }
-  tril(diagonal = 0): Tensor { return I.tril(this, diagonal); }
-  triu(diagonal = 0): Tensor { return I.triu(this, diagonal); }
+  tril(diagonal: number | { diagonal?: number } = 0): Tensor { return I.tril(this, diagonal); }
+  triu(diagonal: number | { diagonal?: number } = 0): Tensor { return I.triu(this, diagonal); }
   flip(...dims: (number | number[])[]): Tensor { return I.flip(this, ...dims); }
   repeat(...sizes: (number | number[])[]): Tensor { return I.repeat(this, ...sizes); }
 }

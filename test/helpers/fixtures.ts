@@ -87,7 +87,7 @@ export function invoke(c: FixtureCase, args: unknown[], F: Record<string, any>):
   }
   const [self, ...rest] = args as [Tensor, ...unknown[]];
   if (R_OPS[name]) return R_OPS[name](self, rest[0]);
-  const m = (self as any)[name];
+  const m = (self as any)[name === 'item' ? 'itemSync' : name];
   if (typeof m !== 'function') throw new Error(`Tensor.${name} is missing`);
   return m.call(self, ...rest, ...extra);
 }
@@ -96,7 +96,8 @@ export function tolerance(dtype: string): { atol: number; rtol: number } {
   return dtype === 'float64' ? { atol: 1e-10, rtol: 1e-7 } : { atol: 2e-5, rtol: 2e-4 };
 }
 
-export function expectTensorClose(actual: unknown, expected: TensorJSON, what: string, tol = tolerance(expected.dtype)): void {
+export function expectTensorClose(actual: unknown, expected: TensorJSON, what: string, tol0?: { atol: number; rtol: number }): void {
+  const tol = tol0 ?? tolerance(expected.dtype);
   expect(actual instanceof torch.Tensor, `${what}: expected a Tensor, got ${String(actual)}`).toBe(true);
   const t = actual as Tensor;
   expect(t.shape, `${what}: shape`).toEqual(expected.shape);

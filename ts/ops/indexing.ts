@@ -3,7 +3,7 @@
 import { Tensor } from '../tensor.js';
 import type { DType } from '../dtype.js';
 import { ITEMSIZE, KSUFFIX, arrayFor, isFloating, promoteTypes } from '../dtype.js';
-import { broadcastShapes, contiguousStrides, numel, shapeStr, wrapDim } from '../shape.js';
+import { broadcastShapes, contiguousStrides, kwarg, numel, shapeStr, wrapDim } from '../shape.js';
 import { K, alloc, put, putI32, take, scratch, materialize, putView, writeInto, contiguousData } from '../backend/cpu.js';
 import { takeStatus } from '../backend/wasm.js';
 import { applyFunction } from '../autograd/function.js';
@@ -51,21 +51,27 @@ export function cat(tensors: Tensor[], dim: number | { dim?: number } = 0): Tens
     });
   });
   const dtype = parts.map((t) => t.dtype).reduce(promoteTypes);
-  const sizes = parts.map((t) => t.shape[d]);
+  const skipped = (t: Tensor) => !parts.includes(t);
   return applyFunction('CatBackward0', (_c, ...ts: Tensor[]) => {
     const shape = [...ref.shape];
-    shape[d] = sizes.reduce((a, b) => a + b, 0);
+    shape[d] = parts.reduce((a, t) => a + t.shape[d], 0);
     const out = zeros(shape, { dtype });
     let off = 0;
-    ts.forEach((t) => {
-      if (t.shape[d]) writeInto(out.narrow(d, off, t.shape[d]), t);
+    for (const t of ts) {
+      if (skipped(t) || !t.shape[d]) continue;
+      writeInto(out.narrow(d, off, t.shape[d]), t);
       off += t.shape[d];
-    });
+    }
     return out;
   }, (_c, g) => {
     let off = 0;
-    return sizes.map((s) => { const r = g.narrow(d, off, s); off += s; return r; });
-  }, parts);
+    return tensors.map((t) => {
+      if (skipped(t)) return zeros([0], { dtype: g.dtype });
+      const r = g.narrow(d, off, t.shape[d]);
+      off += t.shape[d];
+      return r;
+    });
+  }, tensors);
 }
 export const concat = cat;
 export const concatenate = cat;
@@ -82,8 +88,9 @@ export function stack(tensors: Tensor[], dim: number | { dim?: number } = 0): Te
   return cat(tensors.map((t) => t.unsqueeze(d)), d);
 }
 
-export function split(x: Tensor, size: number | number[], dim = 0): Tensor[] {
+export function split(x: Tensor, size: number | number[], dimArg: number | { dim?: number } = 0): Tensor[] {
   checkTensor('split', x);
+  const dim = kwarg(dimArg, 'dim', 0);
   const d = wrapDim(dim, x.ndim, 'split');
   const n = x.shape[d];
   let sizes: number[];
@@ -100,7 +107,8 @@ export function split(x: Tensor, size: number | number[], dim = 0): Tensor[] {
   return sizes.map((s) => { const r = x.narrow(d, off, s); off += s; return r; });
 }
 
-export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
+export function chunk(x: Tensor, chunks: number, dimArg: number | { dim?: number } = 0): Tensor[] {
+  const dim = kwarg(dimArg, 'dim', 0);
   checkTensor('chunk', x);
   if (!Number.isInteger(chunks) || chunks <= 0) throw new RangeError(`chunk expects \`chunks\` to be greater than 0, got: ${chunks}`);
   const d = wrapDim(dim, x.ndim, 'chunk');
@@ -259,8 +267,8 @@ export function masked_fill(x: Tensor, mask: Tensor, value: TensorOrScalar): Ten
   return r.shape.join() === x.shape.join() ? r : r; // broadcasting mask over x keeps x's shape in valid inputs
 }
 
-export function tril(x: Tensor, diagonal = 0): Tensor { return triangle('tril', x, diagonal); }
-export function triu(x: Tensor, diagonal = 0): Tensor { return triangle('triu', x, diagonal); }
+export function tril(x: Tensor, diagonal: number | { diagonal?: number } = 0): Tensor { return triangle('tril', x, kwarg(diagonal, 'diagonal', 0)); }
+export function triu(x: Tensor, diagonal: number | { diagonal?: number } = 0): Tensor { return triangle('triu', x, kwarg(diagonal, 'diagonal', 0)); }
 function triangle(op: 'tril' | 'triu', x: Tensor, k: number): Tensor {
   checkTensor(op, x);
   if (x.ndim < 2) throw new RangeError(`${op}: input tensor must have at least 2 dimensions`);
@@ -296,7 +304,8 @@ export function repeat(x: Tensor, ...sizesArg: (number | number[])[]): Tensor {
   return r.reshape(xs.map((s, i) => s * sizes[i]));
 }
 
-export function one_hot(x: Tensor, num_classes = -1): Tensor {
+export function one_hot(x: Tensor, numClasses: number | { num_classes?: number } = -1): Tensor {
+  const num_classes = kwarg(numClasses, 'num_classes', -1);
   checkTensor('one_hot', x);
   if (x.dtype !== 'int32') throw new TypeError('one_hot is only applicable to index tensor.');
   let n = num_classes;

@@ -119,10 +119,21 @@ export function outer(a: Tensor, b: Tensor): Tensor {
 }
 
 export function addmm(input: Tensor, m1: Tensor, m2: Tensor, opts: { beta?: number; alpha?: number } = {}): Tensor {
+  checkTensor('addmm', input);
   const beta = opts.beta ?? 1, alpha = opts.alpha ?? 1;
-  let p = mm(m1, m2);
-  broadcastShapes('addmm', input.shape, p.shape);
-  if (alpha !== 1) p = p.mul(alpha);
-  if (beta === 0) return p; // PyTorch ignores input entirely (even NaN) when beta is 0
-  return (beta === 1 ? input : input.mul(beta)).add(p);
+  const p0 = mm(m1.detach(), m2.detach()); // validates shapes and dtypes
+  broadcastShapes('addmm', input.shape, p0.shape);
+  return applyFunction('AddmmBackward0', (ctx, inp: Tensor, a: Tensor, b: Tensor) => {
+    ctx.save_for_backward(a, b);
+    const p = alpha === 1 ? p0 : p0.mul(alpha);
+    // beta == 0 ignores input entirely (even NaN), as in PyTorch
+    return beta === 0 ? p.expand(broadcastShapes('addmm', inp.shape, p.shape)).contiguous() : (beta === 1 ? inp : inp.mul(beta)).add(p);
+  }, (ctx, g) => {
+    const [a, b] = ctx.saved_tensors;
+    return [
+      ctx.needs_input_grad[0] ? g.mul(beta) : null,
+      ctx.needs_input_grad[1] ? g.mm(b.t()).mul(alpha) : null,
+      ctx.needs_input_grad[2] ? a.t().mm(g).mul(alpha) : null,
+    ];
+  }, [input, m1, m2]);
 }

@@ -310,8 +310,9 @@ export function clamp(x: Tensor, min?: TensorOrScalar | null | { min?: TensorOrS
       if (hv !== null) inRange = inRange.logical_and(a.le(hv));
       return [
         g.where(inRange, 0),
-        lt && ctx.needs_input_grad[1] ? g.where(a.lt(lt), 0) : null,
-        ht && ctx.needs_input_grad[2] ? g.where(a.gt(ht), 0) : null,
+        // PyTorch: min gets no gradient where min > max; max takes it there
+        lt && ctx.needs_input_grad[1] ? g.where(hv === null ? a.lt(lt) : a.lt(lt).logical_and(lt.lt(hv)), 0) : null,
+        ht && ctx.needs_input_grad[2] ? g.where(lv === null ? a.gt(ht) : a.gt(ht).logical_or(ht.lt(lv)), 0) : null,
       ];
     }, [x, lo, hi]);
   }

@@ -44,7 +44,7 @@ export const POINTWISE = {
   round: { arity: 1, f: 'nearest<T>(x)', i: 'x', simd: 'f32x4.nearest(vx)' },
   trunc: { arity: 1, f: 'trunc<T>(x)', i: 'x', simd: 'f32x4.trunc(vx)' },
   // clamp(x; min=p, max=q): NaN bounds are given as +-inf by the caller when absent
-  clamp: { arity: 1, f: 'x != x ? x : (x < <T>p ? <T>p : (x > <T>q ? <T>q : x))', i: 'x < <i32>p ? <i32>p : (x > <i32>q ? <i32>q : x)' },
+  clamp: { arity: 1, f: 'x != x ? x : M.min(M.max(x, <T>p), <T>q)', i: 'min(max(x, <i32>p), <i32>q)' },
   leaky_relu: { arity: 1, f: 'x > 0 ? x : x * <T>p' },
   elu: { arity: 1, f: 'x > 0 ? x : <T>p * M.expm1(x)' },
   logical_not: { arity: 1, f: 'x == 0 ? 1 : 0', i: 'x == 0 ? 1 : 0', out: 'bool' },

@@ -19,7 +19,8 @@ function parse(x: Tensor, op: string, dim: unknown, keep: unknown): Parsed {
   if (dim !== null && typeof dim === 'object' && !Array.isArray(dim)) { opts = dim as ReduceOpts; dim = opts.dim; keep = opts.keepdim; }
   if (keep !== null && typeof keep === 'object') { opts = { ...opts, ...(keep as ReduceOpts) }; keep = opts.keepdim; }
   const all = dim === undefined || dim === null || (Array.isArray(dim) && dim.length === 0);
-  const dims = normalizeDims(all ? null : (dim as number | number[]), x.ndim, op);
+  // a 0-d tensor reduces over dim 0 / -1 as the identity
+  const dims = x.ndim === 0 ? (normalizeDims(all ? null : (dim as number | number[]), 0, op), []) : normalizeDims(all ? null : (dim as number | number[]), x.ndim, op);
   return { dims, all, keepdim: !!keep, dtype: opts.dtype ? toDType(opts.dtype, op) : undefined, opts };
 }
 
@@ -134,6 +135,10 @@ function extreme(kind: 'max' | 'min', x: Tensor, dim?: unknown, keep?: unknown):
   if (p.all) {
     if (x.numel() === 0) throw new RangeError(`${kind}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.`);
     return amaxmin(kind, x, p, kind === 'max' ? 'MaxBackward1' : 'MinBackward1');
+  }
+  if (x.ndim === 0) {
+    const r = [x.clone(), Tensor._fromData(new Int32Array(1), 'int32', [])];
+    return Object.assign(r, { values: r[0], indices: r[1] });
   }
   if (p.dims.length !== 1) throw new TypeError(`${kind}(): dim must be a single int`);
   const d = p.dims[0];
@@ -267,9 +272,10 @@ function boolReduce(kind: 'all' | 'any', x: Tensor, dim?: unknown, keep?: unknow
   if (x.numel() === 0 || p.dims.some((d) => x.shape[d] === 0)) {
     const shape = x.shape.map((s, i) => (p.dims.includes(i) ? 1 : s)).filter((_, i) => p.keepdim || !p.dims.includes(i));
     const v = new Uint8Array(numel(shape)).fill(kind === 'all' ? 1 : 0);
-    return Tensor._fromData(v, 'bool', shape);
+    return Tensor._fromData(v, x.dtype === 'uint8' ? 'uint8' : 'bool', shape);
   }
-  return reduceRaw(kind === 'all' ? 'min' : 'max', b, p.dims, p.keepdim).values;
+  const r = reduceRaw(kind === 'all' ? 'min' : 'max', b, p.dims, p.keepdim).values;
+  return x.dtype === 'uint8' ? r.to('uint8') : r; // PyTorch keeps uint8 for uint8 inputs
 }
 export const all = (x: Tensor, dim?: unknown, keep?: unknown) => boolReduce('all', x, dim, keep);
 export const any = (x: Tensor, dim?: unknown, keep?: unknown) => boolReduce('any', x, dim, keep);

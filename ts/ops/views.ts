@@ -2,7 +2,7 @@
 // that in-place ops on views need (PyTorch's CopySlices).
 import { Tensor } from '../tensor.js';
 import type { DType } from '../dtype.js';
-import { contiguousStrides, numel, shapeStr, wrapDim, sizeArgs } from '../shape.js';
+import { contiguousStrides, numel, shapeStr, wrapDim, sizeArgs, kwarg } from '../shape.js';
 import { contiguousData, writeInto, isContiguousView } from '../backend/cpu.js';
 import { applyFunction } from '../autograd/function.js';
 import { zeros } from '../creation.js';
@@ -29,7 +29,7 @@ export function embed(g: Tensor, shape: number[], geom: Geom): Tensor {
 
 /** PyTorch's stride computation for view(): null when the shape cannot be a view. */
 function viewStrides(oldShape: number[], oldStrides: number[], newShape: number[]): number[] | null {
-  if (numel(oldShape) === 0) return contiguousStrides(newShape);
+  if (numel(oldShape) === 0 || oldShape.length === 0) return contiguousStrides(newShape);
   const newStrides = new Array<number>(newShape.length);
   let viewD = newShape.length - 1;
   let chunkBase = oldStrides[oldStrides.length - 1] ?? 1;
@@ -114,7 +114,8 @@ export function t(x: Tensor): Tensor {
   return viewOp('TBackward0', x, (a) => ({ shape: [a.shape[1], a.shape[0]], strides: [a._strides[1], a._strides[0]], offset: a._offset }), (g) => g.t());
 }
 
-export function squeeze(x: Tensor, dim?: number | number[]): Tensor {
+export function squeeze(x: Tensor, dim?: number | number[] | { dim?: number | number[] }): Tensor {
+  dim = kwarg<number | number[] | undefined>(dim, 'dim', undefined);
   const dims = dim === undefined ? null : (Array.isArray(dim) ? dim : [dim]).map((d) => wrapDim(d, x.ndim, 'squeeze'));
   const keep = x.shape.map((s, i) => !(s === 1 && (dims === null || dims.includes(i))));
   return viewOp(dim === undefined ? 'SqueezeBackward0' : 'SqueezeBackward1', x, (a) => ({

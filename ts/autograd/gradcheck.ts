@@ -1,7 +1,7 @@
 // torch.autograd.gradcheck: compares the analytical Jacobian (from backward) with central finite
 // differences, in float64, as PyTorch does. gradgradcheck does the same for the gradient itself.
 import { Tensor } from '../tensor.js';
-import { no_grad } from './grad_mode.js';
+import { no_grad, enable_grad } from './grad_mode.js';
 import { runBackward } from './engine.js';
 import { zeros, randn } from '../creation.js';
 
@@ -48,7 +48,7 @@ export function gradcheck(fn: Fn, inputs: Tensor | Tensor[], opts: GradcheckOpts
       }
       // analytical Jacobian via one backward per output element
       const analytical: number[][] = Array.from({ length: nIn }, () => new Array(nOut).fill(0));
-      for (let k = 0; k < nOut; k++) {
+      for (let k = 0; k < nOut && out.requires_grad; k++) {
         const go = zeros(out.shape, { dtype: out.dtype });
         go._bytes()[k] = 1;
         const [g] = runBackward([out], [go], { retain_graph: true, inputs: [x], allow_unused: true });
@@ -74,12 +74,14 @@ export function gradgradcheck(fn: Fn, inputs: Tensor | Tensor[], opts: Gradcheck
   const gos = outs.map((o) => randn(o.shape, { dtype: o.dtype, requires_grad: true }));
   const diff = xs.filter((x) => x.requires_grad);
   const n = xs.length;
-  const f2 = (...args: Tensor[]): Tensor[] => {
-    const ins = args.slice(0, n), g = args.slice(n);
+  const f2 = (...args: Tensor[]): Tensor[] => enable_grad(() => {
+    // finite differences call this under no_grad with plain copies: re-attach them
+    const ins = args.slice(0, n).map((x, i) => (xs[i].requires_grad && !x.requires_grad ? x.detach().requires_grad_() : x));
+    const g = args.slice(n);
     const o = outputsOf(fn, ins);
     const d = ins.filter((_, i) => xs[i].requires_grad);
     const r = runBackward(o, g, { create_graph: true, retain_graph: true, inputs: d, allow_unused: true });
     return r.map((t, i) => t ?? zeros(diff[i].shape, { dtype: diff[i].dtype }));
-  };
+  });
   return gradcheck(f2, [...xs, ...gos], opts);
 }

@@ -214,13 +214,13 @@ export function scatter(x: Tensor, dim: number, index: Tensor, src: TensorOrScal
     if (src.dtype !== x.dtype) throw new TypeError(`scatter(): Expected self.dtype to be equal to src.dtype`);
     checkGatherShapes('scatter', x, d, index, src);
     return applyFunction('ScatterBackward0', () => scatterRaw('scatter', x, d, index, src as Tensor), (ctx, g) => [
-      ctx.needs_input_grad[0] ? scatterRaw('scatter', g, d, index, 0) : null,
+      ctx.needs_input_grad[0] ? scatter(g, d, index, 0) : null,
       ctx.needs_input_grad[1] ? g.gather(d, index) : null,
     ], [x, src]);
   }
   checkGatherShapes('scatter', x, d, index);
   const v = +(src as number);
-  return applyFunction('ScatterBackward1', () => scatterRaw('scatter', x, d, index, v), (_c, g) => [scatterRaw('scatter', g, d, index, 0)], [x]);
+  return applyFunction('ScatterBackward1', () => scatterRaw('scatter', x, d, index, v), (_c, g) => [scatter(g, d, index, 0)], [x]);
 }
 
 export function scatter_add(x: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {

@@ -284,7 +284,7 @@ function parseSlice(s: string): { start: number | null; stop: number | null; ste
   const parts = s.split(':');
   if (parts.length < 2 || parts.length > 3) throw new Error(`index: invalid slice '${s}'`);
   const num = (p: string | undefined) => (p === undefined || p.trim() === '' ? null : Number(p));
-  const [a, b, c] = parts.map(num);
+  const [a, b, c = null] = parts.map(num);
   if ([a, b, c].some((v) => v !== null && !Number.isInteger(v))) throw new Error(`index: invalid slice '${s}'`);
   return { start: a, stop: b, step: c ?? 1 };
 }

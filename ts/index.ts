@@ -33,3 +33,5 @@ export function device(type: string): { type: string; toString(): string } {
   if (type !== 'cpu') throw new Error(`device '${type}' is not available in this build`);
   return { type, toString: () => type };
 }
+export { save, load } from './serialization.js';
+export * as serialization from './serialization.js';

@@ -8,7 +8,7 @@ import { isContiguousView, contiguousData } from './backend/cpu.js';
 import { accumulateGradNode, Node, type Hook } from './autograd/node.js';
 import { is_grad_enabled, no_grad } from './autograd/grad_mode.js';
 import { runBackward } from './autograd/engine.js';
-import { trackInScope } from './memory.js';
+import { trackInScope, keep } from './memory.js';
 import { formatTensor } from './format.js';
 import * as P from './ops/pointwise.js';
 import * as R from './ops/reduce.js';
@@ -33,7 +33,7 @@ export class Tensor {
   readonly dtype: DType;
   /** the tensor whose storage this view shares (null for a base tensor) */
   _base: Tensor | null = null;
-  grad: Tensor | null = null;
+  private _grad: Tensor | null = null;
   grad_fn: Node | null = null;
   _output_nr = 0;
   private _requiresGrad = false;
@@ -123,6 +123,16 @@ export class Tensor {
   get requires_grad(): boolean { return this._requiresGrad; }
   set requires_grad(v: boolean) { this.requires_grad_(v); }
   get is_leaf(): boolean { return this.grad_fn === null; }
+  /** .grad; a tensor stored here is kept out of torch.scope() cleanup (the leaf owns it) */
+  get grad(): Tensor | null { return this._grad; }
+  set grad(g: Tensor | null) {
+    if (g !== null && !(g instanceof Tensor)) throw new TypeError(`assigned grad expected to be a Tensor or None but got grad of type ${typeof g}`);
+    if (g && g.shape.join() !== this.shape.join()) throw new RangeError(`assigned grad has data of a different size (${shapeStr(g.shape)} vs ${shapeStr(this.shape)})`);
+    if (g) keep(g);
+    // a grad dropped inside a scope is released with the scope's other tensors
+    if (this._grad && this._grad !== g) trackInScope(this._grad);
+    this._grad = g;
+  }
 
   requires_grad_(requires_grad = true): this {
     if (!this.is_leaf) {

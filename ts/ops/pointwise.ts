@@ -81,17 +81,24 @@ const differentiable = (...ts: Tensor[]): boolean => is_grad_enabled() && ts.som
 // ------------------------------------------------------------------ unary float ops
 type UnaryGrad = (g: Tensor, x: Tensor, y: Tensor, ctx: FunctionCtx) => Tensor | null;
 
-function unaryFloat(name: PointwiseName, gradName: string, grad: UnaryGrad, p = 0, q = 0) {
+/** which value a backward formula needs: the input x, the result y, or neither (as in PyTorch) */
+type Saves = 'x' | 'y' | 'none';
+
+function saveFor(ctx: FunctionCtx, saves: Saves, a: Tensor, y: Tensor): void {
+  ctx.save_for_backward(saves === 'x' ? a : null, saves === 'y' ? y : null);
+}
+
+function unaryFloat(name: PointwiseName, gradName: string, saves: Saves, grad: UnaryGrad, p = 0, q = 0) {
   return (x: Tensor): Tensor => {
     checkTensor(name, x);
     return applyFunction(gradName, (ctx, a: Tensor) => {
       const d = floatOf(a.dtype);
       const y = kernel(name, [a], d, d, p, q);
-      ctx.save_for_backward(a, y);
+      saveFor(ctx, saves, a, y);
       return y;
     }, (ctx, g) => {
       const [a, y] = ctx.saved_tensors;
-      return [grad(g, a, y, ctx)];
+      return [grad(g, a as Tensor, y as Tensor, ctx)];
     }, [x]);
   };
 }
@@ -100,31 +107,31 @@ export function checkTensor(op: string, x: unknown): asserts x is Tensor {
   if (!(x instanceof Tensor)) throw new TypeError(`${op}(): argument 'input' must be Tensor, not ${x === null ? 'null' : typeof x}`);
 }
 
-export const exp = unaryFloat('exp', 'ExpBackward0', (g, _x, y) => g.mul(y));
-export const log = unaryFloat('log', 'LogBackward0', (g, x) => g.div(x));
-export const log1p = unaryFloat('log1p', 'Log1PBackward0', (g, x) => g.div(x.add(1)));
-export const expm1 = unaryFloat('expm1', 'Expm1Backward0', (g, _x, y) => g.mul(y.add(1)));
-export const sqrt = unaryFloat('sqrt', 'SqrtBackward0', (g, _x, y) => g.div(y.mul(2)));
-export const rsqrt = unaryFloat('rsqrt', 'RsqrtBackward0', (g, _x, y) => g.mul(y.pow(3)).mul(-0.5));
-export const sin = unaryFloat('sin', 'SinBackward0', (g, x) => g.mul(x.cos()));
-export const cos = unaryFloat('cos', 'CosBackward0', (g, x) => g.mul(x.sin()).neg());
-export const tanh = unaryFloat('tanh', 'TanhBackward0', (g, _x, y) =>
+export const exp = unaryFloat('exp', 'ExpBackward0', 'y', (g, _x, y) => g.mul(y));
+export const log = unaryFloat('log', 'LogBackward0', 'x', (g, x) => g.div(x));
+export const log1p = unaryFloat('log1p', 'Log1PBackward0', 'x', (g, x) => g.div(x.add(1)));
+export const expm1 = unaryFloat('expm1', 'Expm1Backward0', 'y', (g, _x, y) => g.mul(y.add(1)));
+export const sqrt = unaryFloat('sqrt', 'SqrtBackward0', 'y', (g, _x, y) => g.div(y.mul(2)));
+export const rsqrt = unaryFloat('rsqrt', 'RsqrtBackward0', 'y', (g, _x, y) => g.mul(y.pow(3)).mul(-0.5));
+export const sin = unaryFloat('sin', 'SinBackward0', 'x', (g, x) => g.mul(x.cos()));
+export const cos = unaryFloat('cos', 'CosBackward0', 'x', (g, x) => g.mul(x.sin()).neg());
+export const tanh = unaryFloat('tanh', 'TanhBackward0', 'y', (g, _x, y) =>
   differentiable(g, y) ? g.mul(y.mul(y).neg().add(1)) : kernel('tanh_backward', [g, y], g.dtype, g.dtype));
-export const sigmoid = unaryFloat('sigmoid', 'SigmoidBackward0', (g, _x, y) =>
+export const sigmoid = unaryFloat('sigmoid', 'SigmoidBackward0', 'y', (g, _x, y) =>
   differentiable(g, y) ? g.mul(y).mul(y.neg().add(1)) : kernel('sigmoid_backward', [g, y], g.dtype, g.dtype));
-export const reciprocal = unaryFloat('reciprocal', 'ReciprocalBackward0', (g, _x, y) => g.mul(y).mul(y).neg());
-export const erf = unaryFloat('erf', 'ErfBackward0', (g, x) => g.mul(x.mul(x).neg().exp().mul(2 / Math.sqrt(Math.PI))));
-export const silu = unaryFloat('silu', 'SiluBackward0', (g, x) => {
+export const reciprocal = unaryFloat('reciprocal', 'ReciprocalBackward0', 'y', (g, _x, y) => g.mul(y).mul(y).neg());
+export const erf = unaryFloat('erf', 'ErfBackward0', 'x', (g, x) => g.mul(x.mul(x).neg().exp().mul(2 / Math.sqrt(Math.PI))));
+export const silu = unaryFloat('silu', 'SiluBackward0', 'x', (g, x) => {
   const s = x.sigmoid();
   return g.mul(s.mul(x.mul(s.neg().add(1)).add(1)));
 });
 const SQRT1_2PI = 1 / Math.sqrt(2 * Math.PI);
-const geluExact = unaryFloat('gelu', 'GeluBackward0', (g, x) => {
+const geluExact = unaryFloat('gelu', 'GeluBackward0', 'x', (g, x) => {
   const cdf = x.mul(Math.SQRT1_2).erf().add(1).mul(0.5);
   const pdf = x.mul(x).mul(-0.5).exp().mul(SQRT1_2PI);
   return g.mul(cdf.add(x.mul(pdf)));
 });
-const geluTanh = unaryFloat('gelu_tanh', 'GeluBackward0', (g, x) => {
+const geluTanh = unaryFloat('gelu_tanh', 'GeluBackward0', 'x', (g, x) => {
   const k = Math.sqrt(2 / Math.PI), c = 0.044715;
   const inner = x.add(x.pow(3).mul(c)).mul(k);
   const th = inner.tanh();
@@ -139,37 +146,37 @@ export function gelu(x: Tensor, opts: { approximate?: 'none' | 'tanh' } = {}): T
 export function softplus(x: Tensor, opts: { beta?: number; threshold?: number } | number = {}, threshold?: number): Tensor {
   const o = typeof opts === 'number' ? { beta: opts, threshold } : opts;
   const beta = o.beta ?? 1, th = o.threshold ?? 20;
-  return unaryFloat('softplus', 'SoftplusBackward0', (g, a) => {
+  return unaryFloat('softplus', 'SoftplusBackward0', 'x', (g, a) => {
     const s = a.mul(beta).sigmoid();
     return g.mul(s).where(a.mul(beta).le(th), g);
   }, beta, th)(x);
 }
 
-function unaryKeep(name: PointwiseName, gradName: string, grad: UnaryGrad | null) {
+function unaryKeep(name: PointwiseName, gradName: string, saves: Saves, grad: UnaryGrad | null) {
   // ops that keep integer dtypes (neg, abs, relu, ...); grad null = zero gradient
   return (x: Tensor): Tensor => {
     checkTensor(name, x);
     return applyFunction(gradName, (ctx, a: Tensor) => {
       if (a.dtype === 'bool' && name !== 'abs') throw new TypeError(`${name}: not supported for bool tensors`);
       const y = kernel(name, [a], computeFor(a.dtype), a.dtype);
-      ctx.save_for_backward(a, y);
+      saveFor(ctx, saves, a, y);
       return y;
     }, (ctx, g) => {
       const [a, y] = ctx.saved_tensors;
-      return [grad ? grad(g, a, y, ctx) : zerosLike(g)];
+      return [grad ? grad(g, a as Tensor, y as Tensor, ctx) : zerosLike(g)];
     }, [x]);
   };
 }
 const zerosLike = (g: Tensor): Tensor => kernel('mul', [g, 0], g.dtype, g.dtype);
-export const neg = unaryKeep('neg', 'NegBackward0', (g) => g.neg());
-export const abs = unaryKeep('abs', 'AbsBackward0', (g, x) => g.mul(x.sign()));
-export const sign = unaryKeep('sign', 'SignBackward0', null);
-export const relu = unaryKeep('relu', 'ReluBackward0', (g, _x, y) =>
+export const neg = unaryKeep('neg', 'NegBackward0', 'none', (g) => g.neg());
+export const abs = unaryKeep('abs', 'AbsBackward0', 'x', (g, x) => g.mul(x.sign()));
+export const sign = unaryKeep('sign', 'SignBackward0', 'none', null);
+export const relu = unaryKeep('relu', 'ReluBackward0', 'y', (g, _x, y) =>
   differentiable(g) ? g.mul(y.gt(0).to(g.dtype)) : kernel('relu_backward', [g, y], g.dtype, g.dtype));
-export const floor = unaryKeep('floor', 'FloorBackward0', null);
-export const ceil = unaryKeep('ceil', 'CeilBackward0', null);
-export const trunc = unaryKeep('trunc', 'TruncBackward0', null);
-const round0 = unaryKeep('round', 'RoundBackward0', null);
+export const floor = unaryKeep('floor', 'FloorBackward0', 'none', null);
+export const ceil = unaryKeep('ceil', 'CeilBackward0', 'none', null);
+export const trunc = unaryKeep('trunc', 'TruncBackward0', 'none', null);
+const round0 = unaryKeep('round', 'RoundBackward0', 'none', null);
 export function round(x: Tensor, opts: { decimals?: number } = {}): Tensor {
   const d = opts.decimals ?? 0;
   if (!d) return round0(x);

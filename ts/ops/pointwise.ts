@@ -187,17 +187,17 @@ export function round(x: Tensor, opts: { decimals?: number } = {}): Tensor {
 // ------------------------------------------------------------------ binary arithmetic
 type BinGrad = (g: Tensor, a: Tensor, b: Tensor, ctx: FunctionCtx) => [Tensor | null, Tensor | null];
 
-function binary(name: PointwiseName, gradName: string, outType: (a: Operand, b: Operand) => DType, grad: BinGrad) {
+function binary(name: PointwiseName, gradName: string, outType: (a: Operand, b: Operand) => DType, grad: BinGrad, saves = true) {
   return (a: TensorOrScalar, b: TensorOrScalar): Tensor => {
     checkOperand(name, a); checkOperand(name, b);
     return applyFunction(gradName, (ctx, x: Operand, y: Operand) => {
       const out = outType(x, y);
       const r = kernel(name, [x, y], computeFor(out), out);
-      ctx.save_for_backward(x instanceof Tensor ? x : null, y instanceof Tensor ? y : null);
-      ctx.scalars = [x, y];
+      if (saves) ctx.save_for_backward(x instanceof Tensor ? x : null, y instanceof Tensor ? y : null);
+      ctx.scalars = saves ? [x, y] : [0, 0];
       return r;
     }, (ctx, g) => {
-      const [x, y] = ctx.saved_tensors;
+      const [x, y] = saves ? ctx.saved_tensors : [];
       const [sx, sy] = ctx.scalars as Operand[];
       return grad(g, x ?? t(sx, g), y ?? t(sy, g), ctx);
     }, [a, b]);
@@ -206,16 +206,16 @@ function binary(name: PointwiseName, gradName: string, outType: (a: Operand, b: 
 const arith = (a: Operand, b: Operand): DType => promote(a, b);
 const trueDiv = (a: Operand, b: Operand): DType => floatOf(promote(a, b));
 
-const addRaw = binary('add', 'AddBackward0', arith, (g, _a, _b, ctx) => [need(ctx, 0) ? g : null, need(ctx, 1) ? g : null]);
-const subRaw = binary('sub', 'SubBackward0', arith, (g, _a, _b, ctx) => [need(ctx, 0) ? g : null, need(ctx, 1) ? g.neg() : null]);
+const addRaw = binary('add', 'AddBackward0', arith, (g, _a, _b, ctx) => [need(ctx, 0) ? g : null, need(ctx, 1) ? g : null], false);
+const subRaw = binary('sub', 'SubBackward0', arith, (g, _a, _b, ctx) => [need(ctx, 0) ? g : null, need(ctx, 1) ? g.neg() : null], false);
 export const mulRaw = binary('mul', 'MulBackward0', arith, (g, a, b, ctx) => [need(ctx, 0) ? g.mul(b) : null, need(ctx, 1) ? g.mul(a) : null]);
 const divTrue = binary('div', 'DivBackward0', trueDiv, (g, a, b, ctx) => [
   need(ctx, 0) ? g.div(b) : null,
   need(ctx, 1) ? g.neg().mul(a).div(b.mul(b)) : null,
 ]);
 const zeroGrads: BinGrad = (g, _a, _b, ctx) => [need(ctx, 0) ? zerosLike(g) : null, need(ctx, 1) ? zerosLike(g) : null];
-const divFloor = binary('div_floor', 'DivBackward1', arith, zeroGrads);
-const divTrunc = binary('div_trunc', 'DivBackward1', arith, zeroGrads);
+const divFloor = binary('div_floor', 'DivBackward1', arith, zeroGrads, false);
+const divTrunc = binary('div_trunc', 'DivBackward1', arith, zeroGrads, false);
 const remainderRaw = binary('remainder', 'RemainderBackward0', arith, (g, a, b, ctx) => [
   need(ctx, 0) ? g : null, need(ctx, 1) ? g.neg().mul(a.div(b, { rounding_mode: 'floor' })) : null]);
 

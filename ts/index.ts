@@ -35,3 +35,6 @@ export function device(type: string): { type: string; toString(): string } {
 }
 export { save, load } from './serialization.js';
 export * as serialization from './serialization.js';
+export * as utils from './utils/index.js';
+export * as datasets from './datasets/index.js';
+export * as transforms from './transforms/index.js';

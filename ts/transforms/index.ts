@@ -1,0 +1,148 @@
+// torchvision.transforms for tensors. Each transform is a function (call it with or without
+// `new`, as in Python: transforms.ToTensor()), so a transform is just `(x) => y`.
+//
+//   const transform = transforms.Compose([transforms.ToTensor(), transforms.Normalize([0.1307], [0.3081])]);
+import { Tensor } from '../tensor.js';
+import { arrayFor } from '../dtype.js';
+import { contiguousData } from '../backend/cpu.js';
+import { randint, rand } from '../creation.js';
+import type { Generator } from '../random.js';
+
+export type Transform<I = any, O = any> = ((x: I) => O) & { repr?: string };
+
+function named<F extends (x: any) => any>(fn: F, repr: string, props: object = {}): F & { repr: string } {
+  Object.assign(fn, props, { repr, toString: () => repr });
+  return fn as F & { repr: string };
+}
+
+/** Applies a transform given as a function, or as an object with forward() / __call__(). */
+export function applyTransform<O>(t: unknown, x: unknown): O {
+  if (typeof t === 'function') return t(x);
+  const o = t as { forward?: (x: unknown) => O; __call__?: (x: unknown) => O };
+  if (o && typeof o.forward === 'function') return o.forward(x);
+  if (o && typeof o.__call__ === 'function') return o.__call__(x);
+  throw new TypeError('a transform must be a function (or an object with forward(x))');
+}
+
+/** Composes several transforms, applied in order. */
+export function Compose(transforms: unknown[]): Transform {
+  if (!Array.isArray(transforms)) throw new TypeError('Compose expects an array of transforms');
+  const list = [...transforms];
+  return named((x: unknown) => list.reduce((v, t) => applyTransform(t, v), x),
+    `Compose(\n${list.map((t) => `    ${(t as { repr?: string }).repr ?? 'Lambda()'}`).join('\n')}\n)`, { transforms: list });
+}
+
+/**
+ * uint8 image tensor HxW or HxWxC (values 0-255) -> float32 tensor CxHxW in [0, 1]. Floating
+ * inputs are only reshaped, as torchvision does for non-uint8 arrays. Typed arrays of length
+ * H*W may be passed with their shape as a second argument.
+ */
+export function ToTensor(): Transform<Tensor, Tensor> {
+  return named((img: Tensor) => {
+    if (!(img instanceof Tensor)) throw new TypeError(`ToTensor: expected an image tensor (HxW or HxWxC), got ${typeof img}`);
+    if (img.ndim !== 2 && img.ndim !== 3) throw new RangeError(`ToTensor: expected an image of 2 or 3 dimensions (HxW or HxWxC), got shape [${img.shape}]`);
+    const [h, w] = img.shape, c = img.ndim === 3 ? img.shape[2] : 1;
+    const src = contiguousData(img);
+    let out: Float32Array | Float64Array;
+    if (img.dtype === 'uint8') {
+      out = new Float32Array(src.length);
+      for (let i = 0; i < src.length; i++) out[i] = src[i] / 255; // exactly float32(x) / 255
+    } else if (img.dtype === 'float64') out = src as Float64Array;
+    else out = Float32Array.from(src as ArrayLike<number>);
+    const t = Tensor._fromData(out, out instanceof Float64Array ? 'float64' : 'float32', [h, w, c]);
+    return c === 1 ? t.reshape(1, h, w) : t.permute(2, 0, 1).contiguous();
+  }, 'ToTensor()');
+}
+
+/** (x - mean[c]) / std[c] for each channel c of a float CxHxW (or ...xCxHxW) tensor. */
+export function Normalize(mean: number[] | number, std: number[] | number, opts: { inplace?: boolean } = {}): Transform<Tensor, Tensor> {
+  const m = Array.isArray(mean) ? [...mean] : [mean], s = Array.isArray(std) ? [...std] : [std];
+  if (s.some((v) => v === 0)) throw new RangeError(`std evaluated to zero after conversion to float32, leading to division by zero.`);
+  return named((x: Tensor) => {
+    if (!(x instanceof Tensor) || !x.is_floating_point()) throw new TypeError('Normalize: input tensor should be a float tensor');
+    if (x.ndim < 3) throw new RangeError(`Expected tensor to be a tensor image of size (..., C, H, W). Got tensor.size() = [${x.shape}]`);
+    const c = x.shape[x.ndim - 3], hw = x.shape[x.ndim - 1] * x.shape[x.ndim - 2];
+    if (m.length !== 1 && m.length !== c) throw new RangeError(`Normalize: mean has ${m.length} values for ${c} channels`);
+    if (s.length !== 1 && s.length !== c) throw new RangeError(`Normalize: std has ${s.length} values for ${c} channels`);
+    const src = contiguousData(x);
+    const out = arrayFor(x.dtype, src.length) as Float32Array | Float64Array;
+    const f = x.dtype === 'float32' ? Math.fround : (v: number) => v;
+    for (let base = 0, ch = 0; base < src.length; base += hw, ch = (ch + 1) % c) {
+      const mc = f(m[m.length === 1 ? 0 : ch]), sc = f(s[s.length === 1 ? 0 : ch]);
+      for (let i = base; i < base + hw; i++) out[i] = f(src[i] - mc) / sc;
+    }
+    const t = Tensor._fromData(out, x.dtype, x.shape);
+    return opts.inplace ? x.copy_(t) : t;
+  }, `Normalize(mean=[${m}], std=[${s}])`, { mean: m, std: s });
+}
+
+/** A user function as a transform. */
+export function Lambda<I, O>(fn: (x: I) => O): Transform<I, O> {
+  if (typeof fn !== 'function') throw new TypeError(`Argument lambd should be callable, got ${typeof fn}`);
+  return named((x: I) => fn(x), 'Lambda()');
+}
+
+function pair(size: number | number[]): [number, number] {
+  return typeof size === 'number' ? [size, size] : size.length === 1 ? [size[0], size[0]] : [size[0], size[1]];
+}
+
+/** Constant padding of the last two dims of a tensor [..., H, W]: [left, top, right, bottom]. */
+function pad2d(x: Tensor, [l, t, r, b]: number[], fill: number): Tensor {
+  const h = x.shape[x.ndim - 2], w = x.shape[x.ndim - 1];
+  const H = h + t + b, W = w + l + r, lead = x.numel() / (h * w || 1);
+  const src = contiguousData(x);
+  const out = arrayFor(x.dtype, lead * H * W);
+  if (fill) out.fill(fill);
+  for (let k = 0; k < lead; k++) for (let i = 0; i < h; i++) {
+    out.set(src.subarray((k * h + i) * w, (k * h + i + 1) * w) as never, (k * H + i + t) * W + l);
+  }
+  return Tensor._fromData(out, x.dtype, [...x.shape.slice(0, -2), H, W]);
+}
+
+/** Crops a random size[0] x size[1] window of a tensor image [..., H, W]. */
+export function RandomCrop(size: number | number[], opts: { padding?: number | number[] | null; pad_if_needed?: boolean; fill?: number; padding_mode?: 'constant'; generator?: Generator } = {}): Transform<Tensor, Tensor> {
+  const [th, tw] = pair(size);
+  const fill = opts.fill ?? 0;
+  if (opts.padding_mode && opts.padding_mode !== 'constant') throw new Error(`RandomCrop: padding_mode '${opts.padding_mode}' is not supported (only 'constant')`);
+  return named((img: Tensor) => {
+    let x = img;
+    if (opts.padding != null) {
+      const p = typeof opts.padding === 'number' ? [opts.padding, opts.padding, opts.padding, opts.padding]
+        : opts.padding.length === 2 ? [opts.padding[0], opts.padding[1], opts.padding[0], opts.padding[1]] : opts.padding;
+      x = pad2d(x, p, fill);
+    }
+    let h = x.shape[x.ndim - 2], w = x.shape[x.ndim - 1];
+    if (opts.pad_if_needed && w < tw) { x = pad2d(x, [tw - w, 0, tw - w, 0], fill); w = x.shape[x.ndim - 1]; }
+    if (opts.pad_if_needed && h < th) { x = pad2d(x, [0, th - h, 0, th - h], fill); h = x.shape[x.ndim - 2]; }
+    if (h < th || w < tw) throw new RangeError(`Required crop size (${th}, ${tw}) is larger than input image size (${h}, ${w})`);
+    if (h === th && w === tw) return x;
+    const g = opts.generator ? { generator: opts.generator } : {};
+    const i = randint(0, h - th + 1, [1], g).itemSync() as number;
+    const j = randint(0, w - tw + 1, [1], g).itemSync() as number;
+    return x.narrow(x.ndim - 2, i, th).narrow(x.ndim - 1, j, tw);
+  }, `RandomCrop(size=(${th}, ${tw}), padding=${opts.padding ?? null})`);
+}
+
+/** Rotates a tensor image [..., H, W] by a random angle in degrees (counter-clockwise), nearest-neighbour. */
+export function RandomRotation(degrees: number | [number, number], opts: { interpolation?: 'nearest'; expand?: false; center?: [number, number] | null; fill?: number; generator?: Generator } = {}): Transform<Tensor, Tensor> {
+  const [d0, d1] = typeof degrees === 'number' ? (degrees < 0 ? (() => { throw new RangeError('If degrees is a single number, it must be positive.'); })() : [-degrees, degrees]) : degrees;
+  if (opts.interpolation && opts.interpolation !== 'nearest') throw new Error(`RandomRotation: interpolation '${opts.interpolation}' is not supported (only 'nearest')`);
+  if (opts.expand) throw new Error('RandomRotation: expand=true is not supported');
+  const fill = opts.fill ?? 0;
+  return named((img: Tensor) => {
+    const u = rand(1, { dtype: 'float64', ...(opts.generator ? { generator: opts.generator } : {}) }).itemSync() as number;
+    const angle = d0 + (d1 - d0) * u;
+    const h = img.shape[img.ndim - 2], w = img.shape[img.ndim - 1], lead = img.numel() / (h * w || 1);
+    const [cx, cy] = opts.center ?? [(w - 1) / 2, (h - 1) / 2];
+    const th = (angle * Math.PI) / 180, cos = Math.cos(th), sin = Math.sin(th);
+    const src = contiguousData(img);
+    const out = arrayFor(img.dtype, src.length);
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+      const dx = x - cx, dy = y - cy;
+      const sx = Math.round(cx + cos * dx - sin * dy), sy = Math.round(cy + sin * dx + cos * dy);
+      const inside = sx >= 0 && sx < w && sy >= 0 && sy < h;
+      for (let k = 0; k < lead; k++) out[(k * h + y) * w + x] = inside ? src[(k * h + sy) * w + sx] : fill;
+    }
+    return Tensor._fromData(out, img.dtype, img.shape);
+  }, `RandomRotation(degrees=[${d0}, ${d1}], interpolation=nearest)`);
+}

@@ -6,3 +6,4 @@ export * from "./reduce";
 export * from "./index_ops";
 export * from "./random";
 export * from "./gemm";
+export * from "./optim";

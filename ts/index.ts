@@ -35,6 +35,7 @@ export function device(type: string): { type: string; toString(): string } {
 }
 export { save, load } from './serialization.js';
 export * as serialization from './serialization.js';
+export * as optim from './optim/index.js';
 export * as utils from './utils/index.js';
 export * as datasets from './datasets/index.js';
 export * as transforms from './transforms/index.js';

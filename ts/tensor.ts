@@ -2,7 +2,7 @@
 // methods here only forward to them, so each op is written once.
 import type { DType, DTypeLike, TypedArray } from './dtype.js';
 import { isFloating, toDType, ITEMSIZE } from './dtype.js';
-import { Storage, stats, type DeviceType } from './storage.js';
+import { Storage, stats, recycle, type DeviceType } from './storage.js';
 import { contiguousStrides, numel, shapeStr, wrapDim } from './shape.js';
 import { isContiguousView, contiguousData } from './backend/cpu.js';
 import { accumulateGradNode, Node, type Hook } from './autograd/node.js';
@@ -21,6 +21,9 @@ const registry = new FinalizationRegistry<Storage['account']>((account) => {
   stats.tensors--;
   account.drop();
 });
+
+let nextId = 0;
+export const _tensorsCreated = (): number => nextId;
 
 export type Device = { type: DeviceType; toString(): string };
 const CPU: Device = { type: 'cpu', toString: () => 'cpu' };
@@ -41,6 +44,8 @@ export class Tensor {
   _hooks: Hook[] = [];
   _retainsGrad = false;
   private _disposed = false;
+  /** creation order, so the backward engine can tell which gradients it made */
+  readonly _id = nextId++;
 
   constructor(storage: Storage, shape: readonly number[], strides?: readonly number[], offset = 0) {
     this._storage = storage;
@@ -113,7 +118,10 @@ export class Tensor {
     registry.unregister(this);
     stats.tensors--;
     this._storage.account.drop();
-    if (this._storage.account.refs === 0) this._storage.data = new Float32Array(0);
+    if (this._storage.account.refs === 0) {
+      recycle(this._storage.data);
+      this._storage.data = new Float32Array(0);
+    }
     this.grad_fn = null;
     this._acc = null;
   }
@@ -155,13 +163,14 @@ export class Tensor {
     return this._acc;
   }
 
-  _accumulateGrad(g: Tensor, createGraph: boolean): void {
+  /** AccumulateGrad: runs the leaf's hooks, then stores or adds g; `steal` reuses g's storage. */
+  _accumulateGrad(g: Tensor, createGraph: boolean, steal = false): void {
     for (const h of this._hooks) {
       const r = h(g);
       if (r) g = r;
     }
     if (this.grad === null) {
-      this.grad = createGraph ? g.clone() : no_grad(() => g.detach().clone());
+      this.grad = createGraph ? g.clone() : no_grad(() => (steal && g.is_contiguous() ? g.detach() : g.detach().clone()));
     } else if (createGraph) {
       this.grad = this.grad.add(g);
     } else {

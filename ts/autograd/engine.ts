@@ -1,7 +1,7 @@
 // The backward engine: walks the recorded graph from the roots in reverse creation order,
 // runs each node's backward formula, reduces broadcast gradients to their inputs' shapes (the one
 // place broadcasting's gradient is handled), and accumulates into leaves' .grad.
-import type { Tensor } from '../tensor.js';
+import { _tensorsCreated, type Tensor } from '../tensor.js';
 import { shapeStr, sameShape } from '../shape.js';
 import { set_grad_enabled } from './grad_mode.js';
 import type { Node, InputMeta } from './node.js';
@@ -32,10 +32,29 @@ export function runBackward(roots: Tensor[], rootGrads: Tensor[], opts: Backward
   const retain = opts.retain_graph ?? !!opts.create_graph;
   const capture = opts.inputs !== undefined;
   const buffers = new Map<Node, (Tensor | null)[]>();
+
+  // Gradients the engine itself made are released as soon as nothing uses them (unless the graph
+  // of the gradient is wanted, or user code may hold them: hooks, retain_grad, autograd.grad).
+  const firstOwned = _tensorsCreated();
+  const uses = new Map<Tensor, number>();
+  const exposed = new Set<Tensor>();
+  const hold = (t: Tensor): void => { uses.set(t, (uses.get(t) ?? 0) + 1); };
+  const drop = (t: Tensor): void => {
+    const n = (uses.get(t) ?? 0) - 1;
+    if (n > 0) { uses.set(t, n); return; }
+    uses.delete(t);
+    if (!opts.create_graph && t._id >= firstOwned && !exposed.has(t)) t.dispose();
+  };
   const add = (node: Node, nr: number, g: Tensor): void => {
     let b = buffers.get(node);
     if (!b) { b = []; buffers.set(node, b); }
-    b[nr] = b[nr] ? addGrads(b[nr] as Tensor, g) : g;
+    const old = b[nr];
+    if (!old) { b[nr] = g; hold(g); return; }
+    const s = addGrads(old, g);
+    hold(s);
+    b[nr] = s;
+    drop(old);
+    hold(g); drop(g);
   };
 
   // captured gradients for autograd.grad, keyed by (node, output_nr)
@@ -78,6 +97,8 @@ export function runBackward(roots: Tensor[], rootGrads: Tensor[], opts: Backward
       if (!buf || !buf.some((g) => g)) continue;
       const grads = node.outputMeta.map((m, nr) => buf[nr] ?? zerosOf(m));
       for (let nr = 0; nr < grads.length; nr++) {
+        if (node.outputHooks[nr]?.length) exposed.add(grads[nr]);
+        if (!buf[nr]) hold(grads[nr]);
         for (const hook of node.outputHooks[nr] ?? []) {
           const r = hook(grads[nr]);
           if (r) grads[nr] = r;
@@ -85,11 +106,18 @@ export function runBackward(roots: Tensor[], rootGrads: Tensor[], opts: Backward
         const keep = node.retained[nr];
         if (keep) keep.grad = opts.create_graph ? grads[nr] : grads[nr].detach();
         const ci = captureKeys.get(node)?.get(nr);
-        if (ci !== undefined) captured[ci] = grads[nr];
+        if (ci !== undefined) { captured[ci] = grads[nr]; exposed.add(grads[nr]); }
       }
       const leaf = node.variable;
       if (leaf) {
-        if (!capture) leaf._accumulateGrad(grads[0], !!opts.create_graph);
+        if (leaf._hooks.length) exposed.add(buf[0] ?? grads[0]);
+        if (!capture) {
+          // a gradient only this leaf uses becomes its .grad without a copy
+          const g = grads[0];
+          const steal = !opts.create_graph && g === buf[0] && g._id >= firstOwned && uses.get(g) === 1 && !exposed.has(g) && !leaf._hooks.length;
+          leaf._accumulateGrad(g, !!opts.create_graph, steal);
+        }
+        buf.forEach((g) => g && drop(g));
         continue;
       }
       const res = node.backwardFn!(node.ctx!, ...grads);
@@ -97,8 +125,12 @@ export function runBackward(roots: Tensor[], rootGrads: Tensor[], opts: Backward
       node.next.forEach((e, i) => {
         const g = list[i];
         if (!e || !g) return;
-        add(e.node, e.nr, validate(node, i, g, node.inputMeta[i]!));
+        const v = validate(node, i, g, node.inputMeta[i]!);
+        add(e.node, e.nr, v);
       });
+      // this node's incoming gradients, and outputs that went nowhere, are done with
+      grads.forEach((g, nr) => { if (buf[nr] && buf[nr] !== g) drop(buf[nr] as Tensor); drop(g); });
+      for (const g of list) if (g) { hold(g); drop(g); }
       if (!retain) node.release();
     }
     if (capture && !opts.allow_unused && captured.some((g) => g === null)) {

@@ -7,6 +7,7 @@
 import { WASM_BASE64 } from '../../build/out/wasm_bytes.js';
 import type { DType, TypedArray } from '../dtype.js';
 import { ITEMSIZE, arrayFor } from '../dtype.js';
+import { reuse } from '../storage.js';
 
 function decodeBase64(s: string): Uint8Array {
   if (typeof atob === 'function') {
@@ -83,7 +84,8 @@ export function putI32(values: ArrayLike<number>): number {
 /** Copies `n` elements of `dtype` at `ptr` out of scratch into a new typed array. */
 export function take(ptr: number, dtype: DType, n: number): TypedArray {
   views();
-  const out = arrayFor(dtype, n);
+  const fresh = arrayFor(dtype, 0);
+  const out = reuse(fresh.constructor, n) ?? arrayFor(dtype, n);
   new Uint8Array(out.buffer).set(u8.subarray(ptr, ptr + n * ITEMSIZE[dtype]));
   return out;
 }

@@ -43,7 +43,7 @@ export class MNIST extends Dataset<[any, any]> {
   private _data: Tensor | null = null;
   private _targets: Tensor | null = null;
   private _labels: Int32Array | null = null;
-  private _promise: Promise<this>;
+  private _promise: Promise<void>;
   private _error: unknown = null;
   /** `await new MNIST(...)` resolves to the loaded dataset (the `then` goes away once loaded) */
   declare then?: (res: (v: this) => unknown, rej?: (e: unknown) => unknown) => Promise<unknown>;
@@ -56,7 +56,7 @@ export class MNIST extends Dataset<[any, any]> {
     this.target_transform = opts.target_transform;
     this._promise = this.load(opts.download ?? false);
     this._promise.catch((e) => { this._error = e; });
-    this.then = (res, rej) => this._promise.then(() => { delete this.then; return res(this); }, rej);
+    this.then = (res, rej) => this.ready().then(res, rej);
   }
 
   get name(): string { return (this.constructor as typeof MNIST).name; }
@@ -66,7 +66,10 @@ export class MNIST extends Dataset<[any, any]> {
   }
 
   /** Resolves to this dataset once its files are read (rejects with the load error). */
-  override ready(): Promise<this> { return this._promise; }
+  override ready(): Promise<this> {
+    // drop the thenable first: resolving a promise with a thenable would call it again
+    return this._promise.then(() => { delete this.then; return this; });
+  }
 
   private check(): void {
     if (this._data) return;
@@ -138,7 +141,7 @@ export class MNIST extends Dataset<[any, any]> {
     return path.endsWith('.gz') ? gunzip(raw, path) : raw;
   }
 
-  private async load(download: boolean): Promise<this> {
+  private async load(download: boolean): Promise<void> {
     const [[imgFile, imgSum], [lblFile, lblSum]] = this.files();
     const [imgBytes, lblBytes] = await Promise.all([this.readIdx(imgFile, imgSum, download), this.readIdx(lblFile, lblSum, download)]);
     const images = parseIdx(imgBytes, imgFile, 3);
@@ -155,7 +158,6 @@ export class MNIST extends Dataset<[any, any]> {
     this._data = Tensor._fromData(images.data.slice(), 'uint8', [n, h, w]);
     this._labels = lbl;
     this._targets = Tensor._fromData(lbl, 'int32', [n]);
-    return this;
   }
 
   override toString(): string {

@@ -12,8 +12,8 @@ export class Parameter extends Tensor {
     keep(this);
     if (requires_grad) this.requires_grad_(true);
   }
-  toString(): string { return `Parameter containing:\n${super.toString()}`; }
-  [Symbol.for('nodejs.util.inspect.custom')](): string { return this.toString(); }
+  override toString(): string { return `Parameter containing:\n${super.toString()}`; }
+
 }
 
 export function isParameter(x: unknown): x is Parameter { return x instanceof Parameter; }

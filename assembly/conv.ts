@@ -1,0 +1,155 @@
+// Convolution helpers for im2col + GEMM: im2col / col2im over a chunk of the batch, and the
+// transposes between the GEMM's [C, N*S] layout and the tensor's [N, C, S] layout.
+//
+// Column layout: col[r, n*OH*OW + oh*OW + ow] with r = (c*kh + i)*kw + j (row-major,
+// K = C*kh*kw rows, Nc*OH*OW columns). x is [Nc, C, H, W] contiguous. Padding is given as the
+// top/left amounts only (OH/OW come from the caller), so asymmetric ('same') padding is free.
+
+// @ts-ignore: decorator
+@inline function im2colT<T>(x: usize, col: usize, Nc: i32, C: i32, H: i32, W: i32, kh: i32, kw: i32,
+  sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, OH: i32, OW: i32): void {
+  const es = <usize>sizeof<T>();
+  const S = OH * OW;
+  const NS = <usize>Nc * <usize>S;
+  // valid ow range for each kernel column j: iw = ow*sw - pw + j*dw in [0, W)
+  for (let c = 0; c < C; c++) {
+    for (let i = 0; i < kh; i++) {
+      for (let j = 0; j < kw; j++) {
+        const r = (c * kh + i) * kw + j;
+        const rowp = col + <usize>r * NS * es;
+        const off = j * dw - pw;
+        // ow0 = first ow with ow*sw + off >= 0; ow1 = first ow with ow*sw + off >= W
+        let ow0 = off >= 0 ? 0 : (-off + sw - 1) / sw;
+        let ow1 = W - off <= 0 ? 0 : (W - off + sw - 1) / sw;
+        if (ow1 > OW) ow1 = OW;
+        if (ow0 > ow1) ow0 = ow1;
+        for (let n = 0; n < Nc; n++) {
+          const xc = x + (<usize>(n * C + c) * <usize>H * <usize>W) * es;
+          const dst0 = rowp + <usize>n * <usize>S * es;
+          for (let oh = 0; oh < OH; oh++) {
+            const ih = oh * sh - ph + i * dh;
+            const dst = dst0 + <usize>(oh * OW) * es;
+            if (ih < 0 || ih >= H) { memory.fill(dst, 0, <usize>OW * es); continue; }
+            const src = xc + <usize>(ih * W) * es;
+            if (ow0 > 0) memory.fill(dst, 0, <usize>ow0 * es);
+            if (sw == 1) {
+              if (ow1 > ow0) memory.copy(dst + <usize>ow0 * es, src + <usize>(ow0 + off) * es, <usize>(ow1 - ow0) * es);
+            } else {
+              for (let ow = ow0; ow < ow1; ow++) store<T>(dst + <usize>ow * es, load<T>(src + <usize>(ow * sw + off) * es));
+            }
+            if (ow1 < OW) memory.fill(dst + <usize>ow1 * es, 0, <usize>(OW - ow1) * es);
+          }
+        }
+      }
+    }
+  }
+}
+
+// dx[n, c, ih, iw] += col[r, n*S + oh*OW + ow]  (dx must be zeroed by the caller)
+// @ts-ignore: decorator
+@inline function col2imT<T>(col: usize, dx: usize, Nc: i32, C: i32, H: i32, W: i32, kh: i32, kw: i32,
+  sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, OH: i32, OW: i32): void {
+  const es = <usize>sizeof<T>();
+  const S = OH * OW;
+  const NS = <usize>Nc * <usize>S;
+  for (let c = 0; c < C; c++) {
+    for (let i = 0; i < kh; i++) {
+      for (let j = 0; j < kw; j++) {
+        const r = (c * kh + i) * kw + j;
+        const rowp = col + <usize>r * NS * es;
+        const off = j * dw - pw;
+        let ow0 = off >= 0 ? 0 : (-off + sw - 1) / sw;
+        let ow1 = W - off <= 0 ? 0 : (W - off + sw - 1) / sw;
+        if (ow1 > OW) ow1 = OW;
+        if (ow0 > ow1) ow0 = ow1;
+        for (let n = 0; n < Nc; n++) {
+          const xc = dx + (<usize>(n * C + c) * <usize>H * <usize>W) * es;
+          const src0 = rowp + <usize>n * <usize>S * es;
+          for (let oh = 0; oh < OH; oh++) {
+            const ih = oh * sh - ph + i * dh;
+            if (ih < 0 || ih >= H) continue;
+            const src = src0 + <usize>(oh * OW) * es;
+            const dst = xc + <usize>(ih * W) * es;
+            if (sw == 1) {
+              let ow = ow0;
+              if (es == 4) {
+                for (; ow + 4 <= ow1; ow += 4) {
+                  const q = dst + <usize>(ow + off) * es;
+                  v128.store(q, f32x4.add(v128.load(q), v128.load(src + <usize>ow * es)));
+                }
+              } else {
+                for (; ow + 2 <= ow1; ow += 2) {
+                  const q = dst + <usize>(ow + off) * es;
+                  v128.store(q, f64x2.add(v128.load(q), v128.load(src + <usize>ow * es)));
+                }
+              }
+              for (; ow < ow1; ow++) {
+                const q = dst + <usize>(ow + off) * es;
+                store<T>(q, load<T>(q) + load<T>(src + <usize>ow * es));
+              }
+            } else {
+              for (let ow = ow0; ow < ow1; ow++) {
+                const q = dst + <usize>(ow * sw + off) * es;
+                store<T>(q, load<T>(q) + load<T>(src + <usize>ow * es));
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+// out[n, c, s] = tmp[c, n, s] + (bias ? bias[c] : 0)
+// @ts-ignore: decorator
+@inline function cnsToNcsT<T>(tmp: usize, out: usize, bias: usize, N: i32, C: i32, S: i32): void {
+  const es = <usize>sizeof<T>();
+  for (let c = 0; c < C; c++) {
+    const b: T = bias ? load<T>(bias + <usize>c * es) : <T>0;
+    for (let n = 0; n < N; n++) {
+      const src = tmp + (<usize>c * <usize>N + <usize>n) * <usize>S * es;
+      const dst = out + (<usize>n * <usize>C + <usize>c) * <usize>S * es;
+      let s = 0;
+      if (es == 4) {
+        const bv = f32x4.splat(<f32>b);
+        for (; s + 4 <= S; s += 4) v128.store(dst + <usize>s * es, f32x4.add(v128.load(src + <usize>s * es), bv));
+      }
+      for (; s < S; s++) store<T>(dst + <usize>s * es, load<T>(src + <usize>s * es) + b);
+    }
+  }
+}
+
+// tmp[c, n, s] = g[n, c, s]
+// @ts-ignore: decorator
+@inline function ncsToCnsT<T>(g: usize, tmp: usize, N: i32, C: i32, S: i32): void {
+  const es = <usize>sizeof<T>();
+  for (let n = 0; n < N; n++) {
+    for (let c = 0; c < C; c++) {
+      memory.copy(tmp + (<usize>c * <usize>N + <usize>n) * <usize>S * es, g + (<usize>n * <usize>C + <usize>c) * <usize>S * es, <usize>S * es);
+    }
+  }
+}
+
+export function im2col_f32(x: usize, col: usize, Nc: i32, C: i32, H: i32, W: i32, kh: i32, kw: i32,
+  sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, OH: i32, OW: i32): void {
+  im2colT<f32>(x, col, Nc, C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, OH, OW);
+}
+export function im2col_f64(x: usize, col: usize, Nc: i32, C: i32, H: i32, W: i32, kh: i32, kw: i32,
+  sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, OH: i32, OW: i32): void {
+  im2colT<f64>(x, col, Nc, C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, OH, OW);
+}
+export function col2im_f32(col: usize, dx: usize, Nc: i32, C: i32, H: i32, W: i32, kh: i32, kw: i32,
+  sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, OH: i32, OW: i32): void {
+  col2imT<f32>(col, dx, Nc, C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, OH, OW);
+}
+export function col2im_f64(col: usize, dx: usize, Nc: i32, C: i32, H: i32, W: i32, kh: i32, kw: i32,
+  sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, OH: i32, OW: i32): void {
+  col2imT<f64>(col, dx, Nc, C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, OH, OW);
+}
+export function cns_to_ncs_f32(tmp: usize, out: usize, bias: usize, N: i32, C: i32, S: i32): void { cnsToNcsT<f32>(tmp, out, bias, N, C, S); }
+export function cns_to_ncs_f64(tmp: usize, out: usize, bias: usize, N: i32, C: i32, S: i32): void { cnsToNcsT<f64>(tmp, out, bias, N, C, S); }
+export function ncs_to_cns_f32(g: usize, tmp: usize, N: i32, C: i32, S: i32): void { ncsToCnsT<f32>(g, tmp, N, C, S); }
+export function ncs_to_cns_f64(g: usize, tmp: usize, N: i32, C: i32, S: i32): void { ncsToCnsT<f64>(g, tmp, N, C, S); }
+
+// Zero-fills `bytes` bytes at p (col2im and pooling backward accumulate into zeroed buffers).
+export function zero_bytes(p: usize, bytes: usize): void { memory.fill(p, 0, bytes); }

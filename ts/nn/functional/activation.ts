@@ -1,0 +1,62 @@
+// Activation functions (functional forms), built on the core pointwise ops.
+import { Tensor } from '../../tensor.js';
+import * as P from '../../ops/pointwise.js';
+import * as R from '../../ops/reduce.js';
+import { kwarg } from '../../shape.js';
+
+const inplaceOf = (x: Tensor, y: Tensor, inplace: unknown): Tensor => (kwarg(inplace, 'inplace', false) ? x.copy_(y) : y);
+
+export function relu(x: Tensor, inplace: boolean | { inplace?: boolean } = false): Tensor { return inplaceOf(x, P.relu(x), inplace); }
+export function relu6(x: Tensor, inplace: boolean | { inplace?: boolean } = false): Tensor { return hardtanh(x, 0, 6, inplace); }
+
+/** F.hardtanh(input, min_val=-1, max_val=1, inplace=false); the gradient is zero outside (min, max). */
+export function hardtanh(x: Tensor, min_val: number | { min_val?: number; max_val?: number; inplace?: boolean } = -1, max_val = 1, inplace: boolean | { inplace?: boolean } = false): Tensor {
+  if (typeof min_val === 'object') { max_val = min_val.max_val ?? 1; inplace = min_val.inplace ?? false; min_val = min_val.min_val ?? -1; }
+  if (min_val > max_val) throw new RangeError('hardtanh: min_val cannot be greater than max_val');
+  const lo = min_val, hi = max_val;
+  const inside = x.gt(lo).logical_and(x.lt(hi));
+  // value = clamp, gradient = 1 strictly inside (PyTorch's hardtanh_backward)
+  const y = x.where(inside, P.clamp(x.detach(), lo, hi));
+  return inplaceOf(x, y, inplace);
+}
+
+export function leaky_relu(x: Tensor, negative_slope: number | { negative_slope?: number; inplace?: boolean } = 0.01, inplace: boolean | { inplace?: boolean } = false): Tensor {
+  if (typeof negative_slope === 'object') { inplace = negative_slope.inplace ?? false; negative_slope = negative_slope.negative_slope ?? 0.01; }
+  return inplaceOf(x, x.where(x.gt(0), x.mul(negative_slope)), inplace);
+}
+
+export function elu(x: Tensor, alpha: number | { alpha?: number; inplace?: boolean } = 1, inplace: boolean | { inplace?: boolean } = false): Tensor {
+  if (typeof alpha === 'object') { inplace = alpha.inplace ?? false; alpha = alpha.alpha ?? 1; }
+  return inplaceOf(x, x.where(x.gt(0), P.clamp(x, null, 0).expm1().mul(alpha)), inplace);
+}
+
+export function gelu(x: Tensor, approximate: 'none' | 'tanh' | { approximate?: 'none' | 'tanh' } = 'none'): Tensor {
+  return P.gelu(x, { approximate: typeof approximate === 'object' ? approximate.approximate ?? 'none' : approximate });
+}
+export function silu(x: Tensor, inplace: boolean | { inplace?: boolean } = false): Tensor { return inplaceOf(x, P.silu(x), inplace); }
+export function sigmoid(x: Tensor): Tensor { return P.sigmoid(x); }
+export function tanh(x: Tensor): Tensor { return P.tanh(x); }
+export function softplus(x: Tensor, beta: number | { beta?: number; threshold?: number } = 1, threshold = 20): Tensor {
+  if (typeof beta === 'object') return P.softplus(x, { beta: beta.beta ?? 1, threshold: beta.threshold ?? 20 });
+  return P.softplus(x, { beta, threshold });
+}
+
+function softmaxDim(op: string, x: Tensor, dim: unknown): number {
+  const d = kwarg<number | null | undefined>(dim, 'dim', undefined);
+  if (d === undefined || d === null) {
+    // PyTorch's legacy implicit dim choice
+    return x.ndim === 0 || x.ndim === 1 || x.ndim === 3 ? 0 : 1;
+  }
+  void op;
+  return d;
+}
+/** F.softmax(input, dim) (dim may also come as { dim }) */
+export function softmax(x: Tensor, dim?: number | { dim?: number; dtype?: string }): Tensor {
+  const y = typeof dim === 'object' && dim?.dtype ? x.to(dim.dtype as never) : x;
+  return R.softmax(y, softmaxDim('softmax', x, dim));
+}
+export function log_softmax(x: Tensor, dim?: number | { dim?: number; dtype?: string }): Tensor {
+  const y = typeof dim === 'object' && dim?.dtype ? x.to(dim.dtype as never) : x;
+  return R.log_softmax(y, softmaxDim('log_softmax', x, dim));
+}
+export function softmin(x: Tensor, dim?: number | { dim?: number }): Tensor { return R.softmax(x.neg(), softmaxDim('softmin', x, dim)); }

@@ -1,0 +1,36 @@
+// Argument helpers for nn.functional: PyTorch's positional order, with Python keyword arguments
+// as one trailing options object (which may also arrive in any positional slot).
+import { Tensor } from '../../tensor.js';
+
+export function isOpts(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Tensor) && !ArrayBuffer.isView(v);
+}
+
+/** Maps (positional..., options?) onto `names`, filling `defaults`. */
+export function parseArgs<T extends object>(op: string, args: unknown[], names: (keyof T & string)[], defaults: Partial<T>): T {
+  const out: Record<string, unknown> = { ...defaults };
+  let pos = args;
+  const last = args[args.length - 1];
+  if (args.length && isOpts(last)) {
+    pos = args.slice(0, -1);
+    for (const [k, v] of Object.entries(last)) {
+      if (!names.includes(k as keyof T & string)) throw new TypeError(`${op}() got an unexpected keyword argument '${k}'`);
+      if (v !== undefined) out[k] = v;
+    }
+  }
+  if (pos.length > names.length) throw new TypeError(`${op}() takes ${names.length} positional arguments but ${pos.length} were given`);
+  pos.forEach((v, i) => { if (v !== undefined) out[names[i]] = v; });
+  return out as T;
+}
+
+/** int or tuple -> n-tuple (PyTorch's _pair / _single) */
+export function ntuple(v: unknown, n: number, op: string, what: string): number[] {
+  const a = Array.isArray(v) ? v : Array.from({ length: n }, () => v);
+  if (a.length === 1 && n > 1) return Array.from({ length: n }, () => a[0]);
+  if (a.length !== n || a.some((x) => typeof x !== 'number' || !Number.isInteger(x))) {
+    throw new TypeError(`${op}: ${what} must be an int or a tuple of ${n} ints, got ${JSON.stringify(v)}`);
+  }
+  return a as number[];
+}
+
+export const sizeStr = (s: readonly number[]): string => `[${s.join(', ')}]`;

@@ -1,0 +1,226 @@
+// linear, bilinear, dropout, embedding, pad, interpolate, normalize, one_hot.
+import { Tensor } from '../../tensor.js';
+import { isFloating } from '../../dtype.js';
+import { numel } from '../../shape.js';
+import { applyFunction } from '../../autograd/function.js';
+import { no_grad } from '../../autograd/grad_mode.js';
+import { rand, zeros, full, tensor as makeTensor } from '../../creation.js';
+import { one_hot as oneHotCore } from '../../ops/indexing.js';
+import { parseArgs, sizeStr } from './args.js';
+
+/** F.linear(input, weight, bias=null): input @ weight.T + bias */
+export function linear(input: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
+  if (!(input instanceof Tensor)) throw new TypeError(`linear(): argument 'input' must be Tensor, not ${typeof input}`);
+  const k = input.shape[input.ndim - 1];
+  if (input.ndim === 0 || k !== weight.shape[weight.ndim - 1]) {
+    const rows = input.ndim ? numel(input.shape.slice(0, -1)) : 1;
+    throw new RangeError(`mat1 and mat2 shapes cannot be multiplied (${rows}x${input.ndim ? k : 1} and ${weight.shape[weight.ndim - 1]}x${weight.shape[0]})`);
+  }
+  if (input.dtype !== weight.dtype) throw new TypeError(`linear: expected input and weight to have the same dtype, but got: ${input.dtype} != ${weight.dtype}`);
+  let y: Tensor;
+  if (input.ndim === 2 && bias && bias.ndim === 1) y = bias.addmm(input, weight.t());
+  else {
+    y = input.matmul(weight.t());
+    if (bias) y = y.add(bias);
+  }
+  return y;
+}
+
+/** F.bilinear(input1, input2, weight [O, I1, I2], bias=null): y[.., o] = x1 W[o] x2 + b[o] */
+export function bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
+  const [O, I1, I2] = weight.shape;
+  if (weight.ndim !== 3) throw new RangeError(`bilinear(): weight must be three-dimensional, got ${sizeStr(weight.shape)}`);
+  if (input1.shape[input1.ndim - 1] !== I1) throw new RangeError(`bilinear(): input1 size does not match weight size: got ${input1.shape[input1.ndim - 1]} but expected ${I1}`);
+  if (input2.shape[input2.ndim - 1] !== I2) throw new RangeError(`bilinear(): input2 size does not match weight size: got ${input2.shape[input2.ndim - 1]} but expected ${I2}`);
+  if (input1.shape.slice(0, -1).join() !== input2.shape.slice(0, -1).join()) {
+    throw new RangeError(`bilinear(): input batch dimensions do not match: got ${sizeStr(input1.shape.slice(0, -1))} and ${sizeStr(input2.shape.slice(0, -1))}`);
+  }
+  const lead = input1.shape.slice(0, -1);
+  const x1 = input1.reshape([-1, I1]), x2 = input2.reshape([-1, I2]);
+  const t = x1.matmul(weight.permute([1, 0, 2]).reshape([I1, O * I2])).reshape([-1, O, I2]);
+  let y = t.mul(x2.unsqueeze(1)).sum(2);
+  if (bias) y = y.add(bias);
+  return y.reshape([...lead, O]);
+}
+
+interface DropArgs { p: number; training: boolean; inplace: boolean }
+
+function dropoutMask(x: Tensor, shape: number[], p: number): Tensor {
+  return no_grad(() => rand(shape, { dtype: x.dtype }).ge(p).to(x.dtype).div(1 - p));
+}
+
+/** F.dropout(input, p=0.5, training=true, inplace=false) */
+export function dropout(input: Tensor, ...rest: unknown[]): Tensor {
+  const a = parseArgs<DropArgs>('dropout', rest, ['p', 'training', 'inplace'], { p: 0.5, training: true, inplace: false });
+  if (a.p < 0 || a.p > 1) throw new RangeError(`dropout probability has to be between 0 and 1, but got ${a.p}`);
+  if (!a.training || a.p === 0) return input;
+  const y = a.p === 1 ? input.mul(0) : input.mul(dropoutMask(input, [...input.shape], a.p));
+  return a.inplace ? input.copy_(y) : y;
+}
+
+/** F.dropout2d / dropout1d: zeroes whole channels ([N, C, ...] batched or [C, ...] unbatched). */
+function channelDropout(op: string, input: Tensor, nd: number, rest: unknown[]): Tensor {
+  const a = parseArgs<DropArgs>(op, rest, ['p', 'training', 'inplace'], { p: 0.5, training: true, inplace: false });
+  if (a.p < 0 || a.p > 1) throw new RangeError(`dropout probability has to be between 0 and 1, but got ${a.p}`);
+  if (input.ndim !== nd + 1 && input.ndim !== nd + 2) {
+    throw new RangeError(`${op}: Expected ${nd + 1}D or ${nd + 2}D input, but received a ${input.ndim}D input`);
+  }
+  if (!a.training || a.p === 0) return input;
+  const lead = input.ndim === nd + 2 ? 2 : 1;
+  const shape = input.shape.map((s, i) => (i < lead ? s : 1));
+  const y = a.p === 1 ? input.mul(0) : input.mul(dropoutMask(input, shape, a.p));
+  return a.inplace ? input.copy_(y) : y;
+}
+export function dropout2d(input: Tensor, ...rest: unknown[]): Tensor { return channelDropout('dropout2d', input, 2, rest); }
+export function dropout1d(input: Tensor, ...rest: unknown[]): Tensor { return channelDropout('dropout1d', input, 1, rest); }
+
+interface EmbArgs { padding_idx: number | null; max_norm: number | null; norm_type: number; scale_grad_by_freq: boolean; sparse: boolean }
+
+/** F.embedding(input, weight, padding_idx=null): rows of weight; the padding row gets no gradient. */
+export function embedding(input: Tensor, weight: Tensor, ...rest: unknown[]): Tensor {
+  const a = parseArgs<EmbArgs>('embedding', rest, ['padding_idx', 'max_norm', 'norm_type', 'scale_grad_by_freq', 'sparse'], { padding_idx: null, max_norm: null, norm_type: 2, scale_grad_by_freq: false, sparse: false });
+  if (!(input instanceof Tensor) || input.dtype !== 'int32') {
+    throw new TypeError(`embedding: Expected tensor for argument #1 'indices' to have scalar type int32 (PyTorch's Long); but got ${input instanceof Tensor ? input.dtype : typeof input} instead`);
+  }
+  if (weight.ndim !== 2) throw new RangeError("embedding: 'weight' must be 2-D");
+  if (a.max_norm !== null) throw new Error('embedding: max_norm is not supported yet in webtorch');
+  if (a.scale_grad_by_freq || a.sparse) throw new Error('embedding: scale_grad_by_freq and sparse are not supported in webtorch');
+  const [V, D] = weight.shape;
+  let pad = a.padding_idx;
+  if (pad !== null) {
+    if (pad >= V || pad < -V) throw new RangeError('Padding_idx must be within num_embeddings');
+    if (pad < 0) pad += V;
+  }
+  if (input.numel() && (input.lt(0).any().itemSync() || input.ge(V).any().itemSync())) throw new RangeError('embedding: index out of range in self');
+  const flat = input.reshape([-1]);
+  const outShape = [...input.shape, D];
+  return applyFunction('EmbeddingBackward0', (_ctx, w: Tensor) => w.index_select(0, flat).reshape(outShape), (_ctx, g) => {
+    let gw = zeros([V, D], { dtype: g.dtype }).scatter_add(0, flat.reshape([-1, 1]).expand([flat.numel(), D]), g.reshape([-1, D]));
+    if (pad !== null) {
+      const keepRows = full([V, 1], 1, { dtype: g.dtype });
+      no_grad(() => keepRows.narrow(0, pad!, 1).fill_(0));
+      gw = gw.mul(keepRows);
+    }
+    return [gw];
+  }, [weight]);
+}
+
+interface PadArgs { mode: 'constant' | 'reflect' | 'replicate' | 'circular'; value: number }
+
+/** Index tensor mapping each padded position of a dim of size n to a source position. */
+function padIndex(n: number, lo: number, hi: number, mode: string): Tensor {
+  const out: number[] = [];
+  for (let i = -lo; i < n + hi; i++) {
+    let j = i;
+    if (mode === 'reflect') {
+      const period = 2 * (n - 1);
+      j = period ? ((i % period) + period) % period : 0;
+      if (j >= n) j = period - j;
+    } else if (mode === 'replicate') j = Math.min(Math.max(i, 0), n - 1);
+    else if (mode === 'circular') j = ((i % n) + n) % n;
+    out.push(j);
+  }
+  return makeTensor(out, { dtype: 'int32' });
+}
+
+function constantPad(x: Tensor, pads: number[], value: number): Tensor {
+  const nd = pads.length / 2;
+  const outShape = [...x.shape];
+  for (let i = 0; i < nd; i++) {
+    const d = x.ndim - 1 - i;
+    outShape[d] = x.shape[d] + pads[2 * i] + pads[2 * i + 1];
+    if (outShape[d] < 0) throw new RangeError(`The input size ${x.shape[d]}, plus negative padding ${pads[2 * i]} and ${pads[2 * i + 1]} resulted in a negative output size, which is invalid. Check dimension ${d} of your input.`);
+  }
+  return applyFunction('ConstantPadNdBackward0', (_ctx, xx: Tensor) => {
+    const out = full(outShape, value, { dtype: xx.dtype });
+    let dst = out, src = xx;
+    for (let i = 0; i < nd; i++) {
+      const d = xx.ndim - 1 - i, lo = pads[2 * i], hi = pads[2 * i + 1];
+      const srcStart = Math.max(0, -lo), dstStart = Math.max(0, lo);
+      const len = xx.shape[d] - srcStart - Math.max(0, -hi);
+      if (len <= 0) return out;
+      src = src.narrow(d, srcStart, len);
+      dst = dst.narrow(d, dstStart, len);
+    }
+    dst.copy_(src);
+    return out;
+  }, (_ctx, g) => [constantPad(g, pads.map((p) => -p), 0)], [x]);
+}
+
+/** F.pad(input, pad, mode='constant', value=0); pad = [left, right, top, bottom, ...] from the last dim. */
+export function pad(input: Tensor, padding: number[], ...rest: unknown[]): Tensor {
+  const a = parseArgs<PadArgs>('pad', rest, ['mode', 'value'], { mode: 'constant', value: 0 });
+  if (padding.length % 2 !== 0) throw new RangeError('Padding length must be divisible by 2');
+  if (padding.length / 2 > input.ndim) throw new RangeError('Padding length too large');
+  if (a.mode === 'constant') return constantPad(input, padding, a.value ?? 0);
+  if (!['reflect', 'replicate', 'circular'].includes(a.mode)) throw new RangeError(`Unrecognised padding mode ${a.mode}`);
+  let y = input;
+  for (let i = 0; i < padding.length / 2; i++) {
+    const d = input.ndim - 1 - i, lo = padding[2 * i], hi = padding[2 * i + 1], n = input.shape[d];
+    if (a.mode === 'reflect' && (lo >= n || hi >= n)) {
+      throw new RangeError(`Argument #4: Padding size should be less than the corresponding input dimension, but got: padding (${lo}, ${hi}) at dimension ${d} of input ${sizeStr(input.shape)}`);
+    }
+    if (lo || hi) y = y.index_select(d, padIndex(n, lo, hi, a.mode));
+  }
+  return y;
+}
+
+interface InterpArgs { size: number | number[] | null; scale_factor: number | number[] | null; mode: string; align_corners: boolean | null; recompute_scale_factor: boolean | null; antialias: boolean }
+
+/** F.interpolate(input, size=null, scale_factor=null, mode='nearest', align_corners=null) for nearest / linear / bilinear. */
+export function interpolate(input: Tensor, ...rest: unknown[]): Tensor {
+  const a = parseArgs<InterpArgs>('interpolate', rest, ['size', 'scale_factor', 'mode', 'align_corners', 'recompute_scale_factor', 'antialias'],
+    { size: null, scale_factor: null, mode: 'nearest', align_corners: null, recompute_scale_factor: null, antialias: false });
+  const nd = input.ndim - 2;
+  if (nd < 1) throw new RangeError(`interpolate: expected a 3-D, 4-D or 5-D input (batch and channel dims first), got ${sizeStr(input.shape)}`);
+  const mode = a.mode;
+  const linear = mode === 'linear' || mode === 'bilinear' || mode === 'trilinear';
+  if (!['nearest', 'linear', 'bilinear'].includes(mode)) throw new Error(`interpolate: mode '${mode}' is not supported in webtorch (nearest, linear, bilinear)`);
+  if (mode === 'linear' && nd !== 1) throw new RangeError(`Got ${input.ndim}D input, but linear mode needs 3D input`);
+  if (mode === 'bilinear' && nd !== 2) throw new RangeError(`Got ${input.ndim}D input, but bilinear mode needs 4D input`);
+  if (!linear && a.align_corners !== null) throw new RangeError('align_corners option can only be set with the interpolating modes: linear | bilinear | bicubic | trilinear');
+  if ((a.size === null) === (a.scale_factor === null)) throw new RangeError('either size or scale_factor should be defined, and not both');
+  if (!isFloating(input.dtype)) throw new TypeError(`interpolate: expected a floating point input, got ${input.dtype}`);
+  const inSizes = input.shape.slice(2);
+  const sf = a.scale_factor === null ? null : Array.isArray(a.scale_factor) ? a.scale_factor : inSizes.map(() => a.scale_factor as number);
+  const outSizes = a.size !== null ? (Array.isArray(a.size) ? a.size : inSizes.map(() => a.size as number)) : inSizes.map((s, i) => Math.floor(s * sf![i]));
+  const scales = sf && !a.recompute_scale_factor ? sf : inSizes.map(() => null);
+  const align = !!a.align_corners;
+  let y = input;
+  for (let i = 0; i < nd; i++) {
+    const d = 2 + i, n = inSizes[i], m = outSizes[i], sc = scales[i];
+    if (!linear) {
+      const idx: number[] = [];
+      const scale = Math.fround(sc && sc > 0 ? 1 / sc : n / m);
+      for (let o = 0; o < m; o++) idx.push(m === n ? o : m === 2 * n ? o >> 1 : Math.min(Math.floor(Math.fround(o * scale)), n - 1));
+      y = y.index_select(d, makeTensor(idx, { dtype: 'int32' }));
+      continue;
+    }
+    const scale = align ? (m > 1 ? (n - 1) / (m - 1) : 0) : (sc && sc > 0 ? 1 / sc : n / m);
+    const i0: number[] = [], i1: number[] = [], l1: number[] = [];
+    for (let o = 0; o < m; o++) {
+      let src = align ? scale * o : scale * (o + 0.5) - 0.5;
+      if (src < 0) src = 0;
+      const f = Math.floor(src);
+      i0.push(f); i1.push(f < n - 1 ? f + 1 : f); l1.push(src - f);
+    }
+    const wshape = y.shape.map((_, k) => (k === d ? m : 1));
+    const w1 = makeTensor(l1, { dtype: y.dtype }).reshape(wshape);
+    const a0 = y.index_select(d, makeTensor(i0, { dtype: 'int32' })), a1 = y.index_select(d, makeTensor(i1, { dtype: 'int32' }));
+    y = a0.add(a1.sub(a0).mul(w1));
+  }
+  return y;
+}
+
+/** F.upsample is interpolate. */
+export const upsample = interpolate;
+
+/** F.normalize(input, p=2, dim=1, eps=1e-12) */
+export function normalize(input: Tensor, ...rest: unknown[]): Tensor {
+  const a = parseArgs<{ p: number; dim: number; eps: number }>('normalize', rest, ['p', 'dim', 'eps'], { p: 2, dim: 1, eps: 1e-12 });
+  const n = input.norm(a.p, a.dim, true).clamp(a.eps, null);
+  return input.div(n.expand(input.shape));
+}
+
+/** F.one_hot(tensor, num_classes=-1): int32 (PyTorch's int64) */
+export function one_hot(x: Tensor, num_classes: number | { num_classes?: number } = -1): Tensor { return oneHotCore(x, num_classes); }

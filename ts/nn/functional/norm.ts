@@ -1,0 +1,124 @@
+// Normalization: batch_norm (statistics in the wasm kernel of assembly/norm.ts), layer_norm,
+// group_norm (composed from tensor ops, so all of them differentiate twice).
+import { Tensor } from '../../tensor.js';
+import type { DType } from '../../dtype.js';
+import { isFloating } from '../../dtype.js';
+import { numel } from '../../shape.js';
+import { K, alloc, take, scratch, materialize } from '../../backend/cpu.js';
+import { applyFunction } from '../../autograd/function.js';
+import { no_grad } from '../../autograd/grad_mode.js';
+import { parseArgs, sizeStr } from './args.js';
+
+const sfx = (d: DType) => (d === 'float32' ? 'f32' : 'f64');
+
+/** Per-channel [mean, biased var] of x [N, C, ...] (dims 0 and 2..), as a differentiable pair. */
+export function batchStats(x: Tensor): [Tensor, Tensor] {
+  const N = x.shape[0], C = x.shape[1], S = numel(x.shape.slice(2));
+  const dims = [0, ...Array.from({ length: x.ndim - 2 }, (_, i) => i + 2)];
+  const bshape = [1, C, ...x.shape.slice(2).map(() => 1)];
+  const M = N * S;
+  const r = applyFunction('NativeBatchNormStats', (ctx, xx: Tensor) => {
+    const dt = xx.dtype, es = dt === 'float32' ? 4 : 8;
+    const [m, v] = scratch(() => {
+      const xp = materialize(xx, dt);
+      const mp = alloc(C * es), vp = alloc(C * es);
+      K[`bn_stats_${sfx(dt)}`](xp, mp, vp, N, C, S);
+      return [take(mp, dt, C), take(vp, dt, C)];
+    });
+    ctx.save_for_backward(xx);
+    return [Tensor._fromData(m, dt, [C]), Tensor._fromData(v, dt, [C])];
+  }, (ctx, gm, gv) => {
+    const [xx] = ctx.saved_tensors;
+    let g: Tensor | null = null;
+    if (gm) g = gm.view(bshape).div(M).expand(xx.shape);
+    if (gv) {
+      const mu = xx.mean(dims, true);
+      const t = xx.sub(mu).mul(gv.view(bshape).mul(2 / M));
+      g = g ? g.add(t) : t;
+    }
+    return [g];
+  }, [x]) as Tensor[];
+  return [r[0], r[1]];
+}
+
+interface BNArgs { weight: Tensor | null; bias: Tensor | null; training: boolean; momentum: number | null; eps: number }
+
+/** F.batch_norm(input, running_mean, running_var, weight=null, bias=null, training=false, momentum=0.1, eps=1e-5) */
+export function batch_norm(input: Tensor, running_mean: Tensor | null, running_var: Tensor | null, ...rest: unknown[]): Tensor {
+  const a = parseArgs<BNArgs>('batch_norm', rest, ['weight', 'bias', 'training', 'momentum', 'eps'], { weight: null, bias: null, training: false, momentum: 0.1, eps: 1e-5 });
+  return batchNormImpl(input, running_mean, running_var, a.weight, a.bias, a.training, a.momentum, a.eps);
+}
+
+/** batch_norm with an optional cumulative-average counter (momentum null: 1 / num_batches_tracked). */
+export function batchNormImpl(x: Tensor, rm: Tensor | null, rv: Tensor | null, w: Tensor | null, b: Tensor | null,
+  training: boolean, momentum: number | null, eps: number, numBatches?: Tensor | null): Tensor {
+  if (!(x instanceof Tensor)) throw new TypeError(`batch_norm(): argument 'input' must be Tensor`);
+  if (x.ndim < 2) throw new RangeError(`batch_norm: expected 2D or higher input (got ${x.ndim}D input)`);
+  if (!isFloating(x.dtype)) throw new TypeError(`batch_norm: expected a floating point input, got ${x.dtype}`);
+  const C = x.shape[1];
+  for (const [n, t] of [['weight', w], ['bias', b], ['running_mean', rm], ['running_var', rv]] as [string, Tensor | null][]) {
+    if (t && t.numel() !== C) throw new RangeError(`batch_norm: running_mean should contain ${C} elements not ${t.numel()} (${n} has size ${sizeStr(t.shape)})`);
+  }
+  const bshape = [1, C, ...x.shape.slice(2).map(() => 1)];
+  let mean: Tensor, vr: Tensor;
+  if (training) {
+    const M = x.numel() / C;
+    if (M <= 1) throw new RangeError(`Expected more than 1 value per channel when training, got input size ${sizeStr(x.shape)}`);
+    [mean, vr] = batchStats(x);
+    if (rm && rv) {
+      no_grad(() => {
+        let m = momentum;
+        if (numBatches) {
+          numBatches.add_(1);
+          if (m === null) m = 1 / (numBatches.itemSync() as number);
+        }
+        m ??= 0.1;
+        rm.mul_(1 - m).add_(mean.detach().mul(m));
+        rv.mul_(1 - m).add_(vr.detach().mul(m * M / (M - 1)));
+      });
+    }
+  } else {
+    if (!rm || !rv) throw new Error('batch_norm: running_mean and running_var must be defined in evaluation mode');
+    mean = rm; vr = rv;
+  }
+  const inv = vr.add(eps).rsqrt();
+  const scale = w ? inv.mul(w) : inv;
+  let y = x.sub(mean.view(bshape)).mul(scale.view(bshape));
+  if (b) y = y.add(b.view(bshape));
+  return y;
+}
+
+interface LNArgs { weight: Tensor | null; bias: Tensor | null; eps: number }
+
+/** F.layer_norm(input, normalized_shape, weight=null, bias=null, eps=1e-5) */
+export function layer_norm(x: Tensor, normalized_shape: number | number[], ...rest: unknown[]): Tensor {
+  const a = parseArgs<LNArgs>('layer_norm', rest, ['weight', 'bias', 'eps'], { weight: null, bias: null, eps: 1e-5 });
+  const ns = typeof normalized_shape === 'number' ? [normalized_shape] : normalized_shape;
+  const k = ns.length;
+  if (x.ndim < k || x.shape.slice(x.ndim - k).some((s, i) => s !== ns[i])) {
+    throw new RangeError(`Given normalized_shape=${sizeStr(ns)}, expected input with shape [*, ${ns.join(', ')}], but got input of size${sizeStr(x.shape)}`);
+  }
+  const dims = Array.from({ length: k }, (_, i) => x.ndim - k + i);
+  const mean = x.mean(dims, true);
+  const vr = x.var(dims, { unbiased: false, keepdim: true });
+  let y = x.sub(mean).mul(vr.add(a.eps).rsqrt());
+  if (a.weight) y = y.mul(a.weight);
+  if (a.bias) y = y.add(a.bias);
+  return y;
+}
+
+/** F.group_norm(input, num_groups, weight=null, bias=null, eps=1e-5) */
+export function group_norm(x: Tensor, num_groups: number, ...rest: unknown[]): Tensor {
+  const a = parseArgs<LNArgs>('group_norm', rest, ['weight', 'bias', 'eps'], { weight: null, bias: null, eps: 1e-5 });
+  if (x.ndim < 2) throw new RangeError(`group_norm: Expected at least 2 dimensions for input tensor but received ${x.ndim}`);
+  const [N, C] = x.shape;
+  if (C % num_groups !== 0) throw new RangeError(`Expected number of channels in input to be divisible by num_groups, but got input of shape ${sizeStr(x.shape)} and num_groups=${num_groups}`);
+  const xg = x.reshape([N, num_groups, -1]);
+  const mean = xg.mean(2, true);
+  const vr = xg.var(2, { unbiased: false, keepdim: true });
+  let y = xg.sub(mean).mul(vr.add(a.eps).rsqrt()).reshape(x.shape);
+  const bshape = [1, C, ...x.shape.slice(2).map(() => 1)];
+  if (a.weight) y = y.mul(a.weight.view(bshape));
+  if (a.bias) y = y.add(a.bias.view(bshape));
+  return y;
+}

@@ -1,0 +1,254 @@
+// Pooling on the wasm kernels in assembly/pool.ts. Max pooling returns argmax indices (flat in
+// each H*W plane, as PyTorch); its backward scatters through them, and the backward of that is a
+// gather, so double backward works. Average pooling's backward is linear and its own adjoint pair.
+import { Tensor } from '../../tensor.js';
+import type { DType } from '../../dtype.js';
+import { isFloating } from '../../dtype.js';
+import { numel } from '../../shape.js';
+import { K, alloc, take, scratch, materialize } from '../../backend/cpu.js';
+import { applyFunction } from '../../autograd/function.js';
+import { parseArgs, ntuple, sizeStr } from './args.js';
+
+const sfx = (d: DType) => (d === 'float32' ? 'f32' : 'f64');
+const esOf = (d: DType) => (d === 'float32' ? 4 : 8);
+const zerosOf = (dt: DType, shape: number[]) => Tensor._fromData(new (dt === 'float32' ? Float32Array : Float64Array)(numel(shape)), dt, shape);
+
+function checkFloat(op: string, x: Tensor): void {
+  if (!(x instanceof Tensor)) throw new TypeError(`${op}(): argument 'input' must be Tensor, not ${typeof x}`);
+  if (!isFloating(x.dtype)) throw new TypeError(`"${op}" not implemented for '${x.dtype}'`);
+}
+
+/** dx[P, HW] = scatter-add of g[P, S] through idx[P, S] */
+function scatterRaw(g: Tensor, idx: Tensor, inShape: number[]): Tensor {
+  const dt = g.dtype, es = esOf(dt);
+  const n = numel(inShape);
+  const HW = inShape[inShape.length - 1] * inShape[inShape.length - 2];
+  const P = HW ? n / HW : 0, S = P ? g.numel() / P : 0;
+  if (n === 0) return zerosOf(dt, inShape);
+  const data = scratch(() => {
+    const gp = materialize(g, dt), ip = materialize(idx, 'int32');
+    const dx = alloc(n * es);
+    K.zero_bytes(dx, n * es);
+    K[`pool_scatter_${sfx(dt)}`](gp, ip, dx, P, S, HW);
+    return take(dx, dt, n);
+  });
+  return Tensor._fromData(data, dt, inShape);
+}
+
+/** out[P, S] = x[P, idx[P, S]] */
+function gatherRaw(x: Tensor, idx: Tensor): Tensor {
+  const dt = x.dtype, es = esOf(dt);
+  const n = idx.numel();
+  const HW = x.shape[x.ndim - 1] * x.shape[x.ndim - 2];
+  const P = HW ? x.numel() / HW : 0, S = P ? n / P : 0;
+  if (n === 0) return zerosOf(dt, [...idx.shape]);
+  const data = scratch(() => {
+    const xp = materialize(x, dt), ip = materialize(idx, 'int32');
+    const out = alloc(n * es);
+    K[`pool_gather_${sfx(dt)}`](xp, ip, out, P, S, HW);
+    return take(out, dt, n);
+  });
+  return Tensor._fromData(data, dt, [...idx.shape]);
+}
+
+function scatterFn(g: Tensor, idx: Tensor, inShape: number[]): Tensor {
+  return applyFunction('MaxPool2DWithIndicesBackward0', () => scatterRaw(g, idx, inShape),
+    (_ctx, gg) => [gatherFn(gg, idx)], [g]);
+}
+function gatherFn(x: Tensor, idx: Tensor): Tensor {
+  const shape = [...x.shape];
+  return applyFunction('PoolGatherBackward', () => gatherRaw(x, idx), (_ctx, gg) => [scatterFn(gg, idx, shape)], [x]);
+}
+
+/** Output length of a pooling window sweep, with PyTorch's ceil_mode rule. */
+function pooledSize(op: string, inSize: number, k: number, s: number, p: number, d: number, ceil: boolean): number {
+  const num = inSize + 2 * p - d * (k - 1) - 1;
+  let out = Math.floor((num + (ceil ? s - 1 : 0)) / s) + 1;
+  // the last window must start inside the input or left padding
+  if (ceil && (out - 1) * s >= inSize + p) out--;
+  if (out <= 0) throw new RangeError(`${op}: Given input size: (${inSize}). Calculated output size: (${out}). Output size is too small`);
+  return out;
+}
+
+/** Splits [.., H, W] into P planes; returns [batched 4-D-ish view, leading shape]. */
+function planes(op: string, x: Tensor, nd: number): number[] {
+  if (x.ndim !== nd + 1 && x.ndim !== nd + 2) {
+    throw new RangeError(`${op}: Expected ${nd + 1}D or ${nd + 2}D (batch mode) tensor for input with possibly 0 batch size and non-zero dimensions for input, but got: ${sizeStr(x.shape)}`);
+  }
+  return x.shape.slice(0, x.ndim - nd);
+}
+
+interface PoolArgs { kernel_size: number | number[]; stride: number | number[] | null; padding: number | number[]; dilation: number | number[]; ceil_mode: boolean; return_indices: boolean }
+
+function maxPoolCore(op: string, x: Tensor, nd: number, a: PoolArgs): [Tensor, Tensor] {
+  checkFloat(op, x);
+  const lead = planes(op, x, nd);
+  const k = ntuple(a.kernel_size, nd, op, 'kernel_size');
+  const s = a.stride === null || (Array.isArray(a.stride) && a.stride.length === 0) ? k : ntuple(a.stride, nd, op, 'stride');
+  const p = ntuple(a.padding, nd, op, 'padding'), d = ntuple(a.dilation, nd, op, 'dilation');
+  if (k.some((v) => v <= 0)) throw new RangeError(`${op}: kernel_size must be greater than zero, but got ${sizeStr(k)}`);
+  if (s.some((v) => v <= 0)) throw new RangeError(`${op}: stride must be greater than zero, but got ${sizeStr(s)}`);
+  if (d.some((v) => v <= 0)) throw new RangeError(`${op}: dilation must be greater than zero, but got ${sizeStr(d)}`);
+  if (p.some((v, i) => v < 0 || v > k[i] / 2)) throw new RangeError(`${op}: pad should be at most half of effective kernel size, but got pad=${p.join(', ')}, kernel_size=${k.join(', ')}`);
+  // 1-d pools run as 2-d with H = 1
+  const K2 = nd === 1 ? [1, k[0]] : k, S2 = nd === 1 ? [1, s[0]] : s, P2 = nd === 1 ? [0, p[0]] : p, D2 = nd === 1 ? [1, d[0]] : d;
+  const H = nd === 1 ? 1 : x.shape[x.ndim - 2], W = x.shape[x.ndim - 1];
+  const OH = nd === 1 ? 1 : pooledSize(op, H, K2[0], S2[0], P2[0], D2[0], a.ceil_mode);
+  const OW = pooledSize(op, W, K2[1], S2[1], P2[1], D2[1], a.ceil_mode);
+  const P = numel(lead);
+  const outShape = nd === 1 ? [...lead, OW] : [...lead, OH, OW];
+  const inShape = [...x.shape];
+  const res = applyFunction('MaxPool2DWithIndicesBackward0', (ctx, xx: Tensor) => {
+    const dt = xx.dtype, es = esOf(dt), n = P * OH * OW;
+    const [vals, idx] = n === 0 ? [new (dt === 'float32' ? Float32Array : Float64Array)(0), new Int32Array(0)] : scratch(() => {
+      const xp = materialize(xx, dt);
+      const out = alloc(n * es), ip = alloc(n * 4);
+      K[`maxpool2d_${sfx(dt)}`](xp, out, ip, P, H, W, OH, OW, K2[0], K2[1], S2[0], S2[1], P2[0], P2[1], D2[0], D2[1]);
+      return [take(out, dt, n), take(ip, 'int32', n)];
+    });
+    const values = Tensor._fromData(vals, dt, outShape);
+    const indices = Tensor._fromData(idx, 'int32', outShape);
+    ctx.save_for_backward(indices);
+    ctx.mark_non_differentiable(indices);
+    return [values, indices];
+  }, (ctx, g) => {
+    const [idx] = ctx.saved_tensors;
+    return [scatterFn(g, nd === 1 ? idx : idx, nd === 1 ? [...inShape.slice(0, -1), 1, inShape[inShape.length - 1]] : inShape).reshape(inShape)];
+  }, [x]) as Tensor[];
+  return [res[0], res[1]];
+}
+
+const POOL_NAMES: (keyof PoolArgs)[] = ['kernel_size', 'stride', 'padding', 'dilation', 'ceil_mode', 'return_indices'];
+const POOL_DEFAULTS: Partial<PoolArgs> = { stride: null, padding: 0, dilation: 1, ceil_mode: false, return_indices: false };
+
+/** F.max_pool2d(input, kernel_size, stride=kernel_size, padding=0, dilation=1, ceil_mode=false, return_indices=false) */
+export function max_pool2d(input: Tensor, ...rest: unknown[]): any {
+  const a = parseArgs<PoolArgs>('max_pool2d', rest, POOL_NAMES, POOL_DEFAULTS);
+  const [v, i] = maxPoolCore('max_pool2d', input, 2, a);
+  return a.return_indices ? [v, i] : v;
+}
+export function max_pool2d_with_indices(input: Tensor, ...rest: unknown[]): [Tensor, Tensor] {
+  const a = parseArgs<PoolArgs>('max_pool2d_with_indices', rest, POOL_NAMES, POOL_DEFAULTS);
+  return maxPoolCore('max_pool2d', input, 2, a);
+}
+/** F.max_pool1d(input, kernel_size, stride=kernel_size, padding=0, dilation=1, ceil_mode=false, return_indices=false) */
+export function max_pool1d(input: Tensor, ...rest: unknown[]): any {
+  const a = parseArgs<PoolArgs>('max_pool1d', rest, POOL_NAMES, POOL_DEFAULTS);
+  const [v, i] = maxPoolCore('max_pool1d', input, 1, a);
+  return a.return_indices ? [v, i] : v;
+}
+
+interface AvgArgs { kernel_size: number | number[]; stride: number | number[] | null; padding: number | number[]; ceil_mode: boolean; count_include_pad: boolean; divisor_override: number | null }
+
+function avgRaw(x: Tensor, geo: number[], outHW: number[], backward: boolean, outShape: number[]): Tensor {
+  const dt = x.dtype, es = esOf(dt);
+  const [H, W, kh, kw, sh, sw, ph, pw, inc, div] = geo;
+  const [OH, OW] = outHW;
+  const n = numel(outShape);
+  const P = backward ? (OH * OW ? x.numel() / (OH * OW) : 0) : (H * W ? x.numel() / (H * W) : 0);
+  if (n === 0 || P === 0) return zerosOf(dt, outShape);
+  const data = scratch(() => {
+    const xp = materialize(x, dt);
+    const out = alloc(n * es);
+    if (backward) K.zero_bytes(out, n * es);
+    K[`avgpool2d_${sfx(dt)}`](xp, out, P, H, W, OH, OW, kh, kw, sh, sw, ph, pw, inc, div, backward ? 1 : 0);
+    return take(out, dt, n);
+  });
+  return Tensor._fromData(data, dt, outShape);
+}
+
+function avgFn(x: Tensor, geo: number[], outHW: number[], backward: boolean, inShape: number[], outShape: number[]): Tensor {
+  return applyFunction(backward ? 'AvgPool2DBackwardBackward0' : 'AvgPool2DBackward0',
+    () => avgRaw(x, geo, outHW, backward, backward ? inShape : outShape),
+    (_ctx, g) => [avgFn(g, geo, outHW, !backward, inShape, outShape)], [x]);
+}
+
+/** F.avg_pool2d(input, kernel_size, stride=kernel_size, padding=0, ceil_mode=false, count_include_pad=true, divisor_override=null) */
+export function avg_pool2d(input: Tensor, ...rest: unknown[]): Tensor {
+  const op = 'avg_pool2d';
+  const a = parseArgs<AvgArgs>(op, rest, ['kernel_size', 'stride', 'padding', 'ceil_mode', 'count_include_pad', 'divisor_override'],
+    { stride: null, padding: 0, ceil_mode: false, count_include_pad: true, divisor_override: null });
+  checkFloat(op, input);
+  const lead = planes(op, input, 2);
+  const k = ntuple(a.kernel_size, 2, op, 'kernel_size');
+  const s = a.stride === null || (Array.isArray(a.stride) && a.stride.length === 0) ? k : ntuple(a.stride, 2, op, 'stride');
+  const p = ntuple(a.padding, 2, op, 'padding');
+  if (p.some((v, i) => v > k[i] / 2)) throw new RangeError(`${op}: pad should be smaller than or equal to half of kernel size, but got padW = ${p[1]}, padH = ${p[0]}, kW = ${k[1]}, kH = ${k[0]}`);
+  if (a.divisor_override !== null && a.divisor_override <= 0) throw new RangeError(`${op}: divisor must be not zero`);
+  const H = input.shape[input.ndim - 2], W = input.shape[input.ndim - 1];
+  const OH = pooledSize(op, H, k[0], s[0], p[0], 1, a.ceil_mode), OW = pooledSize(op, W, k[1], s[1], p[1], 1, a.ceil_mode);
+  const geo = [H, W, k[0], k[1], s[0], s[1], p[0], p[1], a.count_include_pad ? 1 : 0, a.divisor_override ?? 0];
+  return avgFn(input, geo, [OH, OW], false, [...input.shape], [...lead, OH, OW]);
+}
+
+function adaptiveAvgFn(x: Tensor, H: number, W: number, OH: number, OW: number, backward: boolean, inShape: number[], outShape: number[]): Tensor {
+  return applyFunction(backward ? 'AdaptiveAvgPool2DBackwardBackward0' : 'AdaptiveAvgPool2DBackward0', () => {
+    const dt = x.dtype, es = esOf(dt);
+    const shape = backward ? inShape : outShape;
+    const n = numel(shape);
+    const P = numel(inShape.slice(0, -2));
+    if (n === 0 || P === 0) return zerosOf(dt, shape);
+    const data = scratch(() => {
+      const xp = materialize(x, dt);
+      const out = alloc(n * es);
+      if (backward) K.zero_bytes(out, n * es);
+      K[`adaptive_avgpool2d_${sfx(dt)}`](xp, out, P, H, W, OH, OW, backward ? 1 : 0);
+      return take(out, dt, n);
+    });
+    return Tensor._fromData(data, dt, shape);
+  }, (_ctx, g) => [adaptiveAvgFn(g, H, W, OH, OW, !backward, inShape, outShape)], [x]);
+}
+
+function outputSize(op: string, v: unknown, x: Tensor): number[] {
+  const o = Array.isArray(v) ? v : [v, v];
+  if (o.length !== 2) throw new RangeError(`${op}: output_size must be 2`);
+  return o.map((e, i) => (e === null || e === undefined ? x.shape[x.ndim - 2 + i] : (e as number)));
+}
+
+/** F.adaptive_avg_pool2d(input, output_size) */
+export function adaptive_avg_pool2d(input: Tensor, output_size: number | (number | null)[]): Tensor {
+  const op = 'adaptive_avg_pool2d';
+  checkFloat(op, input);
+  const lead = planes(op, input, 2);
+  if (input.shape.slice(-2).some((v) => v === 0)) throw new RangeError(`${op}: Expected input to have non-zero size for non-batch dimensions, but input has sizes ${sizeStr(input.shape)}`);
+  const [OH, OW] = outputSize(op, output_size, input);
+  return adaptiveAvgFn(input, input.shape[input.ndim - 2], input.shape[input.ndim - 1], OH, OW, false, [...input.shape], [...lead, OH, OW]);
+}
+
+/** F.adaptive_max_pool2d(input, output_size, return_indices=false) */
+export function adaptive_max_pool2d(input: Tensor, output_size: number | (number | null)[], return_indices: boolean | { return_indices?: boolean } = false): any {
+  const op = 'adaptive_max_pool2d';
+  const ri = typeof return_indices === 'object' ? !!return_indices.return_indices : return_indices;
+  checkFloat(op, input);
+  const lead = planes(op, input, 2);
+  const [OH, OW] = outputSize(op, output_size, input);
+  const H = input.shape[input.ndim - 2], W = input.shape[input.ndim - 1];
+  const P = numel(lead), outShape = [...lead, OH, OW], inShape = [...input.shape];
+  const res = applyFunction('AdaptiveMaxPool2DBackward0', (ctx, xx: Tensor) => {
+    const dt = xx.dtype, es = esOf(dt), n = P * OH * OW;
+    const [vals, idx] = n === 0 ? [new (dt === 'float32' ? Float32Array : Float64Array)(0), new Int32Array(0)] : scratch(() => {
+      const xp = materialize(xx, dt);
+      const out = alloc(n * es), ip = alloc(n * 4);
+      K[`adaptive_maxpool2d_${sfx(dt)}`](xp, out, ip, P, H, W, OH, OW);
+      return [take(out, dt, n), take(ip, 'int32', n)];
+    });
+    const indices = Tensor._fromData(idx, 'int32', outShape);
+    ctx.save_for_backward(indices);
+    ctx.mark_non_differentiable(indices);
+    return [Tensor._fromData(vals, dt, outShape), indices];
+  }, (ctx, g) => [scatterFn(g, ctx.saved_tensors[0], inShape)], [input]) as Tensor[];
+  return ri ? [res[0], res[1]] : res[0];
+}
+
+/** F.max_unpool-free helper: F.adaptive_avg_pool1d(input, output_size) */
+export function adaptive_avg_pool1d(input: Tensor, output_size: number): Tensor {
+  return adaptive_avg_pool2d(input.unsqueeze(-2), [1, output_size]).squeeze(-2);
+}
+
+/** F.avg_pool1d(input, kernel_size, stride=kernel_size, padding=0, ceil_mode=false, count_include_pad=true) */
+export function avg_pool1d(input: Tensor, ...rest: unknown[]): Tensor {
+  const a = parseArgs<AvgArgs>('avg_pool1d', rest, ['kernel_size', 'stride', 'padding', 'ceil_mode', 'count_include_pad'],
+    { stride: null, padding: 0, ceil_mode: false, count_include_pad: true });
+  const one = (v: unknown) => (Array.isArray(v) ? v[0] : v) as number;
+  return avg_pool2d(input.unsqueeze(-2), [1, one(a.kernel_size)], a.stride === null ? null : [1, one(a.stride)], [0, one(a.padding)], a.ceil_mode, a.count_include_pad).squeeze(-2);
+}

@@ -7,3 +7,6 @@ export * from "./index_ops";
 export * from "./random";
 export * from "./gemm";
 export * from "./optim";
+export * from "./conv";
+export * from "./pool";
+export * from "./norm";

@@ -39,3 +39,4 @@ export * as optim from './optim/index.js';
 export * as utils from './utils/index.js';
 export * as datasets from './datasets/index.js';
 export * as transforms from './transforms/index.js';
+export * as nn from './nn/index.js';

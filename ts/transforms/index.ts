@@ -42,16 +42,27 @@ export function ToTensor(): Transform<Tensor, Tensor> {
     if (!(img instanceof Tensor)) throw new TypeError(`ToTensor: expected an image tensor (HxW or HxWxC), got ${typeof img}`);
     if (img.ndim !== 2 && img.ndim !== 3) throw new RangeError(`ToTensor: expected an image of 2 or 3 dimensions (HxW or HxWxC), got shape [${img.shape}]`);
     const [h, w] = img.shape, c = img.ndim === 3 ? img.shape[2] : 1;
-    const src = contiguousData(img);
     let out: Float32Array | Float64Array;
-    if (img.dtype === 'uint8') {
-      out = new Float32Array(src.length);
-      for (let i = 0; i < src.length; i++) out[i] = src[i] / 255; // exactly float32(x) / 255
-    } else if (img.dtype === 'float64') out = src as Float64Array;
-    else out = Float32Array.from(src as ArrayLike<number>);
-    const t = Tensor._fromData(out, out instanceof Float64Array ? 'float64' : 'float32', [h, w, c]);
-    return c === 1 ? t.reshape(1, h, w) : t.permute(2, 0, 1).contiguous();
+    if (img.dtype === 'uint8') out = bytesToUnit(img.is_contiguous() ? (img._bytes() as Uint8Array).subarray(img._offset, img._offset + h * w * c) : contiguousData(img) as Uint8Array);
+    else if (img.dtype === 'float64') out = contiguousData(img) as Float64Array;
+    else out = Float32Array.from(contiguousData(img) as ArrayLike<number>);
+    const dtype = out instanceof Float64Array ? 'float64' : 'float32';
+    if (c === 1) return Tensor._fromData(out, dtype, [1, h, w]);
+    return Tensor._fromData(out, dtype, [h, w, c]).permute(2, 0, 1).contiguous();
   }, 'ToTensor()');
+}
+
+function bytesToUnit(src: Uint8Array): Float32Array {
+  const out = new Float32Array(src.length);
+  for (let i = 0; i < src.length; i++) out[i] = src[i] / 255; // exactly float32(x) / 255
+  return out;
+}
+
+function normalize32(src: Float32Array, out: Float32Array, from: number, to: number, m: number, s: number): void {
+  for (let i = from; i < to; i++) out[i] = Math.fround(src[i] - m) / s;
+}
+function normalize64(src: Float64Array, out: Float64Array, from: number, to: number, m: number, s: number): void {
+  for (let i = from; i < to; i++) out[i] = (src[i] - m) / s;
 }
 
 /** (x - mean[c]) / std[c] for each channel c of a float CxHxW (or ...xCxHxW) tensor. */
@@ -64,12 +75,13 @@ export function Normalize(mean: number[] | number, std: number[] | number, opts:
     const c = x.shape[x.ndim - 3], hw = x.shape[x.ndim - 1] * x.shape[x.ndim - 2];
     if (m.length !== 1 && m.length !== c) throw new RangeError(`Normalize: mean has ${m.length} values for ${c} channels`);
     if (s.length !== 1 && s.length !== c) throw new RangeError(`Normalize: std has ${s.length} values for ${c} channels`);
-    const src = contiguousData(x);
+    const src = contiguousData(x) as Float32Array | Float64Array;
     const out = arrayFor(x.dtype, src.length) as Float32Array | Float64Array;
-    const f = x.dtype === 'float32' ? Math.fround : (v: number) => v;
+    const f32 = x.dtype === 'float32';
     for (let base = 0, ch = 0; base < src.length; base += hw, ch = (ch + 1) % c) {
-      const mc = f(m[m.length === 1 ? 0 : ch]), sc = f(s[s.length === 1 ? 0 : ch]);
-      for (let i = base; i < base + hw; i++) out[i] = f(src[i] - mc) / sc;
+      const mc = m[m.length === 1 ? 0 : ch], sc = s[s.length === 1 ? 0 : ch];
+      if (f32) normalize32(src as Float32Array, out as Float32Array, base, base + hw, Math.fround(mc), Math.fround(sc));
+      else normalize64(src as Float64Array, out as Float64Array, base, base + hw, mc, sc);
     }
     const t = Tensor._fromData(out, x.dtype, x.shape);
     return opts.inplace ? x.copy_(t) : t;

@@ -295,6 +295,21 @@ function save(sd: torch.optim.OptimizerStateDict): torch.optim.OptimizerStateDic
 }
 
 describe('state_dict round trip resumes the same trajectory', () => {
+  it('rolling back to an earlier state_dict twice', () => {
+    const params = makeParams();
+    const opt = new optim.Adam(params, { lr: 0.01 });
+    setGrads(params, 1); opt.step();
+    const saved = save(opt.state_dict());
+    const p0 = params.map((p) => p.dataSync());
+    const run = () => { for (let t = 2; t <= 5; t++) { setGrads(params, t); opt.step(); } return params.map((p) => [...p.dataSync()]); };
+    const first = run();
+    for (let k = 0; k < 2; k++) {
+      params.forEach((p, i) => p._bytes().set(p0[i]));
+      opt.load_state_dict(saved);
+      expect(run()).toEqual(first);
+    }
+  });
+
   const makers: [string, (p: Tensor[]) => torch.optim.Optimizer][] = [
     ['SGD', (p) => new optim.SGD(p, { lr: 0.05, momentum: 0.9, nesterov: true })],
     ['Adadelta', (p) => new optim.Adadelta(p, { lr: 1.0, weight_decay: 0.01 })],

@@ -3,7 +3,6 @@
 // Optimizers and schedulers are classes: `new optim.SGD(model.parameters(), { lr: 0.01, momentum: 0.9 })`,
 // `new optim.lr_scheduler.StepLR(opt, 1, { gamma: 0.7 })`. Calling them without `new`, as in
 // Python (`optim.SGD(...)`), works as well.
-import { Optimizer } from './optimizer.js';
 import { SGD as SGD_ } from './sgd.js';
 import { Adam as Adam_, AdamW as AdamW_ } from './adam.js';
 import { Adadelta as Adadelta_ } from './adadelta.js';
@@ -45,5 +44,3 @@ export const RAdam: Callable<typeof RAdam_> = callable(RAdam_);
 export type RAdam = RAdam_;
 
 export * as lr_scheduler from './lr_scheduler_callable.js';
-/** the Optimizer base class, for `instanceof` checks and subclassing */
-export const _Optimizer = Optimizer;

@@ -225,8 +225,7 @@ export abstract class Optimizer {
       this._checkGroup(g);
       return g;
     });
-    // release the old state buffers we own
-    for (const [, s] of this.state) for (const v of Object.values(s)) if (v instanceof Tensor && !isInState(newState, v)) v.dispose();
+    // the old buffers are left to the garbage collector: a state_dict() taken earlier still refers to them
     this.state = newState;
     this.param_groups = newGroups;
   }
@@ -240,11 +239,6 @@ export abstract class Optimizer {
     lines.push(')');
     return lines.join('\n');
   }
-}
-
-function isInState(state: Map<Tensor, OptimizerState>, t: Tensor): boolean {
-  for (const s of state.values()) for (const v of Object.values(s)) if (v === t) return true;
-  return false;
 }
 
 /** A copy of one saved state value: tensors cloned contiguous (cast to the param's dtype, except step). */

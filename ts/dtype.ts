@@ -34,7 +34,25 @@ export const ITEMSIZE: Record<DType, number> = { float32: 4, float64: 8, int32: 
 /** kernel-name suffix of each dtype */
 export const KSUFFIX: Record<DType, string> = { float32: 'f32', float64: 'f64', int32: 'i32', uint8: 'u8', bool: 'bool' };
 
+export const ARRAY_CTOR = {
+  float32: Float32Array, float64: Float64Array, int32: Int32Array, uint8: Uint8Array, bool: Uint8Array,
+} as const;
+
+// Small arrays are carved out of shared 256 KiB slabs: allocating an ArrayBuffer per small tensor
+// costs microseconds and GC time. A slab is freed when its last array is collected.
+const SLAB_BYTES = 256 * 1024, SLAB_MAX_ITEM = 4096;
+let slab = new ArrayBuffer(0), slabUsed = 0;
+function fromSlab(d: DType, n: number): TypedArray {
+  const bytes = (n * ITEMSIZE[d] + 7) & ~7;
+  if (slabUsed + bytes > slab.byteLength) { slab = new ArrayBuffer(SLAB_BYTES); slabUsed = 0; }
+  const a = new ARRAY_CTOR[d](slab, slabUsed, n);
+  slabUsed += bytes;
+  return a;
+}
+
+/** A zero-filled typed array of n elements of dtype d (or a view of an existing buffer). */
 export function arrayFor(d: DType, n: number | ArrayBuffer): TypedArray {
+  if (typeof n === 'number' && n > 0 && n * ITEMSIZE[d] <= SLAB_MAX_ITEM) return fromSlab(d, n);
   switch (d) {
     case 'float32': return typeof n === 'number' ? new Float32Array(n) : new Float32Array(n);
     case 'float64': return typeof n === 'number' ? new Float64Array(n) : new Float64Array(n);

@@ -37,23 +37,45 @@ export function reuse<A extends TypedArray>(ctor: { name: string }, length: numb
   return a as A;
 }
 
+/** Live tensors and bytes of one storage; `refs` counts the tensors (views) using it. */
 export class StorageAccount {
   refs = 0;
+  released = false;
   constructor(readonly bytes: number) {
     stats.storages++;
     stats.bytes += bytes;
     if (stats.bytes > stats.peakBytes) stats.peakBytes = stats.bytes;
   }
-  retain(): void { this.refs++; }
-  drop(): void {
-    if (--this.refs === 0) { stats.storages--; stats.bytes -= this.bytes; }
+  retain(): void { this.refs++; stats.tensors++; }
+  /** one tensor disposed; true when it was the last one */
+  drop(): boolean {
+    stats.tensors--;
+    if (--this.refs > 0) return false;
+    this.release();
+    return true;
+  }
+  /** the storage is gone: its tensors were disposed, or all were garbage-collected */
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    stats.tensors -= this.refs;
+    this.refs = 0;
+    stats.storages--;
+    stats.bytes -= this.bytes;
   }
 }
+
+// One registry entry per storage (not per tensor: views are frequent and weak cells cost GC time).
+// When a storage is collected, every tensor that used it is gone too.
+const registry = new FinalizationRegistry<StorageAccount>((account) => account.release());
 
 export class Storage {
   version = 0;
   readonly account: StorageAccount;
   constructor(public data: TypedArray, readonly dtype: DType, readonly device: DeviceType = 'cpu') {
     this.account = new StorageAccount(data.byteLength);
+    registry.register(this, this.account, this);
   }
+  /** all tensors using this storage were disposed: recycle the bytes now */
+  unregister(): void { registry.unregister(this); }
 }

@@ -2,7 +2,7 @@
 // methods here only forward to them, so each op is written once.
 import type { DType, DTypeLike, TypedArray } from './dtype.js';
 import { isFloating, toDType, ITEMSIZE } from './dtype.js';
-import { Storage, stats, recycle, type DeviceType } from './storage.js';
+import { Storage, recycle, type DeviceType } from './storage.js';
 import { contiguousStrides, numel, shapeStr, wrapDim } from './shape.js';
 import { isContiguousView, contiguousData } from './backend/cpu.js';
 import { accumulateGradNode, Node, type Hook } from './autograd/node.js';
@@ -17,10 +17,6 @@ import * as L from './ops/linalg.js';
 import * as I from './ops/indexing.js';
 import type { Scalar, TensorOrScalar, ReduceOpts, DimArg } from './ops/types.js';
 
-const registry = new FinalizationRegistry<Storage['account']>((account) => {
-  stats.tensors--;
-  account.drop();
-});
 
 let nextId = 0;
 export const _tensorsCreated = (): number => nextId;
@@ -54,8 +50,6 @@ export class Tensor {
     this._offset = offset;
     this.dtype = storage.dtype;
     storage.account.retain();
-    stats.tensors++;
-    registry.register(this, storage.account, this);
     trackInScope(this);
   }
 
@@ -115,10 +109,8 @@ export class Tensor {
   dispose(): void {
     if (this._disposed) return;
     this._disposed = true;
-    registry.unregister(this);
-    stats.tensors--;
-    this._storage.account.drop();
-    if (this._storage.account.refs === 0) {
+    if (this._storage.account.drop()) {
+      this._storage.unregister();
       recycle(this._storage.data);
       this._storage.data = new Float32Array(0);
     }

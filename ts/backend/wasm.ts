@@ -6,7 +6,7 @@
 // the largest single op.
 import { WASM_BASE64 } from '../../build/out/wasm_bytes.js';
 import type { DType, TypedArray } from '../dtype.js';
-import { ITEMSIZE, arrayFor } from '../dtype.js';
+import { ITEMSIZE, ARRAY_CTOR, arrayFor } from '../dtype.js';
 import { reuse } from '../storage.js';
 
 function decodeBase64(s: string): Uint8Array {
@@ -84,9 +84,8 @@ export function putI32(values: ArrayLike<number>): number {
 /** Copies `n` elements of `dtype` at `ptr` out of scratch into a new typed array. */
 export function take(ptr: number, dtype: DType, n: number): TypedArray {
   views();
-  const fresh = arrayFor(dtype, 0);
-  const out = reuse(fresh.constructor, n) ?? arrayFor(dtype, n);
-  new Uint8Array(out.buffer).set(u8.subarray(ptr, ptr + n * ITEMSIZE[dtype]));
+  const out = reuse(ARRAY_CTOR[dtype], n) ?? arrayFor(dtype, n);
+  new Uint8Array(out.buffer, out.byteOffset, n * ITEMSIZE[dtype]).set(u8.subarray(ptr, ptr + n * ITEMSIZE[dtype]));
   return out;
 }
 

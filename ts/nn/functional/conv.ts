@@ -18,7 +18,9 @@ import { parseArgs, ntuple, sizeStr } from './args.js';
 /** Geometry shared by the three ops: strides, top/left padding, dilations, groups. */
 interface Geo { sh: number; sw: number; pt: number; pl: number; dh: number; dw: number; groups: number }
 
-const COL_BYTES = 32 << 20; // column-matrix budget per batch chunk
+let COL_BYTES = 1 << 20; // column-matrix budget per batch chunk (fits L2: the GEMM packs it while it is hot)
+/** tuning hook: the column-matrix budget per batch chunk, in bytes */
+export function _setConvChunkBytes(b: number): void { COL_BYTES = b; }
 
 function kdtype(op: string, x: Tensor, w: Tensor): DType {
   if (!isFloating(x.dtype)) throw new TypeError(`${op}: expected a floating point input, got ${x.dtype}`);

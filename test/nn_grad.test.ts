@@ -1,0 +1,66 @@
+// Finite-difference gradient checks (float64) for the wasm-kernel layers, double backward
+// through conv and pooling, and a leak check for a training step.
+import { describe, it, expect } from 'vitest';
+import * as torch from '../ts/index.js';
+import type { Tensor } from '../ts/index.js';
+
+const { nn } = torch;
+const F = nn.functional;
+const { gradcheck, gradgradcheck } = torch.autograd;
+const r = (...s: number[]) => torch.randn(s, { dtype: 'float64' }).requires_grad_();
+
+describe('gradcheck (float64)', () => {
+  it('conv2d with stride, padding, dilation, groups', () => {
+    expect(gradcheck((x, w, b) => F.conv2d(x, w, b, { stride: [2, 1], padding: 1, dilation: [1, 2], groups: 2 }), [r(2, 4, 5, 6), r(4, 2, 3, 2), r(4)])).toBe(true);
+  });
+  it('conv2d double backward', () => {
+    expect(gradgradcheck((x, w) => F.conv2d(x, w, null, { stride: 2, padding: 1, groups: 2 }), [r(1, 4, 5, 5), r(2, 2, 3, 3)])).toBe(true);
+  });
+  it('conv_transpose2d and its double backward', () => {
+    expect(gradcheck((x, w, b) => F.conv_transpose2d(x, w, b, { stride: 2, padding: 1, output_padding: 1 }), [r(1, 2, 3, 3), r(2, 3, 3, 3), r(3)])).toBe(true);
+    expect(gradgradcheck((x, w) => F.conv_transpose2d(x, w, null, { stride: 2 }), [r(1, 2, 2, 3), r(2, 2, 2, 2)])).toBe(true);
+  });
+  it('pooling forward and double backward', () => {
+    expect(gradcheck((x) => F.max_pool2d(x, 3, { stride: 2, padding: 1, ceil_mode: true }), [r(1, 2, 6, 7)])).toBe(true);
+    expect(gradgradcheck((x) => F.max_pool2d(x, 2), [r(1, 2, 4, 4)])).toBe(true);
+    expect(gradcheck((x) => F.avg_pool2d(x, 3, { stride: 2, padding: 1, count_include_pad: false }), [r(1, 2, 6, 7)])).toBe(true);
+    expect(gradgradcheck((x) => F.avg_pool2d(x, 2), [r(1, 2, 4, 4)])).toBe(true);
+    expect(gradcheck((x) => F.adaptive_avg_pool2d(x, [3, 2]), [r(1, 2, 7, 5)])).toBe(true);
+    expect(gradcheck((x) => F.adaptive_max_pool2d(x, [3, 2]), [r(1, 2, 7, 5)])).toBe(true);
+  });
+  it('batch_norm (training statistics in wasm), layer_norm, group_norm, and double backward', () => {
+    expect(gradcheck((x, w, b) => F.batch_norm(x, null, null, w, b, true), [r(4, 3, 2, 2), r(3), r(3)])).toBe(true);
+    expect(gradgradcheck((x, w) => F.batch_norm(x, null, null, w, null, true), [r(3, 2, 3), r(2)])).toBe(true);
+    expect(gradcheck((x, w, b) => F.layer_norm(x, [4], w, b), [r(3, 4), r(4), r(4)])).toBe(true);
+    expect(gradcheck((x, w, b) => F.group_norm(x, 2, w, b), [r(2, 4, 3), r(4), r(4)])).toBe(true);
+  });
+  it('losses and embedding', () => {
+    const t = torch.tensor([0, 2, 1, 2], { dtype: 'int32' });
+    const w = torch.tensor([0.5, 1, 2], { dtype: 'float64' });
+    expect(gradcheck((x) => F.cross_entropy(x, t, { weight: w, label_smoothing: 0.1, ignore_index: 1 }), [r(4, 3)])).toBe(true);
+    expect(gradgradcheck((x) => F.cross_entropy(x, t), [r(4, 3)])).toBe(true);
+    expect(gradcheck((x, y) => F.binary_cross_entropy_with_logits(x, y, { pos_weight: torch.tensor([2, 0.5], { dtype: 'float64' }) }), [r(3, 2), torch.rand(3, 2, { dtype: 'float64' }).requires_grad_()])).toBe(true);
+    expect(gradcheck((w) => F.embedding(torch.tensor([[0, 2], [2, 1]], { dtype: 'int32' }), w, { padding_idx: 3 }), [r(4, 3)])).toBe(true);
+    expect(gradcheck((x) => F.interpolate(x, { size: [5, 3], mode: 'bilinear' }), [r(1, 1, 3, 4)])).toBe(true);
+    expect(gradcheck((x) => F.pad(x, [1, -1, 2, 0], { value: 3 }), [r(1, 3, 4)])).toBe(true);
+  });
+});
+
+describe('memory', () => {
+  it('a training step inside torch.scope leaves no tensors behind; parameters survive', () => {
+    const net = new nn.Sequential(new nn.Conv2d(1, 4, 3), new nn.BatchNorm2d(4), new nn.ReLU(), new nn.MaxPool2d(2), new nn.Flatten(), new nn.Linear(4 * 3 * 3, 10));
+    const x = torch.randn(8, 1, 8, 8), t = torch.randint(0, 10, [8]);
+    const step = () => torch.scope(() => {
+      net.zero_grad();
+      const loss = F.cross_entropy(net.call(x), t);
+      loss.backward();
+    });
+    step();
+    const m0 = torch.memory();
+    for (let i = 0; i < 3; i++) step();
+    const m1 = torch.memory();
+    expect(m1.tensors).toBe(m0.tensors);
+    expect(m1.bytes).toBe(m0.bytes);
+    expect(net.parameters().every((p: Tensor) => !p.is_disposed && p.grad !== null)).toBe(true);
+  });
+});

@@ -87,22 +87,31 @@ async function main() {
   const model = makeNet(torch, args.arch).to(device.type);
   const { optimizer, scheduler } = makeOptimizer(torch, args.arch, model, args);
 
-  let peakRss = 0;
-  const sampleRss = () => { peakRss = Math.max(peakRss, process.memoryUsage.rss()); };
+  let peakRss = 0, epochRss = [];
+  const sampleRss = (step) => {
+    const r = process.memoryUsage.rss();
+    peakRss = Math.max(peakRss, r);
+    if (step % 10 === 0) epochRss.push([step, r]);
+  };
+  const mib = (b) => (b / 2 ** 20).toFixed(0);
   const t0 = performance.now();
   for (let epoch = 1; epoch <= args.epochs; epoch++) {
     const progress = args.progress ? new Progress(process.stderr, trainLoader.length, `Epoch ${epoch}`) : null;
     const te = performance.now();
+    epochRss = [];
     const steps = await train(torch, { model, device, loader: trainLoader, optimizer, epoch, logInterval: args.logInterval, dryRun: args.dryRun, progress, onStep: sampleRss });
     const trainSecs = (performance.now() - te) / 1000;
     await test(torch, { model, device, loader: testLoader });
-    console.error(`[epoch ${epoch}: ${steps} steps in ${trainSecs.toFixed(1)} s (${((1000 * trainSecs) / steps).toFixed(1)} ms/step), RSS ${(process.memoryUsage.rss() / 2 ** 20).toFixed(0)} MiB]`);
+    // memory after warm-up (the first 10% of the epoch): flat when nothing leaks
+    const warm = epochRss.filter(([s]) => s >= steps / 10).map(([, r]) => r);
+    const range = warm.length ? `, RSS after warm-up ${mib(Math.min(...warm))}-${mib(Math.max(...warm))} MiB (first ${mib(warm[0])}, last ${mib(warm[warm.length - 1])})` : '';
+    console.error(`[epoch ${epoch}: ${steps} steps in ${trainSecs.toFixed(1)} s (${((1000 * trainSecs) / steps).toFixed(1)} ms/step)${range}; live tensors ${torch.memory().tensors}]`);
     scheduler?.step();
     if (args.dryRun) break;
   }
   sampleRss();
   const maxRss = Math.max(peakRss, (process.resourceUsage().maxRSS ?? 0) * 1024);
-  console.error(`[done in ${((performance.now() - t0) / 1000).toFixed(1)} s; peak RSS ${(maxRss / 2 ** 20).toFixed(0)} MiB]`);
+  console.error(`[done in ${((performance.now() - t0) / 1000).toFixed(1)} s; peak RSS ${mib(maxRss)} MiB]`);
 
   if (args.saveModel) {
     await torch.save(model.state_dict(), 'mnist_cnn.safetensors');

@@ -37,7 +37,7 @@ export class NAdam extends Optimizer {
     const muProduct = Math.fround(d[mp._offset] * mu);
     d[mp._offset] = muProduct;
     mp._bumpVersion();
-    const muProductNext = Math.fround(muProduct * muNext);
+    const muProductNext = muProduct * muNext; // a Python float in PyTorch 2 (mu_product.item() * mu_next)
     const c1 = -g.lr * (1 - mu) / (1 - muProduct);
     const c2 = -g.lr * muNext / (1 - muProductNext);
     const decoupled = !!g.decoupled_weight_decay;

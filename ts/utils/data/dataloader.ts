@@ -166,18 +166,20 @@ export class DataLoader<T = unknown, B = any> implements Iterable<B>, AsyncItera
     const queue: MaybePromise<B>[] = [];
     let depth = this.prefetch_factor ?? 0;
     let decided = this.prefetch_factor !== undefined;
+    let asyncData = false;
     const request = (): boolean => {
       const r = idxIt.next();
       if (r.done) return false;
       let b: MaybePromise<B>;
-      if (decided && depth > 0) {
-        // prepare ahead: async datasets start their I/O now; sync ones run when the event loop turns
+      if (decided && depth > 0 && !asyncData) {
+        // prepare a synchronous dataset's batch ahead, when the event loop next turns
         const idx = r.value;
         b = new Promise<B>((res, rej) => setTimeout(() => { try { res(this.fetch(idx)); } catch (e) { rej(e); } }, 0));
       } else {
-        b = this.fetch(r.value);
+        b = this.fetch(r.value); // an asynchronous dataset starts its I/O now
+        if (isPromise(b)) asyncData = true;
       }
-      if (!decided) { decided = true; if (isPromise(b)) depth = 2; }
+      if (!decided) { decided = true; if (asyncData) depth = 2; }
       if (isPromise(b)) b.catch(() => {}); // rejections surface when the batch is awaited
       queue.push(b);
       return true;

@@ -5,6 +5,10 @@
 // references to the parameters (the model owns them) plus the options; each subclass only
 // supplies its defaults, an option check and `_update(p, grad, state, group)`, which runs one
 // fused wasm kernel (see fused.ts) under no_grad.
+//
+// PyTorch's implementation-choice options (foreach, fused, capturable, differentiable) are accepted
+// and kept in the groups for state_dict compatibility; they change nothing here (there is one
+// implementation: the fused kernel). Sparse gradients do not exist in webtorch.
 import { Tensor } from '../tensor.js';
 import { no_grad, enable_grad } from '../autograd/grad_mode.js';
 import { keep } from '../memory.js';
@@ -157,7 +161,6 @@ export abstract class Optimizer {
     this._step_count++;
     no_grad(() => {
       for (const group of this.param_groups) {
-        this._checkGroup(group);
         for (const p of group.params) {
           const g = p.grad;
           if (!g) continue;

@@ -13,6 +13,7 @@ import { isFloating } from '../../dtype.js';
 import { numel } from '../../shape.js';
 import { K, alloc, take, scratch, materialize } from '../../backend/cpu.js';
 import { applyFunction } from '../../autograd/function.js';
+import { no_grad } from '../../autograd/grad_mode.js';
 import { parseArgs, ntuple, sizeStr } from './args.js';
 
 /** Geometry shared by the three ops: strides, top/left padding, dilations, groups. */
@@ -125,24 +126,68 @@ function convWeightRaw(x: Tensor, gy: Tensor, wshape: number[], g: Geo): Tensor 
   return Tensor._fromData(data, dt, wshape);
 }
 
+/**
+ * Both gradients of conv(x, w) in one scratch pass (gy is transposed once; per batch chunk the
+ * columns of x feed the weight gradient, then the same buffer takes the input-gradient columns).
+ */
+function convBothRaw(x: Tensor, w: Tensor, gy: Tensor, g: Geo): [Tensor, Tensor] {
+  const dt = x.dtype, es = esOf(dt), s = sfx(dt);
+  const [N, C, H, W] = x.shape, [O, Cg, kh, kw] = w.shape, [, , OH, OW] = gy.shape;
+  const S = OH * OW, Kg = Cg * kh * kw, Og = O / g.groups;
+  const nx = numel(x.shape), nw = numel(w.shape);
+  if (nx === 0 || nw === 0 || N * S === 0) return [convInputRaw(gy, w, [...x.shape], g), convWeightRaw(x, gy, [...w.shape], g)];
+  const [dxd, dwd] = scratch(() => {
+    const xp = materialize(x, dt), wp = materialize(w, dt), gp = materialize(gy, dt);
+    const gt = alloc(O * N * S * es);
+    K[`ncs_to_cns_${s}`](gp, gt, N, O, S);
+    const dx = alloc(nx * es), dw = alloc(nw * es);
+    K.zero_bytes(dx, nx * es);
+    const Nc = chunkOf(N, C * kh * kw, S, es);
+    const col = alloc(C * kh * kw * Nc * S * es);
+    const ws = alloc(Math.max(K[`gemm_${s}_workspace`](Og, Kg, Nc * S), K[`gemm_${s}_workspace`](Kg, Nc * S, Og)));
+    const gemm = K[`gemm_${s}`];
+    for (let n0 = 0; n0 < N; n0 += Nc) {
+      const nc = Math.min(Nc, N - n0), cols = nc * S;
+      K[`im2col_${s}`](xp + n0 * C * H * W * es, col, nc, C, H, W, kh, kw, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, OH, OW);
+      for (let gi = 0; gi < g.groups; gi++) {
+        gemm(Og, Kg, cols, 1, gt + (gi * Og * N * S + n0 * S) * es, N * S, 1, col + gi * Kg * cols * es, 1, cols,
+          n0 === 0 ? 0 : 1, dw + gi * Og * Kg * es, Kg, ws);
+      }
+      for (let gi = 0; gi < g.groups; gi++) {
+        gemm(Kg, cols, Og, 1, wp + gi * Og * Kg * es, 1, Kg, gt + (gi * Og * N * S + n0 * S) * es, N * S, 1, 0,
+          col + gi * Kg * cols * es, cols, ws);
+      }
+      K[`col2im_${s}`](col, dx + n0 * C * H * W * es, nc, C, H, W, kh, kw, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, OH, OW);
+    }
+    return [take(dx, dt, nx), take(dw, dt, nw)];
+  });
+  return [Tensor._fromData(dxd, dt, [...x.shape]), Tensor._fromData(dwd, dt, [...w.shape])];
+}
+
 function convFn(x: Tensor, w: Tensor, b: Tensor | null, g: Geo, OH: number, OW: number): Tensor {
   return applyFunction('ConvolutionBackward0', (ctx, xx: Tensor, ww: Tensor, bb: Tensor | null) => {
     ctx.save_for_backward(xx, ww);
     return convRaw(xx, ww, bb, g, OH, OW);
   }, (ctx, gy) => {
     const [xx, ww] = ctx.saved_tensors;
+    const gb = ctx.needs_input_grad[2] ? gy.sum([0, 2, 3]) : null;
+    if (ctx.needs_input_grad[0] && ctx.needs_input_grad[1]) {
+      // one pass computes both; each result is still wrapped as its own differentiable op
+      const [gx, gw] = no_grad(() => convBothRaw(xx, ww, gy, g));
+      return [convInputFn(gy, ww, [...xx.shape], g, gx), convWeightFn(xx, gy, [...ww.shape], g, gw), gb];
+    }
     return [
       ctx.needs_input_grad[0] ? convInputFn(gy, ww, [...xx.shape], g) : null,
       ctx.needs_input_grad[1] ? convWeightFn(xx, gy, [...ww.shape], g) : null,
-      ctx.needs_input_grad[2] ? gy.sum([0, 2, 3]) : null,
+      gb,
     ];
   }, [x, w, b]);
 }
 
-function convInputFn(gy: Tensor, w: Tensor, xshape: number[], g: Geo): Tensor {
+function convInputFn(gy: Tensor, w: Tensor, xshape: number[], g: Geo, precomputed?: Tensor): Tensor {
   return applyFunction('ConvolutionBackwardInput', (ctx, gg: Tensor, ww: Tensor) => {
     ctx.save_for_backward(gg, ww);
-    return convInputRaw(gg, ww, xshape, g);
+    return precomputed ?? convInputRaw(gg, ww, xshape, g);
   }, (ctx, ggx) => {
     const [gg, ww] = ctx.saved_tensors;
     return [
@@ -152,10 +197,10 @@ function convInputFn(gy: Tensor, w: Tensor, xshape: number[], g: Geo): Tensor {
   }, [gy, w]);
 }
 
-function convWeightFn(x: Tensor, gy: Tensor, wshape: number[], g: Geo): Tensor {
+function convWeightFn(x: Tensor, gy: Tensor, wshape: number[], g: Geo, precomputed?: Tensor): Tensor {
   return applyFunction('ConvolutionBackwardWeight', (ctx, xx: Tensor, gg: Tensor) => {
     ctx.save_for_backward(xx, gg);
-    return convWeightRaw(xx, gg, wshape, g);
+    return precomputed ?? convWeightRaw(xx, gg, wshape, g);
   }, (ctx, ggw) => {
     const [xx, gg] = ctx.saved_tensors;
     return [

@@ -1,0 +1,83 @@
+// What every section gets: webtorch, TensorFlow.js, the PyTorch subprocess, and row helpers.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadTf } from './tfjs.mjs';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const PYTHON = process.env.WEBTORCH_BENCH_PYTHON ?? '/usr/bin/python3';
+const REF = path.join(ROOT, 'bench/python/ref.py');
+
+let torchModule;
+export async function loadWebtorch() {
+  if (torchModule !== undefined) return torchModule;
+  const file = path.join(ROOT, 'dist/webtorch.js');
+  if (!existsSync(file)) return (torchModule = { torch: null, note: 'dist/webtorch.js missing: run `npm run build`' });
+  try {
+    return (torchModule = { torch: await import(file), note: '' });
+  } catch (e) {
+    return (torchModule = { torch: null, note: `import failed: ${e.message}` });
+  }
+}
+
+let pyProbe;
+/** { ok, version, blas, note }: whether `PYTHON` can import torch. */
+export function probePython() {
+  if (pyProbe) return pyProbe;
+  const r = spawnSync(PYTHON, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8', timeout: 60000 });
+  if (r.error || r.status !== 0) {
+    const why = r.error ? r.error.code : (r.stderr.trim().split('\n').pop() || `exit ${r.status}`);
+    return (pyProbe = { ok: false, note: `PyTorch skipped: ${PYTHON} cannot import torch (${why}); apt-get install python3-torch libopenblas0-openmp` });
+  }
+  return (pyProbe = { ok: true, version: r.stdout.trim() });
+}
+
+/** Runs one workload of bench/python/ref.py; returns its JSON ({ok:false,error} on any failure). */
+export function runPython(spec, timeoutMs = 180000) {
+  const p = probePython();
+  if (!p.ok) return { ok: false, error: p.note, skipped: true };
+  const r = spawnSync(PYTHON, [REF, JSON.stringify(spec)], {
+    encoding: 'utf8', timeout: timeoutMs,
+    // single thread everywhere: torch.set_num_threads(1) in the script, and BLAS/OpenMP pools too
+    env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' },
+  });
+  if (r.error) return { ok: false, error: `python: ${r.error.code ?? r.error.message}` };
+  const last = r.stdout.trim().split('\n').pop();
+  try {
+    const j = JSON.parse(last);
+    if (j.blas) lastBlas = j.blas;
+    return j;
+  } catch {
+    return { ok: false, error: `python exit ${r.status}: ${(r.stderr || r.stdout).trim().split('\n').pop()}` };
+  }
+}
+let lastBlas = '';
+export const pythonBlas = () => lastBlas;
+
+/**
+ * A table row. Values are numbers in `unit` (or null = not measured, with the reason in notes).
+ * `higher`: true when bigger is better (GFLOP/s, GB/s), false for times (ms).
+ */
+export function row(workload, unit, higher) {
+  return { workload, unit, higher, webtorch: null, pytorch: null, tfjs: null, tfjsBackend: '', notes: [], extra: {} };
+}
+
+export async function makeContext(opts) {
+  const wt = await loadWebtorch();
+  return {
+    ...opts,
+    torch: wt.torch,
+    torchNote: wt.note,
+    loadTf,
+    runPython,
+    probePython,
+    row,
+  };
+}
+
+/** Formats an error thrown by webtorch for a table note. */
+export function errNote(who, e) {
+  const msg = (e && e.message ? e.message : String(e)).split('\n')[0];
+  return `${who}: ${msg.length > 140 ? msg.slice(0, 137) + '...' : msg}`;
+}

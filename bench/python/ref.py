@@ -1,0 +1,171 @@
+"""PyTorch single-thread reference for bench/run.mjs.
+
+    /usr/bin/python3 bench/python/ref.py '<json spec>'
+
+spec: {"workload": "matmul"|"add"|"conv2d"|"adam"|"mnist_seed"|"mnist_current", ...params}
+Prints one JSON object on the last line of stdout: {"ok": true, "best": s, "median": s, ...} with
+seconds per call, or {"ok": false, "error": "..."}. Same timing scheme as bench/lib/timing.mjs.
+"""
+import json
+import sys
+import time
+
+
+def summarize(times, reps):
+    s = sorted(times)
+    n = len(s)
+    med = s[n // 2] if n % 2 else (s[n // 2 - 1] + s[n // 2]) / 2
+    return {"best": s[0], "median": med, "samples": n, "reps": reps}
+
+
+def measure(fn, sample_ms=60, samples=7, warmup=2):
+    for _ in range(warmup):
+        fn()
+    reps = 1
+    while True:
+        t0 = time.perf_counter()
+        for _ in range(reps):
+            fn()
+        dt = (time.perf_counter() - t0) * 1000
+        if dt >= sample_ms / 2:
+            reps = max(1, round(reps * sample_ms / max(dt, 1e-3)))
+            break
+        reps *= 8 if dt < 1 else 2
+    times = []
+    for _ in range(samples):
+        t0 = time.perf_counter()
+        for _ in range(reps):
+            fn()
+        times.append((time.perf_counter() - t0) / reps)
+    return summarize(times, reps)
+
+
+def measure_steps(fn, warmup=3, steps=15):
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(steps):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return summarize(times, 1)
+
+
+def blas_lib():
+    """The BLAS shared library actually mapped (Debian's torch dlopens it through alternatives)."""
+    try:
+        with open("/proc/self/maps") as f:
+            libs = {l.split()[-1].rsplit("/", 1)[-1] for l in f if "blas" in l.lower()}
+        return ",".join(sorted(libs))
+    except OSError:
+        return ""
+
+
+def main():
+    spec = json.loads(sys.argv[1])
+    import torch
+    torch.set_num_threads(1)
+    torch.manual_seed(0)
+    info = {"torch": torch.__version__, "threads": torch.get_num_threads(),
+            "blas": blas_lib()}
+    w = spec["workload"]
+    samples = spec.get("samples", 7)
+    F = torch.nn.functional
+
+    if w == "matmul":
+        n = spec["n"]
+        a, b = torch.rand(n, n), torch.rand(n, n)
+        r = measure(lambda: torch.matmul(a, b), samples=samples)
+    elif w == "add":
+        n = spec["n"]
+        a, b = torch.rand(n), torch.rand(n)
+        r = measure(lambda: torch.add(a, b), samples=samples)
+    elif w == "conv2d":
+        x = torch.randn(*spec["input"], requires_grad=True)
+        co, ci, kh, kw = spec["weight"]
+        wt = torch.randn(co, ci, kh, kw, requires_grad=True)
+        bias = torch.randn(co, requires_grad=True)
+        gy = None
+
+        def fwd():
+            with torch.no_grad():
+                F.conv2d(x, wt, bias)
+
+        def fb():
+            nonlocal gy
+            x.grad = wt.grad = bias.grad = None
+            y = F.conv2d(x, wt, bias)
+            if gy is None:
+                gy = torch.randn_like(y)
+            y.backward(gy)
+        r = measure(fb, samples=samples)
+        r["forward"] = measure(fwd, samples=samples)
+    elif w == "adam":
+        n = spec["n"]
+        p = torch.nn.Parameter(torch.randn(n))
+        p.grad = torch.randn(n)
+        opt = torch.optim.Adam([p], lr=1e-3)
+        r = measure(opt.step, samples=samples, sample_ms=200, warmup=2)
+    elif w in ("mnist_seed", "mnist_current"):
+        nn = torch.nn
+        bs = spec.get("batch", 64)
+        x = torch.randn(bs, 1, 28, 28)
+        y = torch.randint(0, 10, (bs,))
+        if w == "mnist_seed":
+            class Net(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.conv1 = nn.Conv2d(1, 20, 5)
+                    self.conv2 = nn.Conv2d(20, 50, 5)
+                    self.fc1 = nn.Linear(800, 500)
+                    self.fc2 = nn.Linear(500, 10)
+
+                def forward(self, x):
+                    x = F.relu(F.max_pool2d(self.conv1(x), 2))
+                    x = F.relu(F.max_pool2d(self.conv2(x), 2))
+                    x = x.view(-1, 800)
+                    x = F.relu(self.fc1(x))
+                    return F.log_softmax(self.fc2(x), dim=1)
+            model = Net()
+            opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.5)
+        else:
+            class Net(nn.Module):
+                def __init__(self):
+                    super().__init__()
+                    self.conv1 = nn.Conv2d(1, 32, 3, 1)
+                    self.conv2 = nn.Conv2d(32, 64, 3, 1)
+                    self.dropout1 = nn.Dropout(0.25)
+                    self.dropout2 = nn.Dropout(0.5)
+                    self.fc1 = nn.Linear(9216, 128)
+                    self.fc2 = nn.Linear(128, 10)
+
+                def forward(self, x):
+                    x = F.relu(self.conv1(x))
+                    x = F.relu(self.conv2(x))
+                    x = F.max_pool2d(x, 2)
+                    x = self.dropout1(x)
+                    x = torch.flatten(x, 1)
+                    x = F.relu(self.fc1(x))
+                    x = self.dropout2(x)
+                    return F.log_softmax(self.fc2(x), dim=1)
+            model = Net()
+            opt = torch.optim.Adadelta(model.parameters(), lr=1.0)
+        model.train()
+
+        def step():
+            opt.zero_grad()
+            loss = F.nll_loss(model(x), y)
+            loss.backward()
+            opt.step()
+        r = measure_steps(step, warmup=spec.get("warmup", 3), steps=spec.get("steps", 15))
+    else:
+        raise ValueError("unknown workload " + w)
+    r.update(ok=True, **info)
+    print(json.dumps(r))
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except Exception as e:  # reported as a skipped cell, not a crash of the whole run
+        print(json.dumps({"ok": False, "error": f"{type(e).__name__}: {e}"}))

@@ -1,0 +1,123 @@
+// webtorch benchmark runner: `npm run bench` (= node bench/run.mjs).
+//
+//   node bench/run.mjs                       all sections; rewrites bench/RESULTS.md
+//   node bench/run.mjs --only matmul,add     some sections; prints only (add --write to write RESULTS.md)
+//   node bench/run.mjs --quick               fewer sizes and samples (smoke run)
+//   node bench/run.mjs --list                list sections
+//
+// Each section (bench/sections/<name>.mjs) measures one workload on webtorch, PyTorch single-thread
+// (a /usr/bin/python3 subprocess, bench/python/ref.py) and TensorFlow.js in this same run, and the
+// table reports ratios between them. Everything runs on one thread. A section whose feature is not
+// in webtorch yet (or whose reference is missing) reports a note instead of a number.
+import { readFileSync, writeFileSync, readdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execSync } from 'node:child_process';
+import { makeContext, probePython, pythonBlas, ROOT, PYTHON, errNote } from './lib/context.mjs';
+
+// Default order: cheap kernels first, training last.
+const ORDER = ['matmul', 'add', 'conv2d', 'adam', 'mnist'];
+
+const argv = process.argv.slice(2);
+const flag = (f) => argv.includes(f);
+const optVal = (f) => { const i = argv.indexOf(f); return i >= 0 ? argv[i + 1] : (argv.find((a) => a.startsWith(f + '='))?.split('=')[1]); };
+
+const sectionDir = path.join(ROOT, 'bench/sections');
+const available = readdirSync(sectionDir).filter((f) => f.endsWith('.mjs')).map((f) => f.slice(0, -4));
+const ordered = [...ORDER.filter((n) => available.includes(n)), ...available.filter((n) => !ORDER.includes(n)).sort()];
+
+if (flag('--list')) { console.log(ordered.join('\n')); process.exit(0); }
+const only = optVal('--only')?.split(',').map((s) => s.trim()).filter(Boolean);
+if (only) for (const n of only) if (!available.includes(n)) { console.error(`unknown section '${n}'; have: ${ordered.join(', ')}`); process.exit(2); }
+const selected = only ? ordered.filter((n) => only.includes(n)) : ordered;
+const quick = flag('--quick');
+const write = flag('--write') || (!only && !quick && !flag('--no-write'));
+
+const command = `node bench/run.mjs${argv.length ? ' ' + argv.join(' ') : ''}`;
+const t0 = Date.now();
+const loadStart = os.loadavg();
+const ctx = await makeContext({ quick });
+const py = probePython();
+console.log(`webtorch bench: ${selected.join(', ')}${quick ? ' (quick)' : ''}`);
+if (!ctx.torch) console.log(`  webtorch: ${ctx.torchNote}`);
+if (!py.ok) console.log(`  ${py.note}`);
+
+const rows = [];
+for (const name of selected) {
+  const ts = Date.now();
+  process.stdout.write(`  ${name} ... `);
+  try {
+    const mod = await import(path.join(sectionDir, `${name}.mjs`));
+    const out = await mod.run(ctx);
+    for (const r of out) { r.section = name; rows.push(r); }
+  } catch (e) {
+    rows.push({ section: name, workload: name, unit: '', higher: true, webtorch: null, pytorch: null, tfjs: null, notes: [errNote('section failed', e)], extra: {} });
+  }
+  console.log(`${((Date.now() - ts) / 1000).toFixed(1)} s`);
+}
+const elapsed = (Date.now() - t0) / 1000;
+const loadEnd = os.loadavg();
+
+// ------------------------------------------------------------------------------------------------
+const fmt = (v) => (v == null || !Number.isFinite(v) ? '—' : v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
+const ratio = (r, ref) => (r.webtorch == null || ref == null ? '—' : `${(r.higher ? r.webtorch / ref : ref / r.webtorch).toFixed(2)}x`);
+const header = ['workload', 'unit', 'webtorch', 'PyTorch 1T', 'TF.js', 'vs PyTorch', 'vs TF.js', 'notes'];
+const table = rows.map((r) => [
+  r.workload, r.unit, fmt(r.webtorch), fmt(r.pytorch),
+  r.tfjs == null ? '—' : `${fmt(r.tfjs)}${r.tfjsBackend ? ` (${r.tfjsBackend})` : ''}`,
+  ratio(r, r.pytorch), ratio(r, r.tfjs), r.notes.join('; '),
+]);
+
+function printTable() {
+  const w = header.map((h, i) => Math.max(h.length, ...table.map((t) => String(t[i]).length)));
+  const line = (cells) => cells.map((c, i) => (i === cells.length - 1 ? c : String(c).padEnd(w[i]))).join('  ');
+  console.log('\n' + line(header));
+  console.log(line(w.map((n) => '-'.repeat(n))));
+  for (const t of table) console.log(line(t));
+  console.log(`\nvs X = webtorch speed / X's speed (> 1: webtorch faster). Same run, one thread each. ${elapsed.toFixed(0)} s total.`);
+}
+printTable();
+
+// ------------------------------------------------------------------------------------------------
+function sh(cmd) { try { return execSync(cmd, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim(); } catch { return ''; } }
+function pkgVersion(p) { try { return JSON.parse(readFileSync(path.join(ROOT, 'node_modules', p, 'package.json'), 'utf8')).version; } catch { return 'not installed'; } }
+function cpuModel() {
+  try { return (readFileSync('/proc/cpuinfo', 'utf8').match(/^model name\s*:\s*(.*)$/m) ?? [])[1] ?? os.cpus()[0]?.model ?? '?'; } catch { return os.cpus()[0]?.model ?? '?'; }
+}
+
+if (write) {
+  const commit = sh('git rev-parse --short HEAD');
+  const dirty = sh('git status --porcelain -- ts assembly') ? ' + uncommitted changes in ts/ or assembly/' : '';
+  const md = [];
+  md.push('# webtorch benchmarks', '');
+  md.push('Generated by `bench/run.mjs`; do not edit by hand. Re-run after changes that affect speed and commit the result.', '');
+  md.push(`Command: \`${command}\` (\`npm run bench\` is \`node bench/run.mjs\`)`, '');
+  md.push('| | |', '| --- | --- |');
+  md.push(`| date | ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')} |`);
+  md.push(`| CPU | ${cpuModel()}, ${os.cpus().length} logical cores (every workload runs single-threaded) |`);
+  md.push(`| load average at start / end | ${loadStart.map((x) => x.toFixed(2)).join(' ')} / ${loadEnd.map((x) => x.toFixed(2)).join(' ')} |`);
+  md.push(`| Node | ${process.version} |`);
+  md.push(`| webtorch | ${commit}${dirty}, dist/webtorch.js |`);
+  md.push(`| PyTorch | ${py.ok ? `${py.version} via ${PYTHON}, torch.set_num_threads(1), BLAS: ${pythonBlas() || '?'}` : py.note} |`);
+  md.push(`| TensorFlow.js | tfjs ${pkgVersion('@tensorflow/tfjs')}, tfjs-backend-wasm ${pkgVersion('@tensorflow/tfjs-backend-wasm')} (SIMD, no threads in Node), tfjs-backend-cpu ${pkgVersion('@tensorflow/tfjs-backend-cpu')} |`);
+  md.push(`| run time | ${elapsed.toFixed(0)} s |`);
+  md.push('');
+  md.push(`| ${header.join(' | ')} |`, `|${header.map(() => ' --- ').join('|')}|`);
+  for (const t of table) md.push(`| ${t.map((c) => String(c).replace(/\|/g, '\\|')).join(' | ')} |`);
+  md.push('');
+  md.push('- **vs X** is webtorch\'s speed divided by X\'s (for times: X\'s time / webtorch\'s time): above 1 means webtorch is faster. All three run in this one invocation, one after the other, each on one thread.');
+  md.push('- Kernels (matmul, add, conv2d, adam) report the **best** of several samples, each sample repeating the call for about 60 ms after warm-up; training steps report the **median** of single steps after 3 warm-up steps. The machine is shared, so the load average above says how much to trust small differences.');
+  md.push('- matmul: GFLOP/s = 2n³/time, random float32 inputs. add: GB/s = 12 bytes/element (two reads and one write) / time, allocating a new output each call (`torch.add(a, b)`).');
+  md.push('- conv2d: input [64,20,12,12], weight [50,20,5,5], bias; forward+backward GFLOP/s counts 3 × 2·N·Cout·OH·OW·Cin·KH·KW (forward, grad input, grad weight).');
+  md.push('- adam: one `optimizer.step()` over one 10M-element float32 parameter; GB/s counts 28 bytes/element (read param, grad, exp_avg, exp_avg_sq; write param, exp_avg, exp_avg_sq).');
+  md.push('- mnist: one training step (zero_grad, forward, nll_loss, backward, optimizer step) on a random batch of 64 28×28 images. TF.js runs the same nets with its own ops (NHWC); its wasm backend has no Conv2DBackpropFilter kernel, so bench/lib/tfjs.mjs registers one built from tfjs ops (a convolution of the input with the output gradient); the column shows the faster of wasm and cpu.');
+  const ex = rows.filter((r) => Object.keys(r.extra).length);
+  if (ex.length) {
+    md.push('', '<details><summary>medians and extra measurements</summary>', '', '```');
+    for (const r of ex) md.push(`${r.workload}: ${Object.entries(r.extra).map(([k, v]) => `${k}=${typeof v === 'number' ? fmt(v) : v}`).join(', ')}`);
+    md.push('```', '', '</details>');
+  }
+  md.push('');
+  writeFileSync(path.join(ROOT, 'bench/RESULTS.md'), md.join('\n'));
+  console.log('wrote bench/RESULTS.md');
+}

@@ -6,6 +6,32 @@
 @inline function maxpoolT<T>(x: usize, out: usize, idx: usize, P: i32, H: i32, W: i32, OH: i32, OW: i32,
   kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32): void {
   const es = <usize>sizeof<T>();
+  if (kh == 2 && kw == 2 && ph == 0 && pw == 0 && dh == 1 && dw == 1 && (OH - 1) * sh + 2 <= H && (OW - 1) * sw + 2 <= W) {
+    // common 2x2 window, fully inside: no bounds checks (same visiting order and NaN rule)
+    for (let p = 0; p < P; p++) {
+      const xp = x + <usize>p * <usize>H * <usize>W * es;
+      const op = <usize>p * <usize>OH * <usize>OW;
+      for (let oh = 0; oh < OH; oh++) {
+        const r0 = oh * sh * W;
+        for (let ow = 0; ow < OW; ow++) {
+          const k0 = r0 + ow * sw;
+          let mi = k0;
+          let mv = load<T>(xp + <usize>k0 * es);
+          if (!(mv == mv)) { mi = k0; }
+          let v = load<T>(xp + <usize>(k0 + 1) * es);
+          if (v > mv || v != v) { mv = v; mi = k0 + 1; }
+          v = load<T>(xp + <usize>(k0 + W) * es);
+          if (v > mv || v != v) { mv = v; mi = k0 + W; }
+          v = load<T>(xp + <usize>(k0 + W + 1) * es);
+          if (v > mv || v != v) { mv = v; mi = k0 + W + 1; }
+          const o = op + <usize>(oh * OW + ow);
+          store<T>(out + o * es, mv);
+          store<i32>(idx + (o << 2), mi);
+        }
+      }
+    }
+    return;
+  }
   for (let p = 0; p < P; p++) {
     const xp = x + <usize>p * <usize>H * <usize>W * es;
     const op = <usize>p * <usize>OH * <usize>OW;

@@ -175,7 +175,56 @@
   }
 }
 
+// 2x2 stride-2 f32 max pooling, 4 outputs per step: even/odd columns split by shuffles, the
+// running max and argmax chosen lane-wise with the scalar rule (v > max || v is NaN), same order.
+function maxpool2x2s2_f32(x: usize, out: usize, idx: usize, P: i32, H: i32, W: i32, OH: i32, OW: i32): void {
+  const step = i32x4(0, 2, 4, 6);
+  for (let p = 0; p < P; p++) {
+    const xp = x + (<usize>p * <usize>H * <usize>W << 2);
+    const op = <usize>p * <usize>OH * <usize>OW;
+    for (let oh = 0; oh < OH; oh++) {
+      const r0 = oh * 2 * W;
+      const p0 = xp + (<usize>r0 << 2), p1 = p0 + (<usize>W << 2);
+      const orow = op + <usize>(oh * OW);
+      let ow = 0;
+      for (; ow + 4 <= OW; ow += 4) {
+        const a0 = v128.load(p0 + (<usize>ow << 3)), a1 = v128.load(p0 + (<usize>ow << 3), 16);
+        const b0 = v128.load(p1 + (<usize>ow << 3)), b1 = v128.load(p1 + (<usize>ow << 3), 16);
+        const e0 = v128.shuffle<f32>(a0, a1, 0, 2, 4, 6), o0 = v128.shuffle<f32>(a0, a1, 1, 3, 5, 7);
+        const e1 = v128.shuffle<f32>(b0, b1, 0, 2, 4, 6), o1 = v128.shuffle<f32>(b0, b1, 1, 3, 5, 7);
+        const k0 = i32x4.add(i32x4.splat(r0 + 2 * ow), step);
+        let mv = e0, mi = k0;
+        let m = v128.or(f32x4.gt(o0, mv), f32x4.ne(o0, o0));
+        mv = v128.bitselect(o0, mv, m); mi = v128.bitselect(i32x4.add(k0, i32x4.splat(1)), mi, m);
+        m = v128.or(f32x4.gt(e1, mv), f32x4.ne(e1, e1));
+        mv = v128.bitselect(e1, mv, m); mi = v128.bitselect(i32x4.add(k0, i32x4.splat(W)), mi, m);
+        m = v128.or(f32x4.gt(o1, mv), f32x4.ne(o1, o1));
+        mv = v128.bitselect(o1, mv, m); mi = v128.bitselect(i32x4.add(k0, i32x4.splat(W + 1)), mi, m);
+        v128.store(out + ((orow + <usize>ow) << 2), mv);
+        v128.store(idx + ((orow + <usize>ow) << 2), mi);
+      }
+      for (; ow < OW; ow++) {
+        const k0 = r0 + 2 * ow;
+        let mi = k0;
+        let mv = load<f32>(xp + (<usize>k0 << 2));
+        let v = load<f32>(xp + (<usize>(k0 + 1) << 2));
+        if (v > mv || v != v) { mv = v; mi = k0 + 1; }
+        v = load<f32>(xp + (<usize>(k0 + W) << 2));
+        if (v > mv || v != v) { mv = v; mi = k0 + W; }
+        v = load<f32>(xp + (<usize>(k0 + W + 1) << 2));
+        if (v > mv || v != v) { mv = v; mi = k0 + W + 1; }
+        store<f32>(out + ((orow + <usize>ow) << 2), mv);
+        store<i32>(idx + ((orow + <usize>ow) << 2), mi);
+      }
+    }
+  }
+}
+
 export function maxpool2d_f32(x: usize, out: usize, idx: usize, P: i32, H: i32, W: i32, OH: i32, OW: i32, kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32): void {
+  if (kh == 2 && kw == 2 && sh == 2 && sw == 2 && ph == 0 && pw == 0 && dh == 1 && dw == 1 && OH * 2 <= H && OW * 2 <= W) {
+    maxpool2x2s2_f32(x, out, idx, P, H, W, OH, OW);
+    return;
+  }
   maxpoolT<f32>(x, out, idx, P, H, W, OH, OW, kh, kw, sh, sw, ph, pw, dh, dw);
 }
 export function maxpool2d_f64(x: usize, out: usize, idx: usize, P: i32, H: i32, W: i32, OH: i32, OW: i32, kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32): void {

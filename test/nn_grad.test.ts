@@ -64,3 +64,24 @@ describe('memory', () => {
     expect(net.parameters().every((p: Tensor) => !p.is_disposed && p.grad !== null)).toBe(true);
   });
 });
+
+describe('kernel paths', () => {
+  it('max_pool2d 2x2/2 SIMD fast path (f32) agrees with the generic kernel (f64), NaN included', () => {
+    const d = torch.randn(4, 3, 10, 13).dataSync() as Float32Array;
+    d[5] = NaN; d[40] = NaN; d[41] = NaN; d[200] = -Infinity;
+    const h = torch.tensor(d).reshape([4, 3, 10, 13]);
+    const [a, ai] = F.max_pool2d(h, 2, 2, { return_indices: true });
+    const [b, bi] = F.max_pool2d(h.double(), 2, 2, { return_indices: true });
+    expect(Array.from(ai.dataSync())).toEqual(Array.from(bi.dataSync()));
+    expect(Array.from(a.dataSync()).map(String)).toEqual(Array.from(b.float().dataSync()).map(String));
+  });
+  it('conv2d batch chunking gives the same result as one chunk', async () => {
+    const { _setConvChunkBytes } = await import('../ts/nn/functional/conv.js');
+    const x = torch.randn(9, 3, 8, 7).requires_grad_(), w = torch.randn(4, 3, 3, 3).requires_grad_();
+    const run = () => { x.grad = null; w.grad = null; const y = F.conv2d(x, w, null, { padding: 1 }); y.backward(torch.ones_like(y)); return [y, x.grad!, w.grad!].map((t) => Array.from(t.dataSync())); };
+    _setConvChunkBytes(1 << 30); const one = run();
+    _setConvChunkBytes(1); const many = run();
+    _setConvChunkBytes(1 << 20);
+    one.forEach((v, i) => v.forEach((e, j) => expect(many[i][j]).toBeCloseTo(e, 4)));
+  });
+});

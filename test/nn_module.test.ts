@@ -219,7 +219,7 @@ describe('containers', () => {
     l.append(new nn.Linear(2, 3));
     expect(l.length).toBe(3);
     expect(Object.keys(l.state_dict())).toEqual(['0.weight', '0.bias', '1.weight', '1.bias', '2.weight', '2.bias']);
-    expect(() => l.call(torch.ones(1))).toThrow(/not callable/);
+    expect(() => (l as any).call(torch.ones(1))).toThrow(/not callable/);
     const d = new nn.ModuleDict({ train: new nn.Linear(1, 1), b: new nn.ReLU() });
     expect(typeof d.train).toBe('function'); // keys never shadow methods
     expect(d.get('train')).toBeInstanceOf(nn.Linear);

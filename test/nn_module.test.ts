@@ -114,6 +114,28 @@ describe('registration and introspection', () => {
     delete (m as any).lin;
     expect(m.named_children()).toEqual([]);
   });
+  it('works with #private fields, accessors and subclass-of-subclass', () => {
+    class Base extends nn.Module {
+      #scale = 2;
+      declare fc: InstanceType<typeof nn.Linear>;
+      constructor() { super(); this.fc = new nn.Linear(2, 2); }
+      get scale() { return this.#scale; }
+      set scale(v: number) { this.#scale = v; }
+      override forward(x: Tensor) { return this.fc.call(x).mul(this.#scale); }
+    }
+    class Derived extends Base {
+      extra = new nn.Linear(2, 1);
+      override forward(x: Tensor) { return this.extra.call(super.forward(x)); }
+    }
+    const d = new Derived();
+    d.scale = 3;
+    expect(d.scale).toBe(3);
+    expect(d).toBeInstanceOf(Base);
+    expect(d).toBeInstanceOf(nn.Module);
+    expect(Object.keys(d.state_dict())).toEqual(['fc.weight', 'fc.bias', 'extra.weight', 'extra.bias']);
+    expect(d.call(torch.randn(4, 2)).shape).toEqual([4, 1]);
+    expect(String(d)).toBe('Derived(\n  (fc): Linear(in_features=2, out_features=2, bias=True)\n  (extra): Linear(in_features=2, out_features=1, bias=True)\n)');
+  });
   it('register_parameter, add_module, register_buffer (persistent or not), apply', () => {
     const m = new nn.Module();
     m.register_parameter('p', new nn.Parameter(torch.ones(2)));

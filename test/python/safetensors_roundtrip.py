@@ -9,6 +9,7 @@ and to record test/fixtures/torch_written.safetensors.
   safetensors_roundtrip.py load_net PATH     load PATH into the seed MNIST Net (strict) and print
                                              the sum of its outputs on a fixed input
   safetensors_roundtrip.py save_net PATH     save that Net's state_dict (seeded) and print the same
+  safetensors_roundtrip.py eval_mnist PATH ARCH DIR   MNIST test accuracy of a saved model (seed|current)
   safetensors_roundtrip.py load_optim PATH   rebuild a webtorch structured file (optimizer state)
                                              and print it as JSON
 """
@@ -112,6 +113,47 @@ class Net(torch.nn.Module):
         return F.log_softmax(self.fc2(x), dim=1)
 
 
+class CurrentNet(torch.nn.Module):
+    """pytorch/examples mnist Net today."""
+    def __init__(self):
+        super().__init__()
+        self.conv1 = torch.nn.Conv2d(1, 32, 3, 1)
+        self.conv2 = torch.nn.Conv2d(32, 64, 3, 1)
+        self.dropout1 = torch.nn.Dropout(0.25)
+        self.dropout2 = torch.nn.Dropout(0.5)
+        self.fc1 = torch.nn.Linear(9216, 128)
+        self.fc2 = torch.nn.Linear(128, 10)
+
+    def forward(self, x):
+        F = torch.nn.functional
+        x = F.relu(self.conv2(F.relu(self.conv1(x))))
+        x = self.dropout1(F.max_pool2d(x, 2))
+        x = self.dropout2(F.relu(self.fc1(torch.flatten(x, 1))))
+        return F.log_softmax(self.fc2(x), dim=1)
+
+
+def read_idx_gz(path):
+    import gzip
+    with gzip.open(path, 'rb') as f:
+        data = f.read()
+    nd = data[3]
+    dims = struct.unpack('>' + 'I' * nd, data[4:4 + 4 * nd])
+    return torch.frombuffer(bytearray(data[4 + 4 * nd:]), dtype=torch.uint8).reshape(dims)
+
+
+def eval_mnist(path, arch, data_dir):
+    """Accuracy of a saved webtorch model on the MNIST test set, computed by PyTorch."""
+    tensors, _ = load_file(path)
+    net = Net() if arch == 'seed' else CurrentNet()
+    net.load_state_dict(tensors, strict=True)
+    net.eval()
+    x = (read_idx_gz(data_dir + '/t10k-images-idx3-ubyte.gz').float().div(255).unsqueeze(1) - 0.1307) / 0.3081
+    y = read_idx_gz(data_dir + '/t10k-labels-idx1-ubyte.gz').long()
+    with torch.no_grad():
+        correct = sum(int(net(x[i:i + 1000]).argmax(1).eq(y[i:i + 1000]).sum()) for i in range(0, len(y), 1000))
+    return {'correct': correct, 'total': len(y)}
+
+
 def probe(net):
     x = (torch.arange(2 * 784, dtype=torch.float32).reshape(2, 1, 28, 28) % 17) / 17
     with torch.no_grad():
@@ -140,6 +182,8 @@ def main():
         net = Net()
         save_file(net.state_dict(), path, {'format': 'pt'})
         print(json.dumps({'probe': probe(net)}))
+    elif cmd == 'eval_mnist':
+        print(json.dumps(eval_mnist(path, sys.argv[3], sys.argv[4])))
     elif cmd == 'load_optim':
         tensors, meta = load_file(path)
         obj = rebuild(meta, tensors)

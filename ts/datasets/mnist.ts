@@ -43,6 +43,7 @@ export class MNIST extends Dataset<[any, any]> {
   private _data: Tensor | null = null;
   private _targets: Tensor | null = null;
   private _labels: Int32Array | null = null;
+  private _pixels: Uint8Array | null = null;
   private _promise: Promise<void>;
   private _error: unknown = null;
   /** `await new MNIST(...)` resolves to the loaded dataset (the `then` goes away once loaded) */
@@ -87,7 +88,10 @@ export class MNIST extends Dataset<[any, any]> {
     const n = this._data!.shape[0];
     const i = index < 0 ? index + n : index;
     if (!Number.isInteger(i) || i < 0 || i >= n) throw new RangeError(`index ${index} is out of range for ${this.name} of length ${n}`);
-    let img: unknown = this._data!.select(0, i);
+    // a fresh 784-byte tensor, as torchvision makes a fresh image (a view would tie the sample to
+    // the whole dataset's storage, and views of long-lived storage stay in torch.memory()'s count)
+    const [h, w] = [this._data!.shape[1], this._data!.shape[2]];
+    let img: unknown = Tensor._fromData(this._pixels!.slice(i * h * w, (i + 1) * h * w), 'uint8', [h, w]);
     let target: unknown = this._labels![i];
     if (this.transform) img = applyTransform(this.transform, img);
     if (this.target_transform) target = applyTransform(this.target_transform, target);
@@ -155,7 +159,8 @@ export class MNIST extends Dataset<[any, any]> {
     const nClasses = (this.constructor as typeof MNIST).classes.length;
     const bad = lbl.findIndex((v) => v >= nClasses);
     if (bad >= 0) throw new Error(`${this.name}: ${lblFile} has label ${lbl[bad]} at index ${bad}, expected 0-${nClasses - 1}`);
-    this._data = Tensor._fromData(images.data.slice(), 'uint8', [n, h, w]);
+    this._pixels = images.data.slice();
+    this._data = Tensor._fromData(this._pixels, 'uint8', [n, h, w]);
     this._labels = lbl;
     this._targets = Tensor._fromData(lbl, 'int32', [n]);
   }

@@ -12,7 +12,7 @@
 // it is fetched when asked for; pass prefetch_factor to prepare its batches in idle time anyway.
 // There are no worker processes: num_workers, pin_memory and friends are accepted and ignored.
 import type { Generator } from '../../random.js';
-import { type MaybePromise, datasetLength, getItem, isIterableDataset, readyOf, type MapDatasetLike } from './dataset.js';
+import { type MaybePromise, datasetLength, getItem, isIterableDataset, readyOf, type MapDatasetLike, IterableDataset } from './dataset.js';
 import { BatchSampler, RandomSampler, SequentialSampler } from './sampler.js';
 import { default_collate, default_convert } from './collate.js';
 
@@ -39,7 +39,7 @@ export interface DataLoaderOptions<T = unknown, B = unknown> {
   timeout?: number;
 }
 
-type AnyDataset = MapDatasetLike | Iterable<unknown> | AsyncIterable<unknown>;
+type AnyDataset = MapDatasetLike | IterableDataset<unknown> | Iterable<unknown> | AsyncIterable<unknown>;
 
 const isPromise = (x: unknown): x is Promise<unknown> => !!x && typeof (x as Promise<unknown>).then === 'function';
 

@@ -28,9 +28,10 @@ export abstract class Dataset<T = unknown> {
 }
 
 /** Base class of iterable datasets: implement [Symbol.iterator] or [Symbol.asyncIterator]. */
+// eslint-disable-next-line @typescript-eslint/no-unused-vars
 export abstract class IterableDataset<T = unknown> {
-  [Symbol.iterator]?(): Iterator<T>;
-  [Symbol.asyncIterator]?(): AsyncIterator<T>;
+  /** type marker of the items (subclasses define [Symbol.iterator] or [Symbol.asyncIterator] yielding T) */
+  declare readonly __item?: T;
 }
 
 export function isIterableDataset(ds: unknown): boolean {

@@ -6,6 +6,20 @@
 // top/left amounts only (OH/OW come from the caller), so asymmetric ('same') padding is free.
 
 // @ts-ignore: decorator
+@inline function copyRun<T>(d: usize, s: usize, bytes: usize): void {
+  let b: usize = 0;
+  for (; b + 16 <= bytes; b += 16) v128.store(d + b, v128.load(s + b));
+  for (; b < bytes; b += sizeof<T>()) store<T>(d + b, load<T>(s + b));
+}
+// @ts-ignore: decorator
+@inline function zeroRun(d: usize, bytes: usize): void {
+  let b: usize = 0;
+  const z = i32x4.splat(0);
+  for (; b + 16 <= bytes; b += 16) v128.store(d + b, z);
+  for (; b < bytes; b += 4) store<i32>(d + b, 0);
+}
+
+// @ts-ignore: decorator
 @inline function im2colT<T>(x: usize, col: usize, Nc: i32, C: i32, H: i32, W: i32, kh: i32, kw: i32,
   sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, OH: i32, OW: i32): void {
   const es = <usize>sizeof<T>();
@@ -29,15 +43,16 @@
           for (let oh = 0; oh < OH; oh++) {
             const ih = oh * sh - ph + i * dh;
             const dst = dst0 + <usize>(oh * OW) * es;
-            if (ih < 0 || ih >= H) { memory.fill(dst, 0, <usize>OW * es); continue; }
+            // short runs: inline SIMD copies beat memory.copy/fill calls (one call per output row)
+            if (ih < 0 || ih >= H) { zeroRun(dst, <usize>OW * es); continue; }
             const src = xc + <usize>(ih * W) * es;
-            if (ow0 > 0) memory.fill(dst, 0, <usize>ow0 * es);
+            if (ow0 > 0) zeroRun(dst, <usize>ow0 * es);
             if (sw == 1) {
-              if (ow1 > ow0) memory.copy(dst + <usize>ow0 * es, src + <usize>(ow0 + off) * es, <usize>(ow1 - ow0) * es);
+              if (ow1 > ow0) copyRun<T>(dst + <usize>ow0 * es, src + <usize>(ow0 + off) * es, <usize>(ow1 - ow0) * es);
             } else {
               for (let ow = ow0; ow < ow1; ow++) store<T>(dst + <usize>ow * es, load<T>(src + <usize>(ow * sw + off) * es));
             }
-            if (ow1 < OW) memory.fill(dst + <usize>ow1 * es, 0, <usize>(OW - ow1) * es);
+            if (ow1 < OW) zeroRun(dst + <usize>ow1 * es, <usize>(OW - ow1) * es);
           }
         }
       }

@@ -11,6 +11,17 @@
   for (; b + 16 <= bytes; b += 16) v128.store(d + b, v128.load(s + b));
   for (; b < bytes; b += sizeof<T>()) store<T>(d + b, load<T>(s + b));
 }
+// d[0..bytes) += s[0..bytes)
+// @ts-ignore: decorator
+@inline function addRun<T>(d: usize, s: usize, bytes: usize): void {
+  let b: usize = 0;
+  if (sizeof<T>() == 4) {
+    for (; b + 16 <= bytes; b += 16) v128.store(d + b, f32x4.add(v128.load(d + b), v128.load(s + b)));
+  } else {
+    for (; b + 16 <= bytes; b += 16) v128.store(d + b, f64x2.add(v128.load(d + b), v128.load(s + b)));
+  }
+  for (; b < bytes; b += sizeof<T>()) store<T>(d + b, load<T>(d + b) + load<T>(s + b));
+}
 // @ts-ignore: decorator
 @inline function zeroRun(d: usize, bytes: usize): void {
   let b: usize = 0;
@@ -37,6 +48,30 @@
         let ow1 = W - off <= 0 ? 0 : (W - off + sw - 1) / sw;
         if (ow1 > OW) ow1 = OW;
         if (ow0 > ow1) ow0 = ow1;
+        // output rows whose input row is inside: oh in [oh0, oh1)
+        const voff = i * dh - ph;
+        let oh0 = voff >= 0 ? 0 : (-voff + sh - 1) / sh;
+        let oh1 = H - voff <= 0 ? 0 : (H - voff + sh - 1) / sh;
+        if (oh1 > OH) oh1 = OH;
+        if (oh0 > oh1) oh0 = oh1;
+        if (sw == 1 && ow0 == 0 && ow1 == OW) {
+          // no horizontal padding: whole output rows are contiguous input runs
+          const rowBytes = <usize>OW * es;
+          for (let n = 0; n < Nc; n++) {
+            const xc = x + (<usize>(n * C + c) * <usize>H * <usize>W) * es;
+            const dst0 = rowp + <usize>n * <usize>S * es;
+            if (oh0 > 0) zeroRun(dst0, <usize>oh0 * rowBytes);
+            let src = xc + <usize>((oh0 * sh + voff) * W + off) * es;
+            let dst = dst0 + <usize>oh0 * rowBytes;
+            const srcStep = <usize>(sh * W) * es;
+            for (let oh = oh0; oh < oh1; oh++) {
+              copyRun<T>(dst, src, rowBytes);
+              src += srcStep; dst += rowBytes;
+            }
+            if (oh1 < OH) zeroRun(dst0 + <usize>oh1 * rowBytes, <usize>(OH - oh1) * rowBytes);
+          }
+          continue;
+        }
         for (let n = 0; n < Nc; n++) {
           const xc = x + (<usize>(n * C + c) * <usize>H * <usize>W) * es;
           const dst0 = rowp + <usize>n * <usize>S * es;
@@ -77,6 +112,25 @@
         let ow1 = W - off <= 0 ? 0 : (W - off + sw - 1) / sw;
         if (ow1 > OW) ow1 = OW;
         if (ow0 > ow1) ow0 = ow1;
+        if (sw == 1 && ow0 == 0 && ow1 == OW) {
+          // no horizontal padding: add whole output rows into input rows
+          const voff = i * dh - ph;
+          let oh0 = voff >= 0 ? 0 : (-voff + sh - 1) / sh;
+          let oh1 = H - voff <= 0 ? 0 : (H - voff + sh - 1) / sh;
+          if (oh1 > OH) oh1 = OH;
+          if (oh0 > oh1) oh0 = oh1;
+          for (let n = 0; n < Nc; n++) {
+            const xc = dx + (<usize>(n * C + c) * <usize>H * <usize>W) * es;
+            let src = rowp + (<usize>n * <usize>S + <usize>(oh0 * OW)) * es;
+            let dst = xc + <usize>((oh0 * sh + voff) * W + off) * es;
+            const dstStep = <usize>(sh * W) * es;
+            for (let oh = oh0; oh < oh1; oh++) {
+              addRun<T>(dst, src, <usize>OW * es);
+              src += <usize>OW * es; dst += dstStep;
+            }
+          }
+          continue;
+        }
         for (let n = 0; n < Nc; n++) {
           const xc = dx + (<usize>(n * C + c) * <usize>H * <usize>W) * es;
           const src0 = rowp + <usize>n * <usize>S * es;

@@ -43,6 +43,16 @@ type AnyDataset = MapDatasetLike | IterableDataset<unknown> | Iterable<unknown> 
 
 const isPromise = (x: unknown): x is Promise<unknown> => !!x && typeof (x as Promise<unknown>).then === 'function';
 
+// A loop of `for await` over synchronous data never reaches the event loop (every await is a
+// microtask), so FinalizationRegistry callbacks, which release the accounting of tensors the GC
+// has collected, would never run and their bookkeeping would pile up over an epoch. The async
+// iterator therefore lets the event loop turn now and then (at most every TURN_MS).
+const TURN_MS = 20;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const setImmediate_ = (globalThis as any).setImmediate as ((f: () => void) => unknown) | undefined;
+const turnEventLoop = (): Promise<void> => new Promise((r) => (setImmediate_ ? setImmediate_(r) : setTimeout(r, 0)));
+const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+
 export class DataLoader<T = unknown, B = any> implements Iterable<B>, AsyncIterable<B> {
   readonly dataset: AnyDataset;
   readonly batch_size: number | null;
@@ -185,11 +195,13 @@ export class DataLoader<T = unknown, B = any> implements Iterable<B>, AsyncItera
       return true;
     };
     if (!request()) return;
+    let lastTurn = now();
     for (;;) {
       while (queue.length < depth + 1 && request());
       if (queue.length === 0) return;
       const b = await queue.shift()!;
       yield b;
+      if (now() - lastTurn > TURN_MS) { await turnEventLoop(); lastTurn = now(); }
       if (queue.length === 0 && !request()) return;
     }
   }

@@ -202,6 +202,20 @@ describe('DataLoader', () => {
     for await (const _ of new DataLoader(ads, { batch_size: 2 })) break;
   });
 
+  it('a for-await loop over synchronous data lets the event loop turn (finalizers can run)', async () => {
+    class Slow extends Dataset<number> {
+      get length() { return 40; }
+      getitem(i: number) { const t = performance.now(); while (performance.now() - t < 2); return i; }
+    }
+    let fired = false;
+    setTimeout(() => { fired = true; }, 0);
+    let seenAt = -1, k = 0;
+    for await (const _ of new DataLoader(new Slow(), { batch_size: 4 })) { if (fired && seenAt < 0) seenAt = k; k++; }
+    expect(k).toBe(10);
+    expect(seenAt).toBeGreaterThan(0);
+    expect(seenAt).toBeLessThan(10);
+  });
+
   it('iterable datasets', async () => {
     expect([...new DataLoader(new Count(5), { batch_size: 2 })].map(list)).toEqual([[0, 1], [2, 3], [4]]);
     expect([...new DataLoader(new Count(5), { batch_size: 2, drop_last: true })].map(list)).toEqual([[0, 1], [2, 3]]);

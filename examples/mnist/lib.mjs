@@ -87,6 +87,9 @@ export class Progress {
   }
   update(done, extra = '') {
     if (!this.enabled) return;
+    const t = performance.now();
+    if (done < this.total && t - (this.last ?? 0) < 100) return; // at most 10 redraws a second
+    this.last = t;
     const width = 30, frac = Math.min(done / this.total, 1), fill = Math.round(frac * width);
     const secs = (performance.now() - this.start) / 1000, rate = done / Math.max(secs, 1e-9);
     const eta = rate > 0 ? (this.total - done) / rate : 0;

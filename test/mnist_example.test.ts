@@ -11,8 +11,9 @@ import { makeNet, makeOptimizer, makeDatasets, train, test } from '../examples/m
 const ROOT = resolve(new URL('..', import.meta.url).pathname);
 const MNIST_DIR = resolve(ROOT, process.env.MNIST_DIR ?? '../shared/data/mnist');
 const HAVE = existsSync(join(MNIST_DIR, 'train-images-idx3-ubyte.gz'));
-// recorded: 150 steps, seed 1 -> 1733/2000 = 86.65% (the full epoch reaches 96.8%, see examples/mnist)
-const STEPS = 150, TEST_BATCHES = 2, FLOOR = 0.85;
+// recorded: 300 steps, seed 1 -> 1791/2000 = 89.55% on the first 2000 test images (the full epoch
+// reaches 96.76%, see examples/mnist/README.md); the floor leaves room for kernel rounding changes
+const STEPS = 300, TEST_BATCHES = 2, FLOOR = 0.88;
 
 describe.skipIf(!HAVE || !('nn' in torch))('MNIST example (shortened)', () => {
   it(`seed net: ${STEPS} SGD steps reach ${FLOOR * 100}% on ${TEST_BATCHES * 1000} test images, deterministically`, async () => {

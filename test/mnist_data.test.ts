@@ -166,6 +166,19 @@ describe.skipIf(!HAVE)('MNIST from MNIST_DIR', () => {
 
 describe('MNIST download (stubbed fetch, no network)', () => {
   afterEach(() => { vi.unstubAllGlobals(); });
+  it.skipIf(!HAVE)('an http(s) root is fetched (browsers and workers read the files this way)', async () => {
+    const urls: string[] = [];
+    vi.stubGlobal('fetch', async (url: string) => {
+      urls.push(url);
+      const f = join(MNIST_DIR, url.split('/').pop()!);
+      return existsSync(f) ? new Response(readFileSync(f)) : new Response('not found', { status: 404, statusText: 'Not Found' });
+    });
+    const ds = await new MNIST('https://example.test/mnist/', { train: false });
+    expect(ds.length).toBe(10000);
+    expect(urls.sort()).toEqual(['https://example.test/mnist/t10k-images-idx3-ubyte.gz', 'https://example.test/mnist/t10k-labels-idx1-ubyte.gz']);
+    vi.stubGlobal('fetch', async () => new Response('not found', { status: 404, statusText: 'Not Found' }));
+    await expect(new MNIST('https://example.test/x', { train: false }).ready()).rejects.toThrow(/could not fetch t10k-.*HTTP 404/s);
+  });
   it('a missing dataset says how to get it', async () => {
     await expect(new FashionMNIST(tmp(), { train: false }).ready()).rejects.toThrow(/dataset not found: no t10k-images-idx3-ubyte.gz in .*FashionMNIST\/raw.*download: true/);
   });

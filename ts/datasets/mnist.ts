@@ -7,13 +7,15 @@
 // The four IDX files are looked for in <root>/<Name>/raw (torchvision's layout), <root>/<Name>
 // and <root>, gzipped (.gz, decompressed with DecompressionStream) or not. With download: true,
 // missing files are fetched from the mirrors into <root>/<Name>/raw and checked against their MD5.
+// Where the runtime has no file system (browsers, workers), or when root is an http(s) URL, the
+// files are fetched from `<root>/<file>` instead.
 // Loading is asynchronous (files, decompression): iterate a DataLoader with `for await` (which
 // waits for it), or await the dataset (or its ready()) before indexing it.
 import { Tensor } from '../tensor.js';
 import { Dataset } from '../utils/data/dataset.js';
 import { applyTransform } from '../transforms/index.js';
 import { parseIdx } from './idx.js';
-import { exists, fetchBytes, gunzip, joinPath, md5, mkdir, readFile, writeFile } from '../platform/index.js';
+import { exists, fetchBytes, gunzip, hasFileSystem, joinPath, md5, mkdir, readFile, writeFile } from '../platform/index.js';
 
 export interface MNISTOptions {
   train?: boolean;
@@ -135,7 +137,25 @@ export class MNIST extends Dataset<[any, any]> {
     throw new Error(`${this.name}: could not download ${file}:\n  ${errors.join('\n  ')}`);
   }
 
+  /** Reads the files over HTTP: the root is a URL, or the runtime has no file system (browsers, workers). */
+  private async fetchIdx(file: string): Promise<Uint8Array> {
+    const base = this.root.replace(/\/+$/, '');
+    const errors: string[] = [];
+    for (const f of [file, file.replace(/\.gz$/, '')]) {
+      const url = `${base}/${f}`;
+      try {
+        const bytes = await fetchBytes(url);
+        return f.endsWith('.gz') ? gunzip(bytes, url) : bytes;
+      } catch (e) {
+        if (/truncated or corrupt/.test((e as Error).message)) throw e;
+        errors.push((e as Error).message);
+      }
+    }
+    throw new Error(`${this.name}: could not fetch ${file}:\n  ${errors.join('\n  ')}`);
+  }
+
   private async readIdx(file: string, sum: string, download: boolean): Promise<Uint8Array> {
+    if (/^(https?|blob|data):/i.test(this.root) || !(await hasFileSystem())) return this.fetchIdx(file);
     let path = await this.find(file);
     if (!path) {
       if (!download) throw new Error(`${this.name}: dataset not found: no ${file} in ${this.raw_folder} or ${this.root}. You can use download: true to download it`);

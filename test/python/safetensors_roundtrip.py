@@ -10,6 +10,9 @@ and to record test/fixtures/torch_written.safetensors.
                                              the sum of its outputs on a fixed input
   safetensors_roundtrip.py save_net PATH     save that Net's state_dict (seeded) and print the same
   safetensors_roundtrip.py eval_mnist PATH ARCH DIR   MNIST test accuracy of a saved model (seed|current)
+  safetensors_roundtrip.py optim_continue IN OUT sgd|adadelta
+                                             load {model, optimizer} saved by webtorch into the seed
+                                             Net and that optimizer, take one step, save it back
   safetensors_roundtrip.py load_optim PATH   rebuild a webtorch structured file (optimizer state)
                                              and print it as JSON
 """
@@ -78,6 +81,46 @@ def rebuild(meta, tensors):
         return v
     s = meta.get('webtorch.structure')
     return walk(json.loads(s)) if s is not None else tensors
+
+
+def flatten(obj):
+    """The inverse of rebuild(): (tensors by dotted path, webtorch structure JSON)."""
+    tensors = {}
+
+    def walk(v, path):
+        if isinstance(v, torch.Tensor):
+            name = '.'.join(path) or 'tensor'
+            tensors[name] = v
+            return {'__tensor__': name}
+        if isinstance(v, dict):
+            return {str(k): walk(x, path + [str(k)]) for k, x in v.items()}
+        if isinstance(v, (list, tuple)):
+            return [walk(x, path + [str(i)]) for i, x in enumerate(v)]
+        if isinstance(v, float) and (v != v or v in (float('inf'), float('-inf'))):
+            return {'__float__': str(v).replace('inf', 'Infinity').replace('nan', 'NaN')}
+        return v
+    structure = walk(obj, [])
+    return tensors, json.dumps(structure)
+
+
+def optim_continue(src, dst, opt_name):
+    """Loads {model, optimizer} saved by webtorch, takes one step on the probe batch, saves it back."""
+    tensors, meta = load_file(src)
+    obj = rebuild(meta, tensors)
+    net = Net()
+    net.load_state_dict(obj['model'], strict=True)
+    opt = torch.optim.SGD(net.parameters(), lr=0.5, momentum=0.9) if opt_name == 'sgd' else torch.optim.Adadelta(net.parameters(), lr=0.5)
+    osd = obj['optimizer']
+    osd['state'] = {int(k): v for k, v in osd['state'].items()}
+    opt.load_state_dict(osd)
+    x = (torch.arange(2 * 784, dtype=torch.float32).reshape(2, 1, 28, 28) % 17) / 17
+    y = torch.tensor([3, 7])
+    opt.zero_grad()
+    torch.nn.functional.nll_loss(net(x), y).backward()
+    opt.step()
+    out, structure = flatten({'model': net.state_dict(), 'optimizer': opt.state_dict()})
+    save_file(out, dst, {'format': 'pt', 'webtorch.structure': structure})
+    return {'lr': opt.param_groups[0]['lr']}
 
 
 def reference():
@@ -184,6 +227,8 @@ def main():
         print(json.dumps({'probe': probe(net)}))
     elif cmd == 'eval_mnist':
         print(json.dumps(eval_mnist(path, sys.argv[3], sys.argv[4])))
+    elif cmd == 'optim_continue':
+        print(json.dumps(optim_continue(path, sys.argv[3], sys.argv[4])))
     elif cmd == 'load_optim':
         tensors, meta = load_file(path)
         obj = rebuild(meta, tensors)

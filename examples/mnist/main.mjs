@@ -119,4 +119,8 @@ async function main() {
   }
 }
 
-main().catch((e) => { console.error(e?.stack ?? e); process.exit(1); });
+main().catch((e) => {
+  // webtorch's errors name the problem (missing data, failed download, ...); set DEBUG for a stack
+  console.error(process.env.DEBUG ? e?.stack ?? e : `main.mjs: ${e?.message ?? e}`);
+  process.exit(1);
+});

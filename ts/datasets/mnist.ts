@@ -131,7 +131,7 @@ export class MNIST extends Dataset<[any, any]> {
         await writeFile(path, bytes);
         return path;
       } catch (e) {
-        errors.push(`${url}: ${(e as Error).message}`);
+        errors.push((e as Error).message);
       }
     }
     throw new Error(`${this.name}: could not download ${file}:\n  ${errors.join('\n  ')}`);
@@ -154,20 +154,30 @@ export class MNIST extends Dataset<[any, any]> {
     throw new Error(`${this.name}: could not fetch ${file}:\n  ${errors.join('\n  ')}`);
   }
 
-  private async readIdx(file: string, sum: string, download: boolean): Promise<Uint8Array> {
-    if (/^(https?|blob|data):/i.test(this.root) || !(await hasFileSystem())) return this.fetchIdx(file);
-    let path = await this.find(file);
-    if (!path) {
-      if (!download) throw new Error(`${this.name}: dataset not found: no ${file} in ${this.raw_folder} or ${this.root}. You can use download: true to download it`);
-      path = await this.download(file, sum);
-    }
+  /** The local path of a file, downloading it when allowed and missing. */
+  private async locate(file: string, sum: string, download: boolean): Promise<string> {
+    const path = await this.find(file);
+    if (path) return path;
+    if (!download) throw new Error(`${this.name}: dataset not found: no ${file} in ${this.raw_folder} or ${this.root}. You can use download: true to download it`);
+    return this.download(file, sum);
+  }
+
+  private async readIdx(path: string): Promise<Uint8Array> {
     const raw = await readFile(path);
     return path.endsWith('.gz') ? gunzip(raw, path) : raw;
   }
 
   private async load(download: boolean): Promise<void> {
     const [[imgFile, imgSum], [lblFile, lblSum]] = this.files();
-    const [imgBytes, lblBytes] = await Promise.all([this.readIdx(imgFile, imgSum, download), this.readIdx(lblFile, lblSum, download)]);
+    let imgBytes: Uint8Array, lblBytes: Uint8Array;
+    if (/^(https?|blob|data):/i.test(this.root) || !(await hasFileSystem())) {
+      [imgBytes, lblBytes] = await Promise.all([this.fetchIdx(imgFile), this.fetchIdx(lblFile)]);
+    } else {
+      // find (or download) the files in order, so a missing one is reported the same way every time
+      const imgPath = await this.locate(imgFile, imgSum, download);
+      const lblPath = await this.locate(lblFile, lblSum, download);
+      [imgBytes, lblBytes] = await Promise.all([this.readIdx(imgPath), this.readIdx(lblPath)]);
+    }
     const images = parseIdx(imgBytes, imgFile, 3);
     const labels = parseIdx(lblBytes, lblFile, 1);
     const [n, h, w] = images.dims;

@@ -58,7 +58,13 @@ export function joinPath(...parts: string[]): string {
 /** GETs a URL and returns its body (fetch is global in every supported runtime). */
 export async function fetchBytes(url: string): Promise<Uint8Array> {
   if (typeof fetch !== 'function') throw new Error(`download: this runtime has no fetch(); cannot download ${url}`);
-  const res = await fetch(url);
+  let res: Response;
+  try {
+    res = await fetch(url);
+  } catch (e) {
+    const cause = (e as { cause?: { message?: string; code?: string } }).cause;
+    throw new Error(`download: ${url}: ${(e as Error).message}${cause ? ` (${cause.message ?? cause.code})` : ''}`);
+  }
   if (!res.ok) throw new Error(`download: ${url} answered HTTP ${res.status} ${res.statusText}`);
   return new Uint8Array(await res.arrayBuffer());
 }

@@ -72,15 +72,17 @@ export const tidy = scope;
 export function dispose(x: unknown): void { forEachTensor(x, (t) => t.dispose()); }
 
 export interface MemoryInfo {
-  /** tensors not yet disposed or garbage-collected */
+  /**
+   * live tensors: distinct storages that a tensor not yet disposed or garbage-collected uses (a
+   * view shares its base's storage and is not counted again)
+   */
   tensors: number;
-  /** bytes of live storages (views share their base's bytes) */
+  /** bytes of those storages */
   bytes: number;
-  storages: number;
   peakBytes: number;
   /** size of the wasm scratch memory (bounded by the largest single op) */
   wasmBytes: number;
 }
 export function memory(): MemoryInfo {
-  return { tensors: stats.tensors, bytes: stats.bytes, storages: stats.storages, peakBytes: stats.peakBytes, wasmBytes: wasmMemoryBytes() };
+  return { tensors: stats.storages, bytes: stats.bytes, peakBytes: stats.peakBytes, wasmBytes: wasmMemoryBytes() };
 }

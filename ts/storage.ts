@@ -8,7 +8,7 @@ import type { DType, TypedArray } from './dtype.js';
 export type DeviceType = 'cpu' | 'webgpu';
 
 /** Counters behind torch.memory(). The registry's held values never reference the bytes. */
-export const stats = { tensors: 0, storages: 0, bytes: 0, peakBytes: 0 };
+export const stats = { storages: 0, bytes: 0, peakBytes: 0 };
 
 /**
  * Storage released deterministically (dispose, scopes, the backward engine's intermediates) goes
@@ -46,10 +46,9 @@ export class StorageAccount {
     stats.bytes += bytes;
     if (stats.bytes > stats.peakBytes) stats.peakBytes = stats.bytes;
   }
-  retain(): void { this.refs++; stats.tensors++; }
+  retain(): void { this.refs++; }
   /** one tensor disposed; true when it was the last one */
   drop(): boolean {
-    stats.tensors--;
     if (--this.refs > 0) return false;
     this.release();
     return true;
@@ -58,7 +57,6 @@ export class StorageAccount {
   release(): void {
     if (this.released) return;
     this.released = true;
-    stats.tensors -= this.refs;
     this.refs = 0;
     stats.storages--;
     stats.bytes -= this.bytes;

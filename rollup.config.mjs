@@ -1,9 +1,36 @@
 // Bundles the compiled facade (tsc output in build/out/tsc) into one ESM file, dist/webtorch.js,
 // with the wasm bytes embedded, so the package loads in any runtime with no file access.
-export default {
+//
+// A second bundle, dist/webtorch.workerd.js, is for edge workers (workerd / Cloudflare Workers),
+// which forbid compiling wasm from bytes: there the kernel module is imported as a precompiled
+// module from './webtorch.wasm' (copied beside it), and the embedded bytes are left out.
+import { copyFileSync, mkdirSync } from 'node:fs';
+
+const shared = {
   input: 'build/out/tsc/ts/index.js',
-  output: { file: 'dist/webtorch.js', format: 'es', sourcemap: false },
   // platform modules are imported lazily, only where a file system exists
   external: [/^node:/],
   onwarn(w, warn) { if (w.code !== 'CIRCULAR_DEPENDENCY') warn(w); },
 };
+
+const workerdWasm = {
+  name: 'webtorch-workerd-wasm',
+  resolveId(id, importer) {
+    if (id === './webtorch.wasm') return { id, external: true };
+    if (importer && /wasm_source\.js$/.test(id) && /[\\/]backend[\\/]/.test(importer)) return '\0webtorch-wasm-source';
+    return null;
+  },
+  load(id) {
+    if (id !== '\0webtorch-wasm-source') return null;
+    return "import wasmModule from './webtorch.wasm';\nexport function wasmSource() { return wasmModule; }\n";
+  },
+  writeBundle() {
+    mkdirSync('dist', { recursive: true });
+    copyFileSync('build/out/webtorch.wasm', 'dist/webtorch.wasm');
+  },
+};
+
+export default [
+  { ...shared, output: { file: 'dist/webtorch.js', format: 'es', sourcemap: false } },
+  { ...shared, output: { file: 'dist/webtorch.workerd.js', format: 'es', sourcemap: false }, plugins: [workerdWasm] },
+];

@@ -4,21 +4,10 @@
 // docs/MEMORY.md). Each kernel call copies the input spans it needs into wasm memory, runs, and
 // copies the result out. The scratch area is reset after every op, so wasm memory is bounded by
 // the largest single op.
-import { WASM_BASE64 } from '../../build/out/wasm_bytes.js';
+import { wasmSource } from '../platform/wasm_source.js';
 import type { DType, TypedArray } from '../dtype.js';
 import { ITEMSIZE, ARRAY_CTOR, arrayFor } from '../dtype.js';
 import { reuse } from '../storage.js';
-
-function decodeBase64(s: string): Uint8Array {
-  if (typeof atob === 'function') {
-    const bin = atob(s);
-    const out = new Uint8Array(bin.length);
-    for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-    return out;
-  }
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  return new Uint8Array((globalThis as any).Buffer.from(s, 'base64'));
-}
 
 const imports = {
   env: {
@@ -28,7 +17,11 @@ const imports = {
   },
 };
 
-const { instance } = (await WebAssembly.instantiate(decodeBase64(WASM_BASE64) as BufferSource, imports)) as unknown as WebAssembly.WebAssemblyInstantiatedSource;
+// embedded bytes everywhere, except edge workers, where the bundle hands over a compiled module
+const source = wasmSource();
+const instance = source instanceof WebAssembly.Module
+  ? new WebAssembly.Instance(source, imports)
+  : ((await WebAssembly.instantiate(source as BufferSource, imports)) as unknown as WebAssembly.WebAssemblyInstantiatedSource).instance;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const K = instance.exports as unknown as Record<string, (...args: any[]) => any> & { memory: WebAssembly.Memory };
 const memory = K.memory;

@@ -1,0 +1,23 @@
+// Where the kernel module comes from. By default: the wasm bytes embedded (base64) in the bundle,
+// compiled at load time; this works in Node, Deno, Bun and browsers with no file access.
+//
+// Edge workers (workerd) forbid compiling wasm from bytes at run time. Their bundle
+// (dist/webtorch.workerd.js, see rollup.config.mjs) replaces this module with one whose
+// wasmSource() returns the precompiled WebAssembly.Module imported from './webtorch.wasm'.
+import { WASM_BASE64 } from '../../build/out/wasm_bytes.js';
+
+function decodeBase64(s: string): Uint8Array {
+  if (typeof atob === 'function') {
+    const bin = atob(s);
+    const out = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+    return out;
+  }
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  return new Uint8Array((globalThis as any).Buffer.from(s, 'base64'));
+}
+
+/** The kernel module: its bytes, or an already compiled module. */
+export function wasmSource(): Uint8Array | WebAssembly.Module {
+  return decodeBase64(WASM_BASE64);
+}

@@ -118,6 +118,12 @@ if (write) {
     md.push('```', '', '</details>');
   }
   md.push('');
-  writeFileSync(path.join(ROOT, 'bench/RESULTS.md'), md.join('\n'));
+  // sections other scripts own (bundle size, one-epoch MNIST runs) are kept as they were
+  let kept = '';
+  try {
+    const old = readFileSync(path.join(ROOT, 'bench/RESULTS.md'), 'utf8');
+    kept = (old.match(/<!-- ([\w-]+):start[\s\S]*?<!-- \1:end -->/g) ?? []).join('\n\n');
+  } catch { /* first run */ }
+  writeFileSync(path.join(ROOT, 'bench/RESULTS.md'), md.join('\n') + (kept ? '\n' + kept + '\n' : ''));
   console.log('wrote bench/RESULTS.md');
 }

@@ -107,48 +107,15 @@ def main():
         opt = torch.optim.Adam([p], lr=1e-3)
         r = measure(opt.step, samples=samples, sample_ms=200, warmup=2)
     elif w in ("mnist_seed", "mnist_current"):
-        nn = torch.nn
         bs = spec.get("batch", 64)
         x = torch.randn(bs, 1, 28, 28)
         y = torch.randint(0, 10, (bs,))
+        from mnist_nets import Current, Seed
         if w == "mnist_seed":
-            class Net(nn.Module):
-                def __init__(self):
-                    super().__init__()
-                    self.conv1 = nn.Conv2d(1, 20, 5)
-                    self.conv2 = nn.Conv2d(20, 50, 5)
-                    self.fc1 = nn.Linear(800, 500)
-                    self.fc2 = nn.Linear(500, 10)
-
-                def forward(self, x):
-                    x = F.relu(F.max_pool2d(self.conv1(x), 2))
-                    x = F.relu(F.max_pool2d(self.conv2(x), 2))
-                    x = x.view(-1, 800)
-                    x = F.relu(self.fc1(x))
-                    return F.log_softmax(self.fc2(x), dim=1)
-            model = Net()
+            model = Seed()
             opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.5)
         else:
-            class Net(nn.Module):
-                def __init__(self):
-                    super().__init__()
-                    self.conv1 = nn.Conv2d(1, 32, 3, 1)
-                    self.conv2 = nn.Conv2d(32, 64, 3, 1)
-                    self.dropout1 = nn.Dropout(0.25)
-                    self.dropout2 = nn.Dropout(0.5)
-                    self.fc1 = nn.Linear(9216, 128)
-                    self.fc2 = nn.Linear(128, 10)
-
-                def forward(self, x):
-                    x = F.relu(self.conv1(x))
-                    x = F.relu(self.conv2(x))
-                    x = F.max_pool2d(x, 2)
-                    x = self.dropout1(x)
-                    x = torch.flatten(x, 1)
-                    x = F.relu(self.fc1(x))
-                    x = self.dropout2(x)
-                    return F.log_softmax(self.fc2(x), dim=1)
-            model = Net()
+            model = Current()
             opt = torch.optim.Adadelta(model.parameters(), lr=1.0)
         model.train()
 

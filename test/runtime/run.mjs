@@ -1,0 +1,90 @@
+// Runs the runtime-neutral suite (test/runtime/suite.mjs) against the built package in every
+// runtime and compares them: `npm run test:runtimes` (builds first), or after a build
+//   node test/runtime/run.mjs [--only node,deno,chromium,workerd]
+//
+// Per runtime: all PyTorch op/gradient fixtures (test/fixtures/core_*.json, nn_functional.json)
+// must pass, and a 2-32-32-2 MLP trained 300 Adam steps from seed 0 must reach a loss below 0.05
+// with every step's loss matching Node's within float tolerance. Chromium is Debian's
+// /usr/bin/chromium (CHROMIUM_PATH overrides); without it the Chromium run is skipped locally
+// and fails under CI=true.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { checkTraining } from './suite.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.resolve(here, '../..');
+const onlyArg = process.argv.indexOf('--only');
+const only = onlyArg > 0 ? process.argv[onlyArg + 1].split(',') : null;
+const want = (name) => !only || only.includes(name);
+
+function runScript(cmd, args, env = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '', err = '';
+    child.stdout.on('data', (d) => { out += d; });
+    child.stderr.on('data', (d) => { err += d; });
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      const line = out.split('\n').find((l) => l.startsWith('RESULT '));
+      if (code !== 0 || !line) reject(new Error(`${cmd} ${args.join(' ')} exited ${code}\n${out.slice(-3000)}\n${err.slice(-3000)}`));
+      else resolve(JSON.parse(line.slice(7)));
+    });
+  });
+}
+
+if (!existsSync(path.join(ROOT, 'dist/webtorch.js')) || !existsSync(path.join(ROOT, 'dist/webtorch.workerd.js'))) {
+  console.error('dist/ is not built: run `npm run build` first (or `npm run test:runtimes`, which builds)');
+  process.exit(1);
+}
+
+const runners = {
+  node: () => runScript(process.execPath, [path.join(here, 'node.mjs')]),
+  deno: () => runScript(path.join(ROOT, 'node_modules/.bin/deno'),
+    ['run', '--allow-read=test/fixtures,dist', path.join(here, 'deno.mjs')], { DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' }),
+  chromium: async () => (await import('./chromium.mjs')).runChromium(),
+  workerd: async () => (await import('./workerd.mjs')).runWorkerd(),
+};
+
+const results = [];
+let failed = false;
+let reference = null;
+for (const name of ['node', 'deno', 'chromium', 'workerd']) {
+  if (!want(name) && !(name === 'node')) continue;
+  if (name === 'chromium') {
+    const { CHROMIUM } = await import('./chromium.mjs');
+    if (!existsSync(CHROMIUM)) {
+      const msg = `chromium: ${CHROMIUM} not found (apt-get install chromium)`;
+      if (process.env.CI) { console.error(`FAIL ${msg}`); failed = true; } else console.warn(`SKIP ${msg}`);
+      continue;
+    }
+  }
+  const t0 = Date.now();
+  let r;
+  try {
+    r = await runners[name]();
+  } catch (e) {
+    console.error(`FAIL ${name}: ${e.stack ?? e}`);
+    failed = true;
+    continue;
+  }
+  const wall = Date.now() - t0;
+  const errors = [];
+  const fx = r.fixtures;
+  for (const f of fx.failures.slice(0, 20)) errors.push(`fixture ${f.family}/${f.id}: ${f.error}`);
+  if (fx.failures.length > 20) errors.push(`... and ${fx.failures.length - 20} more fixture failures`);
+  if (reference && fx.passed + fx.failed !== reference.fixtures.passed + reference.fixtures.failed) errors.push(`ran ${fx.passed + fx.failed} fixture cases, node ran ${reference.fixtures.passed + reference.fixtures.failed}`);
+  errors.push(...checkTraining(r.training, { reference: name === 'node' ? null : reference?.training, rtol: 1e-4, atol: 1e-5 }));
+  const maxDiff = reference ? Math.max(...r.training.losses.map((l, i) => Math.abs(l - reference.training.losses[i]))) : 0;
+  if (name === 'node') reference = r;
+  results.push({ name, runtime: r.runtime, fx, fixturesMs: r.fixturesMs, training: r.training, maxDiff, wall, errors });
+  if (errors.length) failed = true;
+  console.log(`${errors.length ? 'FAIL' : 'ok  '} ${name.padEnd(8)} ${r.runtime.padEnd(24)} fixtures ${fx.passed}/${fx.passed + fx.failed} (${r.fixturesMs} ms)` +
+    `  MLP 300 steps: loss ${r.training.first.toFixed(4)} -> ${r.training.last.toExponential(3)}, accuracy ${r.training.accuracy}, ` +
+    `max |loss - node| ${maxDiff.toExponential(1)} (${r.training.ms} ms)  total ${(wall / 1000).toFixed(1)} s`);
+  for (const e of errors) console.error(`     ${e}`);
+}
+if (!want('node') && only) { /* node always runs: it is the reference */ }
+console.log(failed ? 'runtime tests FAILED' : `runtime tests passed: ${results.map((r) => r.name).join(', ')}`);
+process.exitCode = failed ? 1 : 0;

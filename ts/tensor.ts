@@ -6,7 +6,7 @@ import { Storage, recycle, type DeviceType } from './storage.js';
 import { contiguousStrides, numel, shapeStr, wrapDim } from './shape.js';
 import { isContiguousView, contiguousData } from './backend/cpu.js';
 import { accumulateGradNode, Node, type Hook } from './autograd/node.js';
-import { is_grad_enabled, no_grad } from './autograd/grad_mode.js';
+import { no_grad } from './autograd/grad_mode.js';
 import { runBackward } from './autograd/engine.js';
 import { trackInScope, keep } from './memory.js';
 import { formatTensor } from './format.js';

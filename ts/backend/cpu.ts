@@ -2,7 +2,7 @@
 // of wasm scratch memory with the strided-copy kernel.
 import type { DType, TypedArray } from '../dtype.js';
 import { KSUFFIX, ITEMSIZE, arrayFor } from '../dtype.js';
-import { numel } from '../shape.js';
+import { contiguousStrides, numel } from '../shape.js';
 import { K, alloc, put, putI32, take, takeInto, scratch } from './wasm.js';
 
 /** What kernels need to know about a tensor: its bytes and its view geometry. */
@@ -85,15 +85,8 @@ export function materialize(t: ViewLike, dtype: DType = t.dtype, shape: readonly
   if (!bcast && dtype === t.dtype && isContiguousView(shape, strides)) return putView(t, shape, strides);
   const src = putView(t, shape, strides);
   const dst = alloc(n * ITEMSIZE[dtype]);
-  copyKernel(src, t.dtype, dst, dtype, shape, strides, contiguousStridesOf(shape));
+  copyKernel(src, t.dtype, dst, dtype, shape, strides, contiguousStrides(shape));
   return dst;
-}
-
-function contiguousStridesOf(s: readonly number[]): number[] {
-  const st = new Array<number>(s.length);
-  let acc = 1;
-  for (let i = s.length - 1; i >= 0; i--) { st[i] = acc; acc *= Math.max(s[i], 1); }
-  return st;
 }
 
 /** A new contiguous typed array holding `t` converted to `dtype` (and broadcast to `shape`). */

@@ -2,7 +2,7 @@
 // precomputed offsets, so one kernel serves gather, scatter and index_select on any layout.
 import { Tensor } from '../tensor.js';
 import type { DType } from '../dtype.js';
-import { ITEMSIZE, KSUFFIX, arrayFor, isFloating, promoteTypes } from '../dtype.js';
+import { ITEMSIZE, arrayFor, promoteTypes } from '../dtype.js';
 import { broadcastShapes, contiguousStrides, kwarg, numel, shapeStr, wrapDim } from '../shape.js';
 import { K, alloc, put, putI32, take, scratch, materialize, putView, writeInto, contiguousData } from '../backend/cpu.js';
 import { takeStatus } from '../backend/wasm.js';
@@ -263,8 +263,7 @@ export function masked_fill(x: Tensor, mask: Tensor, value: TensorOrScalar): Ten
   if (value instanceof Tensor && value.ndim !== 0) throw new RangeError(`masked_fill_ only supports a 0-dimensional value tensor, but got tensor with ${value.ndim} dimension(s).`);
   broadcastShapes('masked_fill', x.shape, mask.shape);
   const v = value instanceof Tensor ? value.to(x.dtype) : scalarTensor(value, x.dtype);
-  const r = where(mask, v, x);
-  return r.shape.join() === x.shape.join() ? r : r; // broadcasting mask over x keeps x's shape in valid inputs
+  return where(mask, v, x);
 }
 
 export function tril(x: Tensor, diagonal: number | { diagonal?: number } = 0): Tensor { return triangle('tril', x, kwarg(diagonal, 'diagonal', 0)); }
@@ -315,4 +314,3 @@ export function one_hot(x: Tensor, numClasses: number | { num_classes?: number }
   return x.unsqueeze(-1).eq(arange(n)).to('int32');
 }
 
-export { isFloating, KSUFFIX };

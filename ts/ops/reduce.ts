@@ -2,11 +2,11 @@
 import { Tensor } from '../tensor.js';
 import type { DType } from '../dtype.js';
 import { ITEMSIZE, KSUFFIX, arrayFor, isFloating, toDType } from '../dtype.js';
-import { numel, normalizeDims, shapeStr, wrapDim } from '../shape.js';
+import { numel, normalizeDims, wrapDim } from '../shape.js';
 import { K, alloc, take, scratch, materialize } from '../backend/cpu.js';
 import { applyFunction } from '../autograd/function.js';
 import { no_grad } from '../autograd/grad_mode.js';
-import type { DimArg, ReduceOpts } from './types.js';
+import type { ReduceOpts } from './types.js';
 import { checkTensor, kernel } from './pointwise.js';
 import { scatter } from './indexing.js';
 
@@ -86,7 +86,7 @@ export function sum(x: Tensor, dim?: unknown, keep?: unknown): Tensor {
   return applyFunction(p.all ? 'SumBackward0' : 'SumBackward1', (ctx, a: Tensor) => {
     ctx.shape = [...a.shape];
     const src = p.dtype && p.dtype !== a.dtype ? a.to(p.dtype) : a;
-    return reduceRaw('sum', src, p.dims, p.keepdim && !p.all ? true : p.keepdim).values;
+    return reduceRaw('sum', src, p.dims, p.keepdim).values;
   }, (ctx, g) => [expandBack(g, ctx.shape as number[], p.dims, p.keepdim)], [x]);
 }
 
@@ -330,5 +330,3 @@ export function log_softmax(x: Tensor, dim: unknown): Tensor {
   }, [x]);
 }
 
-export { shapeStr };
-export type { DimArg };

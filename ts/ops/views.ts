@@ -6,6 +6,7 @@ import { contiguousStrides, numel, shapeStr, wrapDim, sizeArgs, kwarg } from '..
 import { contiguousData, writeInto, isContiguousView } from '../backend/cpu.js';
 import { applyFunction } from '../autograd/function.js';
 import { zeros } from '../creation.js';
+import { sumTo as sumToShape } from '../autograd/grad_utils.js';
 
 interface Geom { shape: number[]; strides: number[]; offset: number }
 
@@ -156,7 +157,6 @@ export function expand(x: Tensor, ...args: (number | number[])[]): Tensor {
   });
   return viewOp('ExpandBackward0', x, (a) => ({ shape, strides, offset: a._offset }), (g, i) => sumToShape(g, i.shape));
 }
-import { sumTo as sumToShape } from '../autograd/grad_utils.js';
 
 export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
   const d = wrapDim(dim, x.ndim, 'narrow');

@@ -130,10 +130,11 @@ export function addmm(input: Tensor, m1: Tensor, m2: Tensor, opts: { beta?: numb
     return beta === 0 ? p.expand(broadcastShapes('addmm', inp.shape, p.shape)).contiguous() : (beta === 1 ? inp : inp.mul(beta)).add(p);
   }, (ctx, g) => {
     const [a, b] = ctx.saved_tensors;
+    const scale = (t: Tensor, k: number) => (k === 1 ? t : t.mul(k));
     return [
-      ctx.needs_input_grad[0] ? g.mul(beta) : null,
-      ctx.needs_input_grad[1] ? g.mm(b.t()).mul(alpha) : null,
-      ctx.needs_input_grad[2] ? a.t().mm(g).mul(alpha) : null,
+      ctx.needs_input_grad[0] ? scale(g, beta) : null,
+      ctx.needs_input_grad[1] ? scale(g.mm(b.t()), alpha) : null,
+      ctx.needs_input_grad[2] ? scale(a.t().mm(g), alpha) : null,
     ];
   }, [input, m1, m2]);
 }

@@ -1,12 +1,16 @@
 // Runs the runtime-neutral suite (test/runtime/suite.mjs) against the built package in every
 // runtime and compares them: `npm run test:runtimes` (builds first), or after a build
-//   node test/runtime/run.mjs [--only node,deno,chromium,workerd]
+//   node test/runtime/run.mjs [--only node,deno,chromium,workerd,example]
 //
 // Per runtime: all PyTorch op/gradient fixtures (test/fixtures/core_*.json, nn_functional.json)
 // must pass, and a 2-32-32-2 MLP trained 300 Adam steps from seed 0 must reach a loss below 0.05
 // with every step's loss matching Node's within float tolerance. Chromium is Debian's
 // /usr/bin/chromium (CHROMIUM_PATH overrides); without it the Chromium run is skipped locally
 // and fails under CI=true.
+//
+// Last, the browser example (examples/browser/test.mjs): the MNIST seed net trained 150 steps in a
+// Web Worker in Chromium, drawing pad, .safetensors download and upload, screenshot. It needs
+// the MNIST files ($MNIST_DIR, default ../shared/data/mnist); skipped without them unless CI.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -85,6 +89,27 @@ for (const name of ['node', 'deno', 'chromium', 'workerd']) {
     `max |loss - node| ${maxDiff.toExponential(1)} (${r.training.ms} ms)  total ${(wall / 1000).toFixed(1)} s`);
   for (const e of errors) console.error(`     ${e}`);
 }
-if (!want('node') && only) { /* node always runs: it is the reference */ }
+if (want('example')) {
+  const { CHROMIUM } = await import('./chromium.mjs');
+  const { MNIST_DIR } = await import('./server.mjs');
+  const missing = !existsSync(CHROMIUM) ? CHROMIUM : !existsSync(path.join(MNIST_DIR, 'train-images-idx3-ubyte.gz')) ? `MNIST in ${MNIST_DIR}` : null;
+  if (missing) {
+    const msg = `example: ${missing} not found`;
+    if (process.env.CI) { console.error(`FAIL ${msg}`); failed = true; } else console.warn(`SKIP ${msg}`);
+  } else {
+    try {
+      const r = await (await import('../../examples/browser/test.mjs')).runExample();
+      console.log(`${r.ok ? 'ok  ' : 'FAIL'} example  examples/browser in chromium: seed net ${r.steps} steps in a worker, ${r.msPerStep.toFixed(0)} ms/step, ` +
+        `loss ${r.lossHead.toFixed(3)} -> ${r.lossTail.toFixed(3)}, test accuracy ${(100 * r.accuracy).toFixed(1)}%, .safetensors ${r.safetensorsBytes} bytes round trip, ` +
+        `screenshot ${r.screenshot}  total ${(r.wallMs / 1000).toFixed(1)} s`);
+      for (const f of r.fails) console.error(`     ${f}`);
+      if (!r.ok) failed = true;
+      else results.push({ name: 'example' });
+    } catch (e) {
+      console.error(`FAIL example: ${e.stack ?? e}`);
+      failed = true;
+    }
+  }
+}
 console.log(failed ? 'runtime tests FAILED' : `runtime tests passed: ${results.map((r) => r.name).join(', ')}`);
 process.exitCode = failed ? 1 : 0;

@@ -1,6 +1,7 @@
 // A tiny static file server for the browser tests: serves dist/, test/ and examples/ from the
-// repository root on 127.0.0.1 (a free port), nothing else. Used by chromium.mjs and the
-// examples/browser test; `node test/runtime/server.mjs [port]` serves by hand.
+// repository root on 127.0.0.1 (a free port), and /data/mnist/ from $MNIST_DIR (default
+// ../shared/data/mnist), nothing else. Used by chromium.mjs and examples/browser/test.mjs;
+// `node test/runtime/server.mjs [port]` serves by hand (then open /examples/browser/).
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -12,14 +13,18 @@ const TYPES = {
   '.wasm': 'application/wasm', '.css': 'text/css', '.safetensors': 'application/octet-stream', '.gz': 'application/gzip',
 };
 const ALLOWED = ['dist/', 'test/', 'examples/'];
+export const MNIST_DIR = path.resolve(process.env.MNIST_DIR ?? path.join(ROOT, '../shared/data/mnist'));
 
 /** Starts the server; resolves to { url, close() }. Cross-origin isolation headers are optional. */
 export function serve({ port = 0, isolate = false } = {}) {
   const server = createServer(async (req, res) => {
     try {
-      const rel = decodeURIComponent(new URL(req.url, 'http://x').pathname).replace(/^\/+/, '');
-      const file = path.resolve(ROOT, rel);
-      if (req.method !== 'GET' || !file.startsWith(ROOT + path.sep) || !ALLOWED.some((p) => rel.startsWith(p))) {
+      let rel = decodeURIComponent(new URL(req.url, 'http://x').pathname).replace(/^\/+/, '');
+      if (rel === 'examples/browser' || rel === 'examples/browser/') rel = 'examples/browser/index.html';
+      const data = rel.startsWith('data/mnist/');
+      const base = data ? MNIST_DIR : ROOT;
+      const file = path.resolve(base, data ? rel.slice('data/mnist/'.length) : rel);
+      if (req.method !== 'GET' || !file.startsWith(base + path.sep) || !(data || ALLOWED.some((p) => rel.startsWith(p)))) {
         res.writeHead(404).end('not found');
         return;
       }
@@ -42,5 +47,5 @@ export function serve({ port = 0, isolate = false } = {}) {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const s = await serve({ port: +(process.argv[2] ?? 8000) });
-  console.log(`serving ${ROOT} (dist/, test/, examples/) at ${s.url}`);
+  console.log(`serving ${ROOT} (dist/, test/, examples/) and ${MNIST_DIR} (data/mnist/) at ${s.url}; the browser example: ${s.url}/examples/browser/`);
 }

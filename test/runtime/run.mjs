@@ -12,7 +12,7 @@
 // Web Worker in Chromium, drawing pad, .safetensors download and upload, screenshot. It needs
 // the MNIST files ($MNIST_DIR, default ../shared/data/mnist); skipped without them unless CI.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkTraining } from './suite.mjs';
@@ -43,6 +43,28 @@ if (!existsSync(path.join(ROOT, 'dist/webtorch.js')) || !existsSync(path.join(RO
   process.exit(1);
 }
 
+// The package: no static imports in the bundles but the workerd bundle's .wasm module (the core
+// must not pull in Node built-ins; platform/ imports node:fs/promises lazily), and the browser
+// bundle within its size budget (bench/bundle_size.mjs measures and records it).
+{
+  const errors = [];
+  for (const [file, allowed] of [['dist/webtorch.js', []], ['dist/webtorch.workerd.js', ['./webtorch.wasm']]]) {
+    const src = readFileSync(path.join(ROOT, file), 'utf8');
+    const specs = [...src.matchAll(/^\s*(?:import|export)\s[^;]*?from\s*['"]([^'"]+)['"]|^\s*import\s*['"]([^'"]+)['"]/gm)].map((m) => m[1] ?? m[2]);
+    const bad = specs.filter((s) => !allowed.includes(s));
+    if (bad.length) errors.push(`${file} has static imports ${bad.join(', ')}`);
+    if (/\brequire\(/.test(src)) errors.push(`${file} calls require()`);
+  }
+  const { transform } = await import('esbuild');
+  const { gzipSync } = await import('node:zlib');
+  const min = (await transform(readFileSync(path.join(ROOT, 'dist/webtorch.js'), 'utf8'), { minify: true, format: 'esm', target: 'es2022' })).code;
+  const gz = gzipSync(min, { level: 9 }).length;
+  if (gz > 150 * 1024) errors.push(`dist/webtorch.js is ${(gz / 1024).toFixed(1)} KB min+gzip, over the 150 KB budget`);
+  console.log(`${errors.length ? 'FAIL' : 'ok  '} package  no static imports in dist/webtorch.js (workerd bundle: only ./webtorch.wasm); browser bundle ${(gz / 1024).toFixed(1)} KB min+gzip, wasm included`);
+  for (const e of errors) console.error(`     ${e}`);
+  if (errors.length) process.exitCode = 1;
+}
+
 const runners = {
   node: () => runScript(process.execPath, [path.join(here, 'node.mjs')]),
   deno: () => runScript(path.join(ROOT, 'node_modules/.bin/deno'),
@@ -52,7 +74,7 @@ const runners = {
 };
 
 const results = [];
-let failed = false;
+let failed = process.exitCode === 1;
 let reference = null;
 for (const name of ['node', 'deno', 'chromium', 'workerd']) {
   if (!want(name) && !(name === 'node')) continue;

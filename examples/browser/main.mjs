@@ -4,7 +4,26 @@
 const $ = (id) => document.getElementById(id);
 const worker = new Worker(new URL('./worker.mjs', import.meta.url), { type: 'module' });
 const dataRoot = new URLSearchParams(location.search).get('data') ?? new URL('/data/mnist', location.href).href;
-const state = (window.__example = { losses: [], acc: [], done: null, probs: null, saved: null, loaded: null, errors: [], version: null });
+const state = (window.__example = { losses: [], acc: [], done: null, probs: null, saved: null, loaded: null, errors: [], version: null, backend: null, grid: null });
+
+/** the test digits with the model's predictions (wrong ones in red) */
+function showGrid({ pixels, preds, labels }) {
+  state.grid = { preds, labels };
+  $('grid').innerHTML = '';
+  preds.forEach((p, i) => {
+    const fig = document.createElement('figure');
+    const c = document.createElement('canvas');
+    c.width = c.height = 28;
+    const ctx = c.getContext('2d'), img = ctx.createImageData(28, 28);
+    for (let k = 0; k < 784; k++) { const v = Math.round(255 * pixels[i * 784 + k]); img.data.set([v, v, v, 255], 4 * k); }
+    ctx.putImageData(img, 0, 0);
+    const cap = document.createElement('figcaption');
+    cap.textContent = `${p}/${labels[i]}`;
+    if (p !== labels[i]) cap.className = 'wrong';
+    fig.append(c, cap);
+    $('grid').append(fig);
+  });
+}
 
 function plot(canvas, points, { label, yMax = null, color }) {
   const ctx = canvas.getContext('2d');
@@ -79,7 +98,12 @@ $('load').onchange = async (e) => {
 
 worker.onmessage = ({ data: m }) => {
   switch (m.type) {
-    case 'loaded-module': state.version = m.version; $('status').textContent = `webtorch ${m.version} ready`; break;
+    case 'loaded-module':
+      state.version = m.version; state.backend = m.backend;
+      $('status').textContent = `webtorch ${m.version} ready`;
+      $('backend').textContent = `backend: ${m.backend}`;
+      break;
+    case 'grid': showGrid(m); break;
     case 'ready': $('status').textContent = `MNIST: ${m.train} training, ${m.test} test images`; break;
     case 'progress':
       state.losses.push([m.step, m.loss]);

@@ -40,6 +40,11 @@ export async function runExample({ steps = STEPS, screenshot = SHOT } = {}) {
     if (!(tail < head * 0.6)) fails.push(`loss did not fall enough: first 10 steps ${head.toFixed(3)}, last 10 ${tail.toFixed(3)}`);
     if (!(trained.done.accuracy >= ACCURACY_FLOOR)) fails.push(`test accuracy ${trained.done.accuracy} < ${ACCURACY_FLOOR}`);
     if (trained.acc.length < 2) fails.push('no live accuracy curve');
+    if (!/^wasm SIMD/.test(trained.backend ?? '')) fails.push(`backend line: ${trained.backend}`);
+    const g = trained.grid;
+    if (!g || g.preds.length !== 24 || g.labels.length !== 24) fails.push('no grid of test digits with predictions');
+    else if (g.preds.filter((p, i) => p === g.labels[i]).length < 12) fails.push(`grid: only ${g.preds.filter((p, i) => p === g.labels[i]).length}/24 right`);
+    if ((await page.locator('#grid canvas').count()) !== 24) fails.push('grid digits not drawn');
 
     // draw a "7" on the pad
     const box = await page.locator('#pad').boundingBox();

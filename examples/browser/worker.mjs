@@ -14,14 +14,26 @@ let testBatch = null;
 
 const post = (msg, transfer) => self.postMessage(msg, transfer ?? []);
 
+const GRID = 24; // test digits shown with their predictions
+
+/** Accuracy on the fixed test slice; also posts the first GRID digits with their predictions. */
 async function evaluate() {
   model.eval();
-  const acc = await torch.no_grad(async () => {
+  const [acc, preds] = await torch.no_grad(async () => {
     const [x, y] = testBatch;
-    return (await model.call(x).argmax(1).eq(y).to(torch.float32).mean().item());
+    const pred = model.call(x).argmax(1);
+    return [await pred.eq(y).to(torch.float32).mean().item(), Array.from(await pred.narrow(0, 0, GRID).data())];
   });
   model.train();
+  post({ type: 'grid', preds, labels: gridLabels, pixels: gridPixels });
   return acc;
+}
+let gridPixels = null, gridLabels = null;
+
+/** The compute backend: this build runs on wasm SIMD; WebGPU is reported when the browser has it. */
+async function backend() {
+  const gpu = typeof navigator !== 'undefined' && navigator.gpu ? await navigator.gpu.requestAdapter().catch(() => null) : null;
+  return gpu ? 'wasm SIMD (a WebGPU adapter is present, but this webtorch build has no WebGPU backend yet)' : 'wasm SIMD (no WebGPU adapter)';
 }
 
 async function train({ steps = 300, batchSize = 64, lr = 0.01, momentum = 0.5, seed = 1, dataRoot, evalEvery = 25, testImages = 1000 }) {
@@ -35,6 +47,9 @@ async function train({ steps = 300, batchSize = 64, lr = 0.01, momentum = 0.5, s
   const xs = [], ys = [];
   for (let i = 0; i < testImages; i++) { const [x, y] = testSet.getitem(i); xs.push(x); ys.push(y); }
   testBatch = [torch.stack(xs), torch.tensor(ys, { dtype: torch.int64 })];
+  // the grid digits, back to [0, 1] pixels for display
+  gridPixels = await testBatch[0].narrow(0, 0, GRID).mul(0.3081).add(0.1307).clamp(0, 1).data();
+  gridLabels = ys.slice(0, GRID);
   post({ type: 'ready', train: trainSet.length, test: testSet.length });
   const loader = new torch.utils.data.DataLoader(trainSet, { batch_size: batchSize, shuffle: true });
   const t0 = performance.now();
@@ -86,4 +101,4 @@ self.onmessage = async ({ data: msg }) => {
     post({ type: 'error', message: String(e?.stack ?? e) });
   }
 };
-post({ type: 'loaded-module', version: torch.__version__ });
+backend().then((b) => post({ type: 'loaded-module', version: torch.__version__, backend: b }));

@@ -75,6 +75,7 @@ const runners = {
 
 const results = [];
 let failed = process.exitCode === 1;
+const failedParts = new Set(failed ? ['package'] : []);
 let reference = null;
 for (const name of ['node', 'deno', 'chromium', 'workerd']) {
   if (!want(name) && !(name === 'node')) continue;
@@ -82,7 +83,7 @@ for (const name of ['node', 'deno', 'chromium', 'workerd']) {
     const { CHROMIUM } = await import('./chromium.mjs');
     if (!existsSync(CHROMIUM)) {
       const msg = `chromium: ${CHROMIUM} not found (apt-get install chromium)`;
-      if (process.env.CI) { console.error(`FAIL ${msg}`); failed = true; } else console.warn(`SKIP ${msg}`);
+      if (process.env.CI) { console.error(`FAIL ${msg}`); failed = true; failedParts.add(name); } else console.warn(`SKIP ${msg}`);
       continue;
     }
   }
@@ -92,7 +93,7 @@ for (const name of ['node', 'deno', 'chromium', 'workerd']) {
     r = await runners[name]();
   } catch (e) {
     console.error(`FAIL ${name}: ${e.stack ?? e}`);
-    failed = true;
+    failed = true; failedParts.add(name);
     continue;
   }
   const wall = Date.now() - t0;
@@ -105,7 +106,7 @@ for (const name of ['node', 'deno', 'chromium', 'workerd']) {
   const maxDiff = reference ? Math.max(...r.training.losses.map((l, i) => Math.abs(l - reference.training.losses[i]))) : 0;
   if (name === 'node') reference = r;
   results.push({ name, runtime: r.runtime, fx, fixturesMs: r.fixturesMs, training: r.training, maxDiff, wall, errors });
-  if (errors.length) failed = true;
+  if (errors.length) { failed = true; failedParts.add(name); }
   console.log(`${errors.length ? 'FAIL' : 'ok  '} ${name.padEnd(8)} ${r.runtime.padEnd(24)} fixtures ${fx.passed}/${fx.passed + fx.failed} (${r.fixturesMs} ms)` +
     `  MLP 300 steps: loss ${r.training.first.toFixed(4)} -> ${r.training.last.toExponential(3)}, accuracy ${r.training.accuracy}, ` +
     `max |loss - node| ${maxDiff.toExponential(1)} (${r.training.ms} ms)  total ${(wall / 1000).toFixed(1)} s`);
@@ -117,7 +118,7 @@ if (want('example')) {
   const missing = !existsSync(CHROMIUM) ? CHROMIUM : !existsSync(path.join(MNIST_DIR, 'train-images-idx3-ubyte.gz')) ? `MNIST in ${MNIST_DIR}` : null;
   if (missing) {
     const msg = `example: ${missing} not found`;
-    if (process.env.CI) { console.error(`FAIL ${msg}`); failed = true; } else console.warn(`SKIP ${msg}`);
+    if (process.env.CI) { console.error(`FAIL ${msg}`); failed = true; failedParts.add('example'); } else console.warn(`SKIP ${msg}`);
   } else {
     try {
       const r = await (await import('../../examples/browser/test.mjs')).runExample();
@@ -125,13 +126,15 @@ if (want('example')) {
         `loss ${r.lossHead.toFixed(3)} -> ${r.lossTail.toFixed(3)}, test accuracy ${(100 * r.accuracy).toFixed(1)}%, .safetensors ${r.safetensorsBytes} bytes round trip, ` +
         `screenshot ${r.screenshot}  total ${(r.wallMs / 1000).toFixed(1)} s`);
       for (const f of r.fails) console.error(`     ${f}`);
-      if (!r.ok) failed = true;
+      if (!r.ok) { failed = true; failedParts.add('example'); }
       else results.push({ name: 'example' });
     } catch (e) {
       console.error(`FAIL example: ${e.stack ?? e}`);
-      failed = true;
+      failed = true; failedParts.add('example');
     }
   }
 }
 console.log(failed ? 'runtime tests FAILED' : `runtime tests passed: ${results.map((r) => r.name).join(', ')}`);
+// the plain closing line: parts that passed (each runtime and the example) and parts that failed
+console.log(`runtimes: ${results.filter((r) => !failedParts.has(r.name)).length} passed, ${failedParts.size} failed`);
 process.exitCode = failed ? 1 : 0;

@@ -11,9 +11,9 @@ import { serve } from '../../test/runtime/server.mjs';
 import { launch } from '../../test/runtime/chromium.mjs';
 
 const arg = (name, dflt) => { const i = process.argv.indexOf(name); return i > 0 ? process.argv[i + 1] : dflt; };
-const STEPS = +arg('--steps', process.env.EXAMPLE_STEPS ?? 150);
+const STEPS = +arg('--steps', process.env.EXAMPLE_STEPS ?? 300);
 const SHOT = arg('--screenshot', path.join(tmpdir(), 'webtorch-browser-example.png'));
-const ACCURACY_FLOOR = 0.7;
+const ACCURACY_FLOOR = 0.85;
 
 export async function runExample({ steps = STEPS, screenshot = SHOT } = {}) {
   const server = await serve();

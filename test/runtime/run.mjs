@@ -8,7 +8,7 @@
 // /usr/bin/chromium (CHROMIUM_PATH overrides); without it the Chromium run is skipped locally
 // and fails under CI=true.
 //
-// Last, the browser example (examples/browser/test.mjs): the MNIST seed net trained 150 steps in a
+// Last, the browser example (examples/browser/test.mjs): the MNIST seed net trained 300 steps in a
 // Web Worker in Chromium, drawing pad, .safetensors download and upload, screenshot. It needs
 // the MNIST files ($MNIST_DIR, default ../shared/data/mnist); skipped without them unless CI.
 import { spawn } from 'node:child_process';

@@ -3,29 +3,15 @@
 import { describe, it, expect } from 'vitest';
 import * as torch from '../ts/index.js';
 import type { Tensor } from '../ts/index.js';
-import { loadFixtures, buildArg, invoke, expectValue, expectTensorClose, toTensor, type TensorJSON, type FixtureCase } from './helpers/fixtures.js';
+import { loadFixtures, runCase, buildArg, expectValue, expectTensorClose, toTensor, type TensorJSON } from './helpers/fixtures.js';
 import { readFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const { nn } = torch;
-const F = nn.functional as unknown as Record<string, any>;
 
 describe('nn_functional', () => {
-  for (const c of loadFixtures('nn_functional')) {
-    it(c.id, () => {
-      const built = c.args.map(buildArg);
-      const out = invoke(c, built.map((b) => b.value), F);
-      expectValue(out, c.out, 'out');
-      if (!c.grad_out || !c.grads) return;
-      const y = (c.grad_of !== undefined ? (out as Tensor[])[c.grad_of] : out) as Tensor;
-      y.backward(toTensor(c.grad_out));
-      c.grads.forEach((g, i) => {
-        if (g === null) return;
-        expectTensorClose((built[i].leaf as Tensor).grad, g as TensorJSON, `grad[${i}]`);
-      });
-    });
-  }
+  for (const c of loadFixtures('nn_functional')) it(c.id, () => runCase('nn_functional', c));
 });
 
 interface ModuleCase {

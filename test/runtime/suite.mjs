@@ -7,8 +7,8 @@
 //   train(torch, options)                              a small MLP trained from a fixed seed
 //   makeData(n, seed)                                  the training data (pure JS, no torch)
 //
-// The fixture decoding and tolerances mirror test/helpers/fixtures.ts and
-// test/ops_fixtures.test.ts / test/nn_fixtures.test.ts (which run under vitest on ts/ sources).
+// The vitest suites (test/ops_fixtures.test.ts, test/nn_fixtures.test.ts, on the ts/ sources) use
+// the same decoder and runCase through test/helpers/fixtures.ts, so fixtures are decoded in one place.
 
 /** Fixture families this suite runs, in order. */
 export const FAMILIES = ['core_creation', 'core_pointwise', 'core_reduce', 'core_linalg', 'core_views', 'core_index', 'nn_functional'];
@@ -23,7 +23,8 @@ const num = (v) => (typeof v === 'string' ? (v === 'nan' ? NaN : v === 'inf' ? I
 const mapDtype = (d) => (d === 'int64' ? 'int32' : d);
 const tolerance = (dtype) => (dtype === 'float64' ? { atol: 1e-10, rtol: 1e-7 } : { atol: 2e-5, rtol: 2e-4 });
 
-function decoder(torch) {
+/** Fixture decoding and comparison bound to one torch module. */
+export function decoder(torch) {
   const toTensor = (t) => {
     const flat = t.data.map(num);
     return torch.tensor(flat.length ? flat : [], { dtype: mapDtype(t.dtype) }).reshape(t.shape);
@@ -123,7 +124,8 @@ function decoder(torch) {
   return { toTensor, buildArg, invoke, expectTensorClose, expectValue };
 }
 
-function runCase(torch, D, family, c, F) {
+/** Runs one fixture case; throws a Mismatch naming what differs. */
+export function runCase(torch, D, family, c, F) {
   if (JS_INTEGRAL_FLOATS.has(c.id)) {
     const out = D.invoke(c, c.args.map(D.buildArg).map((b) => b.value), F);
     D.expectTensorClose(out.to('float32'), { ...c.out.tensor, dtype: 'float32' }, 'out');

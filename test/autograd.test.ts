@@ -83,6 +83,12 @@ describe('backward', () => {
     expect(list(b.grad)).toEqual([3, 3, 3]);
   });
 
+  it('ops with a zero gradient give zeros even for inf upstream gradients, as PyTorch', () => {
+    const x = T([1.5, -2.5], { requires_grad: true });
+    x.floor().backward(T([Infinity, NaN]));
+    expect(list(x.grad)).toEqual([0, 0]);
+  });
+
   it('mixed dtypes: gradients come back in each input dtype', () => {
     const a = torch.tensor([1, 2], { dtype: 'float64', requires_grad: true });
     const b = T([3, 4], { requires_grad: true });

@@ -10,6 +10,7 @@ import { no_grad } from './autograd/grad_mode.js';
 import { runBackward } from './autograd/engine.js';
 import { trackInScope, keep } from './memory.js';
 import { formatTensor } from './format.js';
+import { ones_like } from './creation.js';
 import * as P from './ops/pointwise.js';
 import * as R from './ops/reduce.js';
 import * as V from './ops/views.js';
@@ -175,7 +176,7 @@ export class Tensor {
     let g: Tensor;
     if (gradient == null) {
       if (this.numel() !== 1) throw new Error(`grad can be implicitly created only for scalar outputs (got shape ${shapeStr(this.shape)})`);
-      g = V.ones_like_internal(this);
+      g = ones_like(this);
     } else {
       if (gradient.numel() !== this.numel() || (gradient.ndim && gradient.shape.join() !== this.shape.join())) {
         throw new Error(`Mismatch in shape: grad_output[0] has a shape of torch.Size(${shapeStr(gradient.shape)}) and output[0] has a shape of torch.Size(${shapeStr(this.shape)}).`);

@@ -99,6 +99,7 @@ export function scratch<T>(fn: () => T): T {
   }
 }
 
+/** kernel status codes (assembly/status.ts) */
 export const ERR_ZERO_DIV = 1;
 export const ERR_INDEX = 2;
 /** Reads and clears the kernel status word: 0 when the last kernels ran cleanly. */

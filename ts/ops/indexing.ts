@@ -29,7 +29,7 @@ function offsetsOf(shape: readonly number[], strides: readonly number[], base: n
 /** Validates index values against `limit` (no negative indices, as in gather/scatter). */
 function checkIndices(op: string, idxPtr: number, n: number, limit: number, dim: number, allowNeg = false): void {
   if (!K.check_index(idxPtr, n, limit, allowNeg ? 1 : 0)) {
-    const { value } = takeStatus();
+    const { value } = takeStatus(); // ERR_INDEX, with the offending index
     throw new RangeError(`${op}(): index ${value} is out of bounds for dimension ${dim} with size ${limit}`);
   }
 }

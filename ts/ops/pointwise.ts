@@ -5,7 +5,8 @@ import { ITEMSIZE, KSUFFIX, arrayFor, category, isFloating, resultType, scalarDT
 import { broadcastShapes, numel, shapeStr } from '../shape.js';
 import { K, alloc, put, take, scratch, materialize, copyKernel, writeInto, contiguousData } from '../backend/cpu.js';
 import { rebaseHistory } from './views.js';
-import { takeStatus } from '../backend/wasm.js';
+import { takeStatus, ERR_ZERO_DIV } from '../backend/wasm.js';
+import { zeros } from '../creation.js';
 import { POINTWISE, type PointwiseName } from './pointwise_table.js';
 import { applyFunction } from '../autograd/function.js';
 import type { FunctionCtx } from '../autograd/node.js';
@@ -57,7 +58,7 @@ export function kernel(name: PointwiseName, inputs: Operand[], compute: DType, o
     if (def.arity === 1) fn(ptrs[0], o, n, p, q);
     else fn(ptrs[0], ptrs[1], o, n, mode);
     const st = takeStatus();
-    if (st.code === 1) throw new Error(`ZeroDivisionError: ${name}: integer division by zero`);
+    if (st.code === ERR_ZERO_DIV) throw new Error(`ZeroDivisionError: ${name}: integer division by zero`);
     if (kOut === out) return take(o, out, n);
     const c = alloc(n * ITEMSIZE[out]);
     copyKernel(o, kOut, c, out, [n], [1], [1]);
@@ -167,7 +168,8 @@ function unaryKeep(name: PointwiseName, gradName: string, saves: Saves, grad: Un
     }, [x]);
   };
 }
-const zerosLike = (g: Tensor): Tensor => kernel('mul', [g, 0], g.dtype, g.dtype);
+/** a zero gradient (not g * 0, which would turn inf/nan gradients into nan) */
+const zerosLike = (g: Tensor): Tensor => zeros(g.shape, { dtype: g.dtype });
 export const neg = unaryKeep('neg', 'NegBackward0', 'none', (g) => g.neg());
 export const abs = unaryKeep('abs', 'AbsBackward0', 'x', (g, x) => g.mul(x.sign()));
 export const sign = unaryKeep('sign', 'SignBackward0', 'none', null);
@@ -362,10 +364,9 @@ export function isnan(x: Tensor): Tensor {
 export function _to_dtype(x: Tensor, dtype: DType): Tensor {
   return applyFunction('ToCopyBackward0', (ctx, a: Tensor) => {
     ctx.src = a.dtype;
-    return Tensor._fromData(contiguousCast(a, dtype), dtype, a.shape);
+    return Tensor._fromData(contiguousData(a, dtype), dtype, a.shape);
   }, (ctx, g) => [g.to(ctx.src as DType)], [x]);
 }
-const contiguousCast = (a: Tensor, d: DType) => contiguousData(a, d);
 
 /**
  * Makes an in-place op out of its out-of-place result: checks PyTorch's in-place rules, writes
@@ -433,4 +434,3 @@ export function fill_random_<T extends Tensor>(self: T, kind: RandomKind, a: num
   return self;
 }
 
-export { randomFill };

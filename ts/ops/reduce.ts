@@ -9,6 +9,7 @@ import { no_grad } from '../autograd/grad_mode.js';
 import type { ReduceOpts } from './types.js';
 import { checkTensor, kernel } from './pointwise.js';
 import { scatter } from './indexing.js';
+import { zeros } from '../creation.js';
 
 type Kind = 'sum' | 'prod' | 'max' | 'min';
 
@@ -153,11 +154,10 @@ function extreme(kind: 'max' | 'min', x: Tensor, dim?: unknown, keep?: unknown):
     const shape = ctx.shape as number[];
     const gi = p.keepdim ? g : g.unsqueeze(d);
     const ii = p.keepdim ? idx : idx.unsqueeze(d);
-    return [scatter(zerosOf(shape, g.dtype), d, ii, gi)];
+    return [scatter(zeros(shape, { dtype: g.dtype }), d, ii, gi)];
   }, [x]);
   return Object.assign(res, { values: res[0], indices: res[1] });
 }
-const zerosOf = (shape: number[], dtype: DType) => Tensor._fromData(arrayFor(dtype, numel(shape)), dtype, shape);
 
 function amaxmin(kind: 'max' | 'min', x: Tensor, p: Parsed, name: string): Tensor {
   return applyFunction(name, (ctx, a: Tensor) => {

@@ -2,7 +2,7 @@
 // that in-place ops on views need (PyTorch's CopySlices).
 import { Tensor } from '../tensor.js';
 import type { DType } from '../dtype.js';
-import { contiguousStrides, numel, shapeStr, wrapDim, sizeArgs, kwarg } from '../shape.js';
+import { contiguousStrides, numel, shapeStr, wrapDim, kwarg } from '../shape.js';
 import { contiguousData, writeInto, isContiguousView } from '../backend/cpu.js';
 import { applyFunction } from '../autograd/function.js';
 import { zeros } from '../creation.js';
@@ -249,8 +249,6 @@ export function unbind(x: Tensor, dim = 0): Tensor[] {
   return Array.from({ length: x.shape[d] }, (_, i) => select(x, d, i));
 }
 
-export const ones_like_internal = (x: Tensor): Tensor => zeros(x.shape, { dtype: x.dtype }).fill_(1);
-
 // ------------------------------------------------------------------ basic indexing
 export type IndexItem = number | null | '...' | string | { start?: number | null; stop?: number | null; step?: number };
 
@@ -310,4 +308,3 @@ export function rebaseHistory(self: Tensor, result: Tensor): void {
   self._setHistory(v.grad_fn!, 0);
 }
 
-export { sizeArgs };

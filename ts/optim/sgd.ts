@@ -2,7 +2,7 @@
 // weight decay (L2) and maximize. As in PyTorch, the momentum buffer equals the gradient at its
 // first step: buf = d on step 1, then buf = momentum * buf + (1 - dampening) * d.
 import type { Tensor } from '../tensor.js';
-import { Optimizer, defined, checkLr, checkNonNegative, type ParamsInput, type ParamGroup, type OptimizerState, type GroupOptions } from './optimizer.js';
+import { Optimizer, defined, checkLr, checkNonNegative, type ParamsInput, type ParamGroup, type OptimizerState } from './optimizer.js';
 import { fusedUpdate, stateLike } from './fused.js';
 
 export interface SGDOptions {

@@ -7,11 +7,12 @@ import { isFloating } from '../../dtype.js';
 import { numel } from '../../shape.js';
 import { K, alloc, take, scratch, materialize } from '../../backend/cpu.js';
 import { applyFunction } from '../../autograd/function.js';
+import { zeros } from '../../creation.js';
 import { parseArgs, ntuple, sizeStr } from './args.js';
 
 const sfx = (d: DType) => (d === 'float32' ? 'f32' : 'f64');
 const esOf = (d: DType) => (d === 'float32' ? 4 : 8);
-const zerosOf = (dt: DType, shape: number[]) => Tensor._fromData(new (dt === 'float32' ? Float32Array : Float64Array)(numel(shape)), dt, shape);
+const zerosOf = (dt: DType, shape: number[]) => zeros(shape, { dtype: dt });
 
 function checkFloat(op: string, x: Tensor): void {
   if (!(x instanceof Tensor)) throw new TypeError(`${op}(): argument 'input' must be Tensor, not ${typeof x}`);

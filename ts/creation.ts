@@ -5,14 +5,22 @@ import type { DType, DTypeLike, TypedArray } from './dtype.js';
 import { arrayFor, get_default_dtype, isFloating, toDType } from './dtype.js';
 import { numel, shapeStr, sizeArgs } from './shape.js';
 import { randomFill, randpermData, type Generator, default_generator } from './random.js';
+import { parseDevice, type Device } from './device.js';
+import { toDevice } from './backend/move.js';
 
-export interface CreateOpts { dtype?: DTypeLike | null; requires_grad?: boolean; device?: string | null; generator?: Generator }
+export interface CreateOpts { dtype?: DTypeLike | null; requires_grad?: boolean; device?: string | Device | null; generator?: Generator }
 
 function checkDevice(op: string, o: CreateOpts): void {
-  if (o.device && o.device !== 'cpu') throw new Error(`${op}: device '${o.device}' is not available (only 'cpu' in this build)`);
+  if (o.device) parseDevice(o.device, op);
 }
 
+/** Puts a freshly made CPU tensor on the requested device and sets requires_grad. */
 function finish(t: Tensor, o: CreateOpts): Tensor {
+  if (o.device && parseDevice(o.device, 'tensor') === 'webgpu' && !t.is_webgpu) {
+    const g = toDevice(t);
+    t.dispose();
+    t = g;
+  }
   if (o.requires_grad) t.requires_grad_(true);
   return t;
 }
@@ -33,7 +41,10 @@ type Nested = number | boolean | Nested[];
 /** torch.tensor(data, { dtype, requires_grad }) from numbers, booleans, nested arrays or typed arrays */
 export function tensor(data: Nested | TypedArray | Tensor | ArrayLike<number>, opts: CreateOpts = {}): Tensor {
   checkDevice('tensor', opts);
-  if (data instanceof Tensor) return finish(data.detach().clone().to(opts.dtype ? toDType(opts.dtype) : data.dtype), opts);
+  if (data instanceof Tensor) {
+    if (data.is_webgpu) return finish(data.detach().clone().to(opts.dtype ? toDType(opts.dtype) : data.dtype), { ...opts, device: opts.device ?? 'webgpu' });
+    return finish(data.detach().clone().to(opts.dtype ? toDType(opts.dtype) : data.dtype), opts);
+  }
   if (ArrayBuffer.isView(data)) {
     const d = data as unknown as TypedArray;
     const inferred: DType = d instanceof Float32Array ? 'float32' : d instanceof Float64Array ? 'float64' : d instanceof Uint8Array ? 'uint8' : 'int32';
@@ -96,7 +107,7 @@ export function ones(...args: unknown[]): Tensor {
 export function empty(...args: unknown[]): Tensor { return zeros(...args); }
 
 function likeOpts(x: Tensor, o: CreateOpts): [number[], CreateOpts] {
-  return [[...x.shape], { ...o, dtype: o.dtype ?? x.dtype }];
+  return [[...x.shape], { ...o, dtype: o.dtype ?? x.dtype, device: o.device ?? x.device.type }];
 }
 export const zeros_like = (x: Tensor, o: CreateOpts = {}) => { const [s, p] = likeOpts(x, o); return zeros(s, p); };
 export const ones_like = (x: Tensor, o: CreateOpts = {}) => { const [s, p] = likeOpts(x, o); return ones(s, p); };

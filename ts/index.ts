@@ -28,11 +28,9 @@ export const expand = (x: Tensor, ...s: (number | number[])[]): Tensor => x.expa
 export const contiguous = (x: Tensor): Tensor => x.contiguous();
 export const detach = (x: Tensor): Tensor => x.detach();
 export const square = (x: Tensor): Tensor => x.mul(x);
-/** torch.device('cpu') */
-export function device(type: string): { type: string; toString(): string } {
-  if (type !== 'cpu') throw new Error(`device '${type}' is not available in this build`);
-  return { type, toString: () => type };
-}
+export { device } from './device.js';
+export type { Device } from './device.js';
+export * as webgpu from './webgpu.js';
 export { save, load } from './serialization.js';
 export * as serialization from './serialization.js';
 export * as optim from './optim/index.js';

@@ -3,6 +3,7 @@
 import type { Tensor } from './tensor.js';
 import { stats } from './storage.js';
 import { wasmMemoryBytes } from './backend/wasm.js';
+import { gpuStats } from '../gpu/runtime.js';
 
 const scopes: Set<Tensor>[] = [];
 
@@ -82,7 +83,15 @@ export interface MemoryInfo {
   peakBytes: number;
   /** size of the wasm scratch memory (bounded by the largest single op) */
   wasmBytes: number;
+  /** bytes of live webgpu tensors' storages (not counted in `bytes`) */
+  gpuBytes: number;
+  gpuPeakBytes: number;
+  /** bytes of freed GPU buffers the pool keeps for reuse (torch.webgpu.empty_cache() frees them) */
+  gpuPoolBytes: number;
 }
 export function memory(): MemoryInfo {
-  return { tensors: stats.storages, bytes: stats.bytes, peakBytes: stats.peakBytes, wasmBytes: wasmMemoryBytes() };
+  return {
+    tensors: stats.storages, bytes: stats.bytes, peakBytes: stats.peakBytes, wasmBytes: wasmMemoryBytes(),
+    gpuBytes: stats.gpuBytes, gpuPeakBytes: stats.gpuPeakBytes, gpuPoolBytes: gpuStats.poolBytes,
+  };
 }

@@ -4,11 +4,12 @@
 // CPU bytes are a JS typed array, so the garbage collector always sees them; dispose() and scopes
 // drop them early and deterministically. See docs/MEMORY.md.
 import type { DType, TypedArray } from './dtype.js';
+import { release as releaseBuffer } from '../gpu/runtime.js';
 
 export type DeviceType = 'cpu' | 'webgpu';
 
 /** Counters behind torch.memory(). The registry's held values never reference the bytes. */
-export const stats = { storages: 0, bytes: 0, peakBytes: 0 };
+export const stats = { storages: 0, bytes: 0, peakBytes: 0, gpuBytes: 0, gpuPeakBytes: 0 };
 
 /**
  * Storage released deterministically (dispose, scopes, the backward engine's intermediates) goes
@@ -41,8 +42,14 @@ export function reuse<A extends TypedArray>(ctor: { name: string }, length: numb
 export class StorageAccount {
   refs = 0;
   released = false;
-  constructor(readonly bytes: number) {
+  /** a GPU storage's buffer goes back to the device's pool when the storage is released */
+  constructor(readonly bytes: number, readonly gpuBuffer: GPUBuffer | null = null) {
     stats.storages++;
+    if (gpuBuffer) {
+      stats.gpuBytes += bytes;
+      if (stats.gpuBytes > stats.gpuPeakBytes) stats.gpuPeakBytes = stats.gpuBytes;
+      return;
+    }
     stats.bytes += bytes;
     if (stats.bytes > stats.peakBytes) stats.peakBytes = stats.bytes;
   }
@@ -59,7 +66,12 @@ export class StorageAccount {
     this.released = true;
     this.refs = 0;
     stats.storages--;
-    stats.bytes -= this.bytes;
+    if (this.gpuBuffer) {
+      stats.gpuBytes -= this.bytes;
+      releaseBuffer(this.gpuBuffer);
+    } else {
+      stats.bytes -= this.bytes;
+    }
   }
 }
 
@@ -67,12 +79,24 @@ export class StorageAccount {
 // When a storage is collected, every tensor that used it is gone too.
 const registry = new FinalizationRegistry<StorageAccount>((account) => account.release());
 
+const EMPTY = new Float32Array(0);
+
 export class Storage {
   version = 0;
   readonly account: StorageAccount;
-  constructor(public data: TypedArray, readonly dtype: DType, readonly device: DeviceType = 'cpu') {
-    this.account = new StorageAccount(data.byteLength);
+  readonly device: DeviceType;
+  /**
+   * CPU storage: `data` holds the values. GPU storage: `buffer` holds `length` 32-bit words (one per
+   * element, whatever the dtype) and `data` is empty.
+   */
+  constructor(public data: TypedArray, readonly dtype: DType, readonly buffer: GPUBuffer | null = null, length = 0) {
+    this.device = buffer ? 'webgpu' : 'cpu';
+    this.account = new StorageAccount(buffer ? length * 4 : data.byteLength, buffer);
     registry.register(this, this.account, this);
+  }
+  /** a GPU storage of `length` elements in `buffer` (the storage owns the buffer from now on) */
+  static gpu(buffer: GPUBuffer, dtype: DType, length: number): Storage {
+    return new Storage(EMPTY, dtype, buffer, length);
   }
   /** all tensors using this storage were disposed: recycle the bytes now */
   unregister(): void { registry.unregister(this); }

@@ -3,6 +3,8 @@
 import type { DType, DTypeLike, TypedArray } from './dtype.js';
 import { isFloating, toDType, ITEMSIZE } from './dtype.js';
 import { Storage, recycle, type DeviceType } from './storage.js';
+import { isDeviceString, parseDevice, deviceOf, type Device } from './device.js';
+import { fromGpu } from '../gpu/tensor.js';
 import { contiguousStrides, numel, shapeStr, wrapDim } from './shape.js';
 import { isContiguousView, contiguousData } from './backend/cpu.js';
 import { accumulateGradNode, Node, type Hook } from './autograd/node.js';
@@ -22,8 +24,7 @@ import type { Scalar, TensorOrScalar, ReduceOpts, DimArg } from './ops/types.js'
 let nextId = 0;
 export const _tensorsCreated = (): number => nextId;
 
-export type Device = { type: DeviceType; toString(): string };
-const CPU: Device = { type: 'cpu', toString: () => 'cpu' };
+const CPU = deviceOf('cpu'), WEBGPU = deviceOf('webgpu');
 
 export class Tensor {
   _storage: Storage;
@@ -60,7 +61,8 @@ export class Tensor {
   }
 
   // ---------------------------------------------------------------- metadata
-  get device(): Device { return CPU; }
+  get device(): Device { return this._storage.device === 'webgpu' ? WEBGPU : CPU; }
+  get is_webgpu(): boolean { return this._storage.device === 'webgpu'; }
   get is_cuda(): boolean { return false; }
   get ndim(): number { return this.shape.length; }
   dim(): number { return this.shape.length; }
@@ -89,7 +91,22 @@ export class Tensor {
   /** Storage bytes, checked for disposal (kernels call this). */
   _bytes(): TypedArray {
     if (this._disposed) throw new Error(`This tensor (shape ${shapeStr(this.shape)}, ${this.dtype}) has been disposed and can no longer be used`);
+    if (this._storage.buffer) throw new Error(`Expected a cpu tensor, but got a webgpu tensor (shape ${shapeStr(this.shape)}, ${this.dtype}) in an operation that runs on the CPU; move it with \`await t.cpu()\``);
     return this._storage.data;
+  }
+  /** Throws the use-after-dispose error. */
+  _checkAlive(): void {
+    if (this._disposed) throw new Error(`This tensor (shape ${shapeStr(this.shape)}, ${this.dtype}) has been disposed and can no longer be used`);
+  }
+  /** The GPU buffer of a webgpu tensor, checked for disposal (GPU kernels call this). */
+  _gpu(): GPUBuffer {
+    if (this._disposed) throw new Error(`This tensor (shape ${shapeStr(this.shape)}, ${this.dtype}) has been disposed and can no longer be used`);
+    const b = this._storage.buffer;
+    if (!b) throw new Error(`Expected a webgpu tensor, but got a cpu tensor (shape ${shapeStr(this.shape)}, ${this.dtype})`);
+    return b;
+  }
+  private _checkSync(op: string): void {
+    if (this._storage.buffer) throw new Error(`${op}(): the tensor is on webgpu, where reading values back is asynchronous: use \`await t.${op.replace('Sync', '')}()\``);
   }
   _storageVersion(): number { return this._storage.version; }
   _bumpVersion(): void { this._storage.version++; }
@@ -98,7 +115,7 @@ export class Tensor {
 
   /** A view of the same storage with new geometry. */
   _view(shape: readonly number[], strides: readonly number[], offset: number): Tensor {
-    this._bytes();
+    this._checkAlive();
     const t = new Tensor(this._storage, shape, strides, offset);
     t._base = this._base ?? this;
     return t;
@@ -221,16 +238,28 @@ export class Tensor {
 
   // ---------------------------------------------------------------- reading values
   /** Contiguous copy of the values (a typed array); sync, CPU only. */
-  dataSync(): TypedArray { return contiguousData(this); }
-  async data(): Promise<TypedArray> { return this.dataSync(); }
+  dataSync(): TypedArray { this._checkSync('dataSync'); return contiguousData(this); }
+  async data(): Promise<TypedArray> {
+    if (this._storage.buffer) { this._gpu(); return fromGpu(this); }
+    return this.dataSync();
+  }
   itemSync(): number | boolean {
+    this._checkSync('itemSync');
     if (this.numel() !== 1) throw new Error(`a Tensor with ${this.numel()} elements cannot be converted to Scalar`);
     const v = this._bytes()[this._offset];
     return this.dtype === 'bool' ? v !== 0 : v;
   }
-  async item(): Promise<number | boolean> { return this.itemSync(); }
+  async item(): Promise<number | boolean> {
+    if (!this._storage.buffer) return this.itemSync();
+    if (this.numel() !== 1) throw new Error(`a Tensor with ${this.numel()} elements cannot be converted to Scalar`);
+    const v = (await this.data())[0];
+    return this.dtype === 'bool' ? v !== 0 : v;
+  }
   tolistSync(): unknown {
-    const d = this.dataSync();
+    this._checkSync('tolistSync');
+    return this._nest(this.dataSync());
+  }
+  private _nest(d: TypedArray): unknown {
     const conv = this.dtype === 'bool' ? (v: number) => v !== 0 : (v: number) => v;
     const build = (dim: number, off: number): unknown => {
       if (dim === this.ndim) return conv(d[off]);
@@ -239,27 +268,52 @@ export class Tensor {
     };
     return build(0, 0);
   }
-  async tolist(): Promise<unknown> { return this.tolistSync(); }
+  async tolist(): Promise<unknown> { return this._nest(await this.data()); }
   toString(): string { return formatTensor(this); }
   [Symbol.for('nodejs.util.inspect.custom')](): string { return this.toString(); }
 
   // ---------------------------------------------------------------- conversion
-  to(arg: DTypeLike | string | Tensor | { dtype?: DTypeLike; device?: string }, opts?: { dtype?: DTypeLike; copy?: boolean }): Tensor {
+  /**
+   * to(dtype), to(device), to(tensor), to({ device, dtype, copy }). Moving to webgpu is synchronous
+   * (an upload); moving back is asynchronous, so it is `await t.cpu()`.
+   */
+  to(arg: DTypeLike | string | Device | Tensor | { dtype?: DTypeLike; device?: string | Device }, opts?: { dtype?: DTypeLike; copy?: boolean }): Tensor {
     let dtype: DType = this.dtype;
-    let copy = opts?.copy ?? false;
-    if (arg instanceof Tensor) dtype = arg.dtype;
-    else if (typeof arg === 'string') {
-      if (arg === 'cpu' || arg.startsWith('cpu:')) { if (opts?.dtype) dtype = toDType(opts.dtype, 'to'); }
-      else if (arg === 'webgpu' || arg === 'cuda' || arg.startsWith('cuda')) throw new Error(`to: device '${arg}' is not available in this build (only 'cpu')`);
-      else dtype = toDType(arg, 'to');
+    let device: DeviceType = this.device.type;
+    const copy = opts?.copy ?? false;
+    if (arg instanceof Tensor) { dtype = arg.dtype; device = arg.device.type; }
+    else if (typeof arg === 'string' && !isDeviceString(arg)) dtype = toDType(arg, 'to');
+    else if (typeof arg === 'string' || (arg && typeof arg === 'object' && 'type' in arg && !('dtype' in arg))) {
+      device = parseDevice(arg as string | Device, 'to');
+      if (opts?.dtype) dtype = toDType(opts.dtype, 'to');
     } else if (arg && typeof arg === 'object') {
-      if (arg.device && arg.device !== 'cpu') throw new Error(`to: device '${arg.device}' is not available in this build (only 'cpu')`);
-      if (arg.dtype) dtype = toDType(arg.dtype, 'to');
+      const o = arg as { dtype?: DTypeLike; device?: string | Device };
+      if (o.device) device = parseDevice(o.device, 'to');
+      if (o.dtype) dtype = toDType(o.dtype, 'to');
+    }
+    if (device !== this.device.type) {
+      if (device === 'cpu') throw new Error('to(\'cpu\'): reading a webgpu tensor back is asynchronous: use `await t.cpu()` (or `await t.to_async(\'cpu\')`)');
+      return P._to_device(dtype === this.dtype ? this : this.to(dtype), device);
     }
     if (dtype === this.dtype && !copy) return this;
     return P._to_dtype(this, dtype);
   }
-  cpu(): Tensor { return this; }
+  /** A CPU copy of a webgpu tensor (or this tensor, when it is on the CPU). Always awaited. */
+  async cpu(): Promise<Tensor> {
+    if (!this._storage.buffer) return this;
+    return Tensor._fromData(await this.data(), this.dtype, this.shape);
+  }
+  /** to() that also moves webgpu tensors to the CPU: `await t.to_async('cpu')`. */
+  async to_async(arg: Parameters<Tensor['to']>[0], opts?: { dtype?: DTypeLike; copy?: boolean }): Promise<Tensor> {
+    const target = typeof arg === 'string' || (arg && typeof arg === 'object' && 'type' in arg) ? arg : (arg as { device?: string | Device })?.device;
+    if (this._storage.buffer && target !== undefined && !(target instanceof Tensor) && isDeviceString(String(target)) && parseDevice(target as string | Device, 'to') === 'cpu') {
+      const c = await this.cpu();
+      return opts?.dtype ? c.to(opts.dtype) : c;
+    }
+    return this.to(arg, opts);
+  }
+  cuda(): Tensor { throw new Error("Torch not compiled with CUDA enabled (webtorch's GPU device is 'webgpu': use t.to('webgpu'))"); }
+  webgpu(): Tensor { return this.to('webgpu'); }
   float(): Tensor { return this.to('float32'); }
   double(): Tensor { return this.to('float64'); }
   int(): Tensor { return this.to('int32'); }

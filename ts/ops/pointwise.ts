@@ -3,7 +3,11 @@ import { Tensor } from '../tensor.js';
 import type { DType } from '../dtype.js';
 import { ITEMSIZE, KSUFFIX, arrayFor, category, isFloating, resultType, scalarDType, get_default_dtype } from '../dtype.js';
 import { broadcastShapes, numel, shapeStr } from '../shape.js';
-import { K, alloc, put, take, scratch, materialize, copyKernel, writeInto, contiguousData } from '../backend/cpu.js';
+import { K, alloc, put, take, scratch, materialize, copyKernel } from '../backend/cpu.js';
+import { copyTensor, writeView, toDevice } from '../backend/move.js';
+import { pointwiseGpu } from '../../gpu/pointwise.js';
+import { mixedDeviceError } from '../device.js';
+import type { DeviceType } from '../storage.js';
 import { rebaseHistory } from './views.js';
 import { takeStatus, ERR_ZERO_DIV } from '../backend/wasm.js';
 import { zeros } from '../creation.js';
@@ -44,6 +48,8 @@ export function kernel(name: PointwiseName, inputs: Operand[], compute: DType, o
   const shape = broadcastShapes(name, ...inputs.filter((x): x is Tensor => x instanceof Tensor).map((t) => t.shape));
   const n = numel(shape);
   const kOut: DType = 'out' in def ? 'bool' : compute;
+  if (inputs.some((x) => x instanceof Tensor && x.is_webgpu)) return pointwiseGpu(name, inputs, compute, out, p, q, shape);
+  for (const x of inputs) if (x instanceof Tensor && x.ndim) x._bytes(); // a disposed tensor fails here, naming itself
   if (n === 0) return Tensor._fromData(arrayFor(out, 0), out, shape);
   const data = scratch(() => {
     const ptrs: number[] = [];
@@ -69,6 +75,8 @@ export function kernel(name: PointwiseName, inputs: Operand[], compute: DType, o
 
 const floatOf = (d: DType): DType => (isFloating(d) ? d : get_default_dtype());
 const t = (x: Operand, like: Tensor): Tensor => (x instanceof Tensor ? x : scalarTensor(x, like.dtype));
+/** creation options that put a new tensor beside `x`: same dtype and device */
+export const on = (x: Tensor): { dtype: DType; device: DeviceType } => ({ dtype: x.dtype, device: x.device.type });
 export function scalarTensor(v: Scalar, dtype: DType): Tensor {
   const a = arrayFor(dtype, 1);
   a[0] = +v;
@@ -169,7 +177,7 @@ function unaryKeep(name: PointwiseName, gradName: string, saves: Saves, grad: Un
   };
 }
 /** a zero gradient (not g * 0, which would turn inf/nan gradients into nan) */
-const zerosLike = (g: Tensor): Tensor => zeros(g.shape, { dtype: g.dtype });
+const zerosLike = (g: Tensor): Tensor => zeros(g.shape, on(g));
 export const neg = unaryKeep('neg', 'NegBackward0', 'none', (g) => g.neg());
 export const abs = unaryKeep('abs', 'AbsBackward0', 'x', (g, x) => g.mul(x.sign()));
 export const sign = unaryKeep('sign', 'SignBackward0', 'none', null);
@@ -364,8 +372,17 @@ export function isnan(x: Tensor): Tensor {
 export function _to_dtype(x: Tensor, dtype: DType): Tensor {
   return applyFunction('ToCopyBackward0', (ctx, a: Tensor) => {
     ctx.src = a.dtype;
-    return Tensor._fromData(contiguousData(a, dtype), dtype, a.shape);
+    return copyTensor(a, dtype);
   }, (ctx, g) => [g.to(ctx.src as DType)], [x]);
+}
+
+/** x copied to `device` (from the CPU: the reverse needs an asynchronous read, see Tensor.cpu). */
+export function _to_device(x: Tensor, device: DeviceType): Tensor {
+  if (device === 'webgpu' && x.requires_grad && is_grad_enabled()) {
+    throw new Error("to('webgpu'): copying a tensor that requires grad to webgpu is not differentiable here (its backward would need a synchronous GPU read); "
+      + "move leaves instead: `x.detach().to('webgpu').requires_grad_()`, or create them on the device with `{ device: 'webgpu' }`");
+  }
+  return toDevice(x);
 }
 
 /**
@@ -387,10 +404,10 @@ export function inplace<T extends Tensor>(self: T, result: Tensor): T {
     // values saved from `self` must survive the overwrite: keep a snapshot, as PyTorch's original_self
     const saved = node.ctx._saved;
     saved.forEach((s, i) => {
-      if (s.tensor === self) saved[i] = new (s.constructor as any)(Tensor._fromData(contiguousData(self), self.dtype, self.shape), false);
+      if (s.tensor === self) saved[i] = new (s.constructor as any)(copyTensor(self), false);
     });
   }
-  writeInto(self, result);
+  writeView(self, result);
   self._bumpVersion();
   if (result.requires_grad && is_grad_enabled()) rebaseHistory(self, result);
   return self;
@@ -402,10 +419,11 @@ export function fill_<T extends Tensor>(self: T, value: TensorOrScalar): T {
   if (value instanceof Tensor && value.ndim !== 0) throw new Error(`fill_ only supports 0-dimension value tensor but got tensor with ${value.ndim} dimensions.`);
   if (self.requires_grad && self.is_leaf && is_grad_enabled()) throw new Error('a leaf Variable that requires grad is being used in an in-place operation.');
   const v = value instanceof Tensor ? value : scalarTensor(value, self.dtype);
-  writeInto(self, v);
+  if (v.is_webgpu !== self.is_webgpu && !(self.is_webgpu && v.ndim === 0)) throw mixedDeviceError('fill_', self.device.type, v.device.type);
+  writeView(self, v);
   self._bumpVersion();
   if (is_grad_enabled() && (self.requires_grad || v.requires_grad)) {
-    rebaseHistory(self, applyFunction('FillBackward0', () => Tensor._fromData(contiguousData(v, self.dtype, self.shape), self.dtype, self.shape),
+    rebaseHistory(self, applyFunction('FillBackward0', () => copyTensor(v, self.dtype, self.shape),
       (_c, g) => [g.sum()], [v]) as Tensor);
   }
   return self;
@@ -416,10 +434,11 @@ export function copy_<T extends Tensor>(self: T, src: Tensor): T {
   broadcastShapes('copy_', self.shape, src.shape);
   if (src.ndim > self.ndim && numel(src.shape) !== numel(self.shape)) throw new RangeError(`copy_: cannot broadcast ${shapeStr(src.shape)} to ${shapeStr(self.shape)}`);
   if (self.requires_grad && self.is_leaf && is_grad_enabled()) throw new Error('a leaf Variable that requires grad is being used in an in-place operation.');
-  writeInto(self, src);
+  writeView(self, src);
   self._bumpVersion();
   if (is_grad_enabled() && src.requires_grad) {
-    rebaseHistory(self, applyFunction('CopyBackwards', () => Tensor._fromData(contiguousData(src, self.dtype, self.shape), self.dtype, self.shape),
+    if (src.device.type !== self.device.type) throw new Error('copy_: a copy between devices is not differentiable here');
+    rebaseHistory(self, applyFunction('CopyBackwards', () => copyTensor(src, self.dtype, self.shape),
       (_c, g) => [g], [src]) as Tensor);
   }
   return self;
@@ -428,8 +447,8 @@ export function copy_<T extends Tensor>(self: T, src: Tensor): T {
 export function fill_random_<T extends Tensor>(self: T, kind: RandomKind, a: number, b: number): T {
   if (self.requires_grad && self.is_leaf && is_grad_enabled()) throw new Error('a leaf Variable that requires grad is being used in an in-place operation.');
   if (kind !== 'bernoulli' && !isFloating(self.dtype)) throw new TypeError(`${kind}_ expects a floating point tensor, got ${self.dtype}`);
-  const r = randomFill(kind, self.shape, self.dtype, a, b);
-  writeInto(self, r);
+  const r = randomFill(kind, self.shape, self.is_webgpu ? 'float32' : self.dtype, a, b);
+  writeView(self, r);
   self._bumpVersion();
   return self;
 }

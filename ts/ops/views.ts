@@ -3,7 +3,8 @@
 import { Tensor } from '../tensor.js';
 import type { DType } from '../dtype.js';
 import { contiguousStrides, numel, shapeStr, wrapDim, kwarg } from '../shape.js';
-import { contiguousData, writeInto, isContiguousView } from '../backend/cpu.js';
+import { isContiguousView } from '../backend/cpu.js';
+import { copyTensor, copyAs, writeView } from '../backend/move.js';
 import { applyFunction } from '../autograd/function.js';
 import { zeros } from '../creation.js';
 import { sumTo as sumToShape } from '../autograd/grad_utils.js';
@@ -22,8 +23,8 @@ function viewOp(name: string, x: Tensor, geom: (x: Tensor) => Geom, backward: (g
 /** zeros of `shape` with `g` written into the region `geom` (in contiguous coordinates) */
 export function embed(g: Tensor, shape: number[], geom: Geom): Tensor {
   return applyFunction('EmbedBackward', (_c, a: Tensor) => {
-    const z = zeros(shape, { dtype: a.dtype });
-    writeInto(z._view(geom.shape, geom.strides, geom.offset), a);
+    const z = zeros(shape, { dtype: a.dtype, device: a.device });
+    writeView(z._view(geom.shape, geom.strides, geom.offset), a);
     return z;
   }, (_c, gg) => [gg.contiguous()._view(geom.shape, geom.strides, gg._offset + geom.offset)], [g]);
 }
@@ -89,7 +90,7 @@ export function reshape(x: Tensor, ...args: (number | number[])[]): Tensor {
   if (st) return viewOp('ViewBackward0', x, (a) => ({ shape, strides: st, offset: a._offset }), (g, i) => g.reshape(i.shape));
   return applyFunction('UnsafeViewBackward0', (ctx, a: Tensor) => {
     ctx.inShape = [...a.shape];
-    return Tensor._fromData(contiguousData(a), a.dtype, shape);
+    return copyAs(a, shape);
   }, (ctx, g) => [g.reshape(ctx.inShape as number[])], [x]);
 }
 
@@ -241,7 +242,7 @@ export function contiguous(x: Tensor): Tensor {
 }
 
 export function clone(x: Tensor): Tensor {
-  return applyFunction('CloneBackward0', (_c, a: Tensor) => Tensor._fromData(contiguousData(a), a.dtype, a.shape), (_c, g) => [g], [x]);
+  return applyFunction('CloneBackward0', (_c, a: Tensor) => copyTensor(a), (_c, g) => [g], [x]);
 }
 
 export function unbind(x: Tensor, dim = 0): Tensor[] {
@@ -299,7 +300,7 @@ export function rebaseHistory(self: Tensor, result: Tensor): void {
   const geom: Geom = { shape: [...self.shape], strides: [...self._strides], offset: self._offset - base._offset };
   const updated = applyFunction('CopySlices', (_c, b: Tensor) => b._alias(), (_c, g) => {
     const gBase = g.clone();
-    writeInto(gBase._view(geom.shape, geom.strides, geom.offset), zeros([], { dtype: g.dtype }));
+    writeView(gBase._view(geom.shape, geom.strides, geom.offset), zeros([], { dtype: g.dtype }));
     const gView = g.contiguous()._view(geom.shape, geom.strides, geom.offset).clone();
     return [gBase, gView];
   }, [base, result]) as Tensor;

@@ -1,0 +1,25 @@
+// torch.webgpu: the GPU device's module, in the manner of torch.cuda. Opening a device is
+// asynchronous in every JS runtime, so it is `await torch.webgpu.init()` (or is_available()) once
+// before the first use of device 'webgpu'.
+import { init as openDevice, isReady, synchronize as sync, emptyCache, gpuStats, limits } from '../gpu/runtime.js';
+import { stats } from './storage.js';
+
+/** Opens the GPU; resolves true when device 'webgpu' can be used. Safe to call many times. */
+export const init = (): Promise<boolean> => openDevice();
+/** torch.cuda.is_available(), asynchronous: it opens the device when there is one. */
+export const is_available = (): Promise<boolean> => openDevice();
+/** true once init() has opened the device */
+export const is_initialized = (): boolean => isReady();
+export const device_count = (): number => (isReady() ? 1 : 0);
+/** Waits for every queued GPU command to finish. */
+export const synchronize = (): Promise<void> => sync();
+/** Releases the pool's cached, unused GPU buffers. */
+export const empty_cache = (): void => emptyCache();
+/** bytes held by live webgpu tensors */
+export const memory_allocated = (): number => stats.gpuBytes;
+export const max_memory_allocated = (): number => stats.gpuPeakBytes;
+/** bytes held by live tensors plus the pool's cached buffers */
+export const memory_reserved = (): number => stats.gpuBytes + gpuStats.poolBytes;
+/** counters: submits and dispatches recorded, buffers created */
+export const stats_ = (): Readonly<typeof gpuStats> => ({ ...gpuStats });
+export { stats_ as stats, limits };

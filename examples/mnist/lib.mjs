@@ -112,19 +112,25 @@ export async function train(torch, { model, device, loader, optimizer, epoch, lo
   const n = loader.dataset.length ?? (await loader.dataset.ready()).length;
   const nBatches = loader.length;
   let batchIdx = 0;
+  // GPU memory is invisible to the garbage collector: there each step's tensors are released by a scope
+  const step = String(device?.type ?? device) === 'webgpu' ? (fn) => torch.scope(fn) : (fn) => fn();
   for await (let [data, target] of loader) {
     if (batchIdx >= maxSteps) break;
-    data = data.to(device); target = target.to(device);
-    optimizer.zero_grad();
-    const output = model.call(data);
-    const loss = F.nll_loss(output, target);
-    loss.backward();
-    optimizer.step();
-    if (batchIdx % logInterval === 0) {
-      progress?.clear();
-      log(`Train Epoch: ${epoch} [${batchIdx * data.shape[0]}/${n} (${fmtPct0((100 * batchIdx) / nBatches)}%)]\tLoss: ${(await loss.item()).toFixed(6)}`);
-      if (dryRun) { batchIdx++; break; }
-    }
+    const stop = await step(async () => {
+      data = data.to(device); target = target.to(device);
+      optimizer.zero_grad();
+      const output = model.call(data);
+      const loss = F.nll_loss(output, target);
+      loss.backward();
+      optimizer.step();
+      if (batchIdx % logInterval === 0) {
+        progress?.clear();
+        log(`Train Epoch: ${epoch} [${batchIdx * data.shape[0]}/${n} (${fmtPct0((100 * batchIdx) / nBatches)}%)]\tLoss: ${(await loss.item()).toFixed(6)}`);
+        if (dryRun) return true;
+      }
+      return false;
+    });
+    if (stop) { batchIdx++; break; }
     batchIdx++;
     progress?.update(batchIdx);
     onStep?.(batchIdx);
@@ -141,12 +147,14 @@ export async function test(torch, { model, device, loader, log = console.log, ma
   await torch.no_grad(async () => {
     for await (let [data, target] of loader) {
       if (batches++ >= maxBatches) break;
-      data = data.to(device); target = target.to(device);
-      const output = model.call(data);
-      testLoss += await F.nll_loss(output, target, { reduction: 'sum' }).item();
-      const pred = output.argmax({ dim: 1, keepdim: true });
-      correct += await pred.eq(target.view_as(pred)).sum().item();
-      seen += target.shape[0];
+      await torch.scope(async () => {
+        data = data.to(device); target = target.to(device);
+        const output = model.call(data);
+        testLoss += await F.nll_loss(output, target, { reduction: 'sum' }).item();
+        const pred = output.argmax({ dim: 1, keepdim: true });
+        correct += await pred.eq(target.view_as(pred)).sum().item();
+        seen += target.shape[0];
+      });
     }
   });
   const total = maxBatches === Infinity ? loader.dataset.length : seen;

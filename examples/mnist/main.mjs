@@ -8,7 +8,9 @@
 // --arch current: conv 1-32 3x3, conv 32-64 3x3, max-pool, dropout 0.25, fc 9216-128, dropout
 // 0.5, fc 128-10, log_softmax; Adadelta (lr 1.0) and StepLR (gamma 0.7), as pytorch/examples today.
 // --arch seed: conv 1-20 5x5, conv 20-50 5x5, fc 800-500-10; SGD (lr 0.01, momentum 0.5), as in 2018.
-// No dispose() calls: memory is reclaimed as in PyTorch (see docs/MEMORY.md).
+// No dispose() calls: CPU memory is reclaimed as in PyTorch (see docs/MEMORY.md). On webgpu each
+// step runs in torch.scope, which releases the step's GPU buffers as soon as it ends (the garbage
+// collector cannot see GPU memory).
 import * as torch from '../../dist/webtorch.js';
 import { makeNet, makeOptimizer, makeDatasets, train, test, Progress } from './lib.mjs';
 
@@ -71,7 +73,10 @@ async function main() {
   const args = parseArgs(process.argv.slice(2));
   let device;
   try {
+    // opening a GPU is asynchronous in JS: once, before torch.device('webgpu') is used
+    if (args.device === 'webgpu' && !(await torch.webgpu.init())) torch.device('webgpu').toString();
     device = torch.device(args.device);
+    if (args.device === 'webgpu') torch.zeros(1, { device }); // throws the reason when no adapter opened
   } catch (e) {
     console.error(`main.mjs: --device ${args.device}: ${e.message}`);
     process.exit(1);

@@ -121,7 +121,7 @@ export function pointwiseSource(s: PointwiseSpec, wgSize: number): string {
   });
   const kOut: DType = def.out === 'bool' ? 'bool' : s.compute;
   const OW = word(s.out);
-  const expr = def.w.replace(/\bT\(/g, `${T}(`);
+  const expr = (T === 'i32' && def.wi ? def.wi : def.w).replace(/\bT\(/g, `${T}(`);
   const value = def.out === 'bool' ? `select(0u, 1u, ${expr})` : `${T}(${expr})`;
   return `${decls.join('\n')}
 @group(0) @binding(${binding}) var<storage, read_write> O: array<${OW}>;

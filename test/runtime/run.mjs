@@ -65,8 +65,34 @@ if (!existsSync(path.join(ROOT, 'dist/webtorch.js')) || !existsSync(path.join(RO
   if (errors.length) process.exitCode = 1;
 }
 
+// Node's WebGPU (npm webgpu, Dawn) finds no usable Vulkan driver of its own here: SwiftShader
+// ships with Debian's chromium (DESIGN.md §3). Deno uses Mesa's lavapipe, Chromium its SwiftShader.
+const SWIFTSHADER = '/usr/lib/chromium/vk_swiftshader_icd.json';
+const nodeGpuEnv = !process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER) ? { VK_ICD_FILENAMES: SWIFTSHADER } : {};
+
+/** Checks a runtime's webgpu results: all op fixtures pass (or skip for float64), the MLP trains. */
+function checkWebgpu(name, w) {
+  const errors = [];
+  if (!w) return errors;
+  if (name === 'workerd') {
+    // edge workers have no GPU: asking for one must fail with a clear reason
+    if (w.available || !/no WebGPU/.test(w.reason ?? '')) errors.push(`webgpu in workerd: want a clear 'no WebGPU' error, got available=${w.available}, ${w.reason}`);
+    return errors;
+  }
+  if (!w.available) {
+    if (process.env.CI) errors.push(`webgpu: no adapter in CI: ${w.reason}`);
+    return errors;
+  }
+  for (const f of w.fixtures.failures.slice(0, 20)) errors.push(`webgpu fixture ${f.family}/${f.id}: ${f.error}`);
+  if (w.fixtures.failures.length > 20) errors.push(`... and ${w.fixtures.failures.length - 20} more webgpu fixture failures`);
+  errors.push(...checkTraining(w.training, { threshold: 0.3 }).map((e) => `webgpu MLP: ${e}`));
+  return errors;
+}
+const describeWebgpu = (w) => (!w ? '' : !w.available && !w.fixtures ? `; webgpu: none (${w.reason.slice(0, 80)})`
+  : `; webgpu fixtures ${w.fixtures.passed}/${w.fixtures.passed + w.fixtures.failed} (+${w.fixtures.skipped} float64 skipped, ${w.fixturesMs} ms), MLP ${w.training.steps ?? w.training.losses.length} steps loss ${w.training.first.toFixed(4)} -> ${w.training.last.toExponential(3)} (${w.training.ms} ms)`);
+
 const runners = {
-  node: () => runScript(process.execPath, [path.join(here, 'node.mjs')]),
+  node: () => runScript(process.execPath, [path.join(here, 'node.mjs')], nodeGpuEnv),
   deno: () => runScript(path.join(ROOT, 'node_modules/.bin/deno'),
     ['run', '--allow-read=test/fixtures,dist', path.join(here, 'deno.mjs')], { DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' }),
   chromium: async () => (await import('./chromium.mjs')).runChromium(),
@@ -103,13 +129,14 @@ for (const name of ['node', 'deno', 'chromium', 'workerd']) {
   if (fx.failures.length > 20) errors.push(`... and ${fx.failures.length - 20} more fixture failures`);
   if (reference && fx.passed + fx.failed !== reference.fixtures.passed + reference.fixtures.failed) errors.push(`ran ${fx.passed + fx.failed} fixture cases, node ran ${reference.fixtures.passed + reference.fixtures.failed}`);
   errors.push(...checkTraining(r.training, { reference: name === 'node' ? null : reference?.training, rtol: 1e-4, atol: 1e-5 }));
+  errors.push(...checkWebgpu(name, r.webgpu));
   const maxDiff = reference ? Math.max(...r.training.losses.map((l, i) => Math.abs(l - reference.training.losses[i]))) : 0;
   if (name === 'node') reference = r;
   results.push({ name, runtime: r.runtime, fx, fixturesMs: r.fixturesMs, training: r.training, maxDiff, wall, errors });
   if (errors.length) { failed = true; failedParts.add(name); }
   console.log(`${errors.length ? 'FAIL' : 'ok  '} ${name.padEnd(8)} ${r.runtime.padEnd(24)} fixtures ${fx.passed}/${fx.passed + fx.failed} (${r.fixturesMs} ms)` +
     `  MLP 300 steps: loss ${r.training.first.toFixed(4)} -> ${r.training.last.toExponential(3)}, accuracy ${r.training.accuracy}, ` +
-    `max |loss - node| ${maxDiff.toExponential(1)} (${r.training.ms} ms)  total ${(wall / 1000).toFixed(1)} s`);
+    `max |loss - node| ${maxDiff.toExponential(1)} (${r.training.ms} ms)${describeWebgpu(r.webgpu)}  total ${(wall / 1000).toFixed(1)} s`);
   for (const e of errors) console.error(`     ${e}`);
 }
 if (want('example')) {

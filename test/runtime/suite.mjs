@@ -23,11 +23,21 @@ const num = (v) => (typeof v === 'string' ? (v === 'nan' ? NaN : v === 'inf' ? I
 const mapDtype = (d) => (d === 'int64' ? 'int32' : d);
 const tolerance = (dtype) => (dtype === 'float64' ? { atol: 1e-10, rtol: 1e-7 } : { atol: 2e-5, rtol: 2e-4 });
 
-/** Fixture decoding and comparison bound to one torch module. */
-export function decoder(torch) {
+// On webgpu (no 64-bit floats in WGSL) float64 inputs run as float32, and results are checked
+// with float32 tolerances widened for GPU math (WGSL's exp/log/tanh are not correctly rounded).
+const GPU_TOL = { atol: 1e-4, rtol: 1e-3 };
+
+/**
+ * Fixture decoding and comparison bound to one torch module; with device 'webgpu', inputs are
+ * made on the GPU (see runCaseAsync).
+ */
+export function decoder(torch, device = 'cpu') {
+  const gpu = device === 'webgpu';
+  const inDtype = (d) => (gpu && d === 'float64' ? 'float32' : mapDtype(d));
   const toTensor = (t) => {
     const flat = t.data.map(num);
-    return torch.tensor(flat.length ? flat : [], { dtype: mapDtype(t.dtype) }).reshape(t.shape);
+    const x = torch.tensor(flat.length ? flat : [], { dtype: inDtype(t.dtype) }).reshape(t.shape);
+    return gpu ? x.to('webgpu') : x;
   };
   const applyView = (x, [kind, ...a]) => {
     switch (kind) {
@@ -54,7 +64,7 @@ export function decoder(torch) {
       for (const step of a.view ?? []) v = applyView(v, step);
       return { value: v, leaf: base };
     }
-    if ('dtype' in a && Object.keys(a).length === 1) return { value: mapDtype(a.dtype), leaf: null };
+    if ('dtype' in a && Object.keys(a).length === 1) return { value: inDtype(a.dtype), leaf: null };
     return { value: a, leaf: null };
   };
   const R_OPS = {
@@ -82,12 +92,13 @@ export function decoder(torch) {
     if (typeof m !== 'function') throw new Error(`Tensor.${name} is missing`);
     return m.call(self, ...rest, ...extra);
   };
-  const expectTensorClose = (actual, expected, what, tol0) => {
-    const tol = tol0 ?? tolerance(expected.dtype);
+  const expectTensorClose = (actual, expected, what, tol0, values) => {
+    const tol = gpu ? GPU_TOL : tol0 ?? tolerance(expected.dtype);
     if (!(actual instanceof torch.Tensor)) fail(`${what}: expected a Tensor, got ${String(actual)}`);
     if (JSON.stringify(actual.shape) !== JSON.stringify(expected.shape)) fail(`${what}: shape ${JSON.stringify(actual.shape)}, want ${JSON.stringify(expected.shape)}`);
-    if (actual.dtype !== mapDtype(expected.dtype)) fail(`${what}: dtype ${actual.dtype}, want ${mapDtype(expected.dtype)}`);
-    const got = Array.from(actual.dataSync());
+    if (actual.dtype !== inDtype(expected.dtype)) fail(`${what}: dtype ${actual.dtype}, want ${inDtype(expected.dtype)}`);
+    if (gpu && actual.device.type !== 'webgpu') fail(`${what}: on ${actual.device.type}, want webgpu`);
+    const got = Array.from(values ?? actual.dataSync());
     const want = expected.data.map(num);
     for (let i = 0; i < want.length; i++) {
       const g = got[i], w = want[i];
@@ -103,15 +114,15 @@ export function decoder(torch) {
     const ka = Object.keys(a).filter((k) => a[k] !== undefined), kb = Object.keys(b).filter((k) => b[k] !== undefined);
     return ka.length === kb.length && ka.every((k) => deepEqual(a[k], b[k]));
   };
-  const expectValue = (actual, expected, what) => {
+  const expectValue = (actual, expected, what, values) => {
     if (expected !== null && typeof expected === 'object' && !Array.isArray(expected) && 'tensor' in expected) {
-      expectTensorClose(actual, expected.tensor, what);
+      expectTensorClose(actual, expected.tensor, what, undefined, values?.get(actual));
       return;
     }
     if (Array.isArray(expected)) {
       if (!Array.isArray(actual)) fail(`${what}: expected a list`);
       if (actual.length !== expected.length) fail(`${what}: length ${actual.length}, want ${expected.length}`);
-      expected.forEach((e, i) => expectValue(actual[i], e, `${what}[${i}]`));
+      expected.forEach((e, i) => expectValue(actual[i], e, `${what}[${i}]`, values));
       return;
     }
     if (typeof expected === 'number') {
@@ -121,7 +132,13 @@ export function decoder(torch) {
     }
     if (!deepEqual(actual, expected)) fail(`${what}: ${JSON.stringify(actual)} vs ${JSON.stringify(expected)}`);
   };
-  return { toTensor, buildArg, invoke, expectTensorClose, expectValue };
+  /** Reads every tensor in a result (a tensor, or nested arrays of them) back asynchronously: a Map tensor -> values. */
+  const readAll = async (x, into = new Map()) => {
+    if (x instanceof torch.Tensor) into.set(x, await x.data());
+    else if (Array.isArray(x)) for (const v of x) await readAll(v, into);
+    return into;
+  };
+  return { toTensor, buildArg, invoke, expectTensorClose, expectValue, readAll, device };
 }
 
 /** Runs one fixture case; throws a Mismatch naming what differs. */
@@ -150,6 +167,72 @@ export function runCase(torch, D, family, c, F) {
     if (!leaf) fail(`arg ${i} has no leaf`);
     D.expectTensorClose(leaf.grad, g, `grad[${i}]`, tol);
   });
+}
+
+/** A case that cannot exist on webgpu: it asks for float64 results, which WGSL cannot hold. */
+const needsFloat64 = (e) => /webgpu tensors cannot be float64/.test(String(e?.message ?? e));
+
+/**
+ * runCase for a device whose reads are asynchronous (webgpu): the same checks, with inputs made on
+ * the device and every compared value read back with `await t.data()`. Returns 'skipped' for cases
+ * that need float64 results.
+ */
+export async function runCaseAsync(torch, D, family, c, F) {
+  try {
+    if (JS_INTEGRAL_FLOATS.has(c.id)) {
+      const out = D.invoke(c, c.args.map(D.buildArg).map((b) => b.value), F);
+      const f = out.to('float32');
+      D.expectTensorClose(f, { ...c.out.tensor, dtype: 'float32' }, 'out', undefined, await f.data());
+      if (out.dtype !== 'int32') fail(`out: dtype ${out.dtype}, want int32`);
+      return 'passed';
+    }
+    const built = c.args.map(D.buildArg);
+    // creation ops with no tensor argument are asked for the device
+    const creates = family === 'core_creation' && c.call.startsWith('torch.') && !built.some((b) => b.value instanceof torch.Tensor);
+    const call = creates ? { ...c, kwargs: { ...c.kwargs, device: D.device } } : c;
+    const out = c.call === 'Tensor.item' ? await built[0].value.item() : D.invoke(call, built.map((b) => b.value), F);
+    D.expectValue(out, c.out, 'out', await D.readAll(out));
+    if (!c.grad_out || !c.grads) return 'passed';
+    const y = c.grad_of !== undefined ? out[c.grad_of] : out;
+    y.backward(D.toTensor(c.grad_out));
+    for (let i = 0; i < c.grads.length; i++) {
+      const g = c.grads[i], leaf = built[i].leaf;
+      if (g === null) continue;
+      if (Array.isArray(g)) {
+        for (let j = 0; j < g.length; j++) if (g[j]) D.expectTensorClose(leaf[j].grad, g[j], `grad[${i}][${j}]`, undefined, leaf[j].grad ? await leaf[j].grad.data() : undefined);
+        continue;
+      }
+      if (!leaf) fail(`arg ${i} has no leaf`);
+      D.expectTensorClose(leaf.grad, g, `grad[${i}]`, undefined, leaf.grad ? await leaf.grad.data() : undefined);
+    }
+    return 'passed';
+  } catch (e) {
+    if (needsFloat64(e)) return 'skipped';
+    throw e;
+  }
+}
+
+/**
+ * runFixtures on webgpu (call `await torch.webgpu.init()` first). Same result shape, plus
+ * `skipped` (cases needing float64).
+ */
+export async function runFixturesAsync(torch, families, device = 'webgpu') {
+  const D = decoder(torch, device);
+  const F = torch.nn?.functional ?? torch;
+  const res = { passed: 0, failed: 0, skipped: 0, byFamily: {}, failures: [] };
+  for (const [family, cases] of Object.entries(families)) {
+    const fam = (res.byFamily[family] = { passed: 0, failed: 0, skipped: 0 });
+    for (const c of cases) {
+      try {
+        const r = await torch.scope(() => runCaseAsync(torch, D, family, c, F));
+        fam[r]++; res[r]++;
+      } catch (e) {
+        fam.failed++; res.failed++;
+        res.failures.push({ family, id: c.id, error: String(e?.message ?? e) });
+      }
+    }
+  }
+  return res;
 }
 
 /**
@@ -192,26 +275,48 @@ export function makeData(n = 256, seed = 1) {
  * Trains a 2-32-32-2 MLP (tanh) with Adam on { x, y } (default: makeData()) from torch.manual_seed(seed),
  * full batch, and returns { losses (every step), first, last, accuracy, ms }.
  */
-export async function train(torch, { seed = 0, steps = 300, lr = 0.02, data = makeData(), every = 1 } = {}) {
+export async function train(torch, { seed = 0, steps = 300, lr = 0.02, data = makeData(), every = 1, device = 'cpu' } = {}) {
   const { nn, optim } = torch;
   const t0 = Date.now();
   torch.manual_seed(seed);
-  const model = new nn.Sequential(new nn.Linear(2, 32), new nn.Tanh(), new nn.Linear(32, 32), new nn.Tanh(), new nn.Linear(32, 2));
+  const model = new nn.Sequential(new nn.Linear(2, 32), new nn.Tanh(), new nn.Linear(32, 32), new nn.Tanh(), new nn.Linear(32, 2)).to(device);
   const opt = new optim.Adam(model.parameters(), { lr });
   const lossFn = new nn.CrossEntropyLoss();
-  const x = torch.tensor(data.x, { dtype: torch.float32 });
-  const y = torch.tensor(data.y, { dtype: torch.int64 });
+  const x = torch.tensor(data.x, { dtype: torch.float32, device });
+  const y = torch.tensor(data.y, { dtype: torch.int64, device });
   const losses = [];
   for (let step = 0; step < steps; step++) {
-    opt.zero_grad();
-    const loss = lossFn.call(model.call(x), y);
-    loss.backward();
-    opt.step();
-    if (step % every === 0 || step === steps - 1) losses.push(await loss.item());
+    // each step in a scope: GPU buffers are released when it ends (the GC cannot see GPU memory)
+    const l = await torch.scope(async () => {
+      opt.zero_grad();
+      const loss = lossFn.call(model.call(x), y);
+      loss.backward();
+      opt.step();
+      return step % every === 0 || step === steps - 1 ? await loss.item() : null;
+    });
+    if (l !== null) losses.push(l);
   }
   const pred = torch.no_grad(() => model.call(x).argmax(1));
   const accuracy = (await pred.eq(y).to(torch.float32).mean().item());
   return { losses, first: losses[0], last: losses[losses.length - 1], accuracy, ms: Date.now() - t0 };
+}
+
+/**
+ * The webgpu part of a runtime's run: the op fixtures on the GPU and the MLP trained there.
+ * Returns { available: false, reason } where the runtime has no adapter.
+ */
+export async function runWebgpu(torch, fixtures, { steps = 100 } = {}) {
+  if (!(await torch.webgpu.init())) {
+    let reason = 'no adapter';
+    try { torch.zeros(1, { device: 'webgpu' }); } catch (e) { reason = String(e?.message ?? e); }
+    return { available: false, reason };
+  }
+  const t0 = Date.now();
+  const fx = await runFixturesAsync(torch, fixtures);
+  const fixturesMs = Date.now() - t0;
+  const before = torch.memory().gpuBytes;
+  const training = await train(torch, { device: 'webgpu', steps });
+  return { available: true, fixtures: fx, fixturesMs, training, gpuBytesBefore: before, gpuBytesAfter: torch.memory().gpuBytes };
 }
 
 /** Checks a training result: the loss fell below `threshold` and, given a reference run, matches it step by step. */

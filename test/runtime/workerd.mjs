@@ -67,7 +67,8 @@ export async function runWorkerd({ seed = 0, steps = 300 } = {}) {
     const training = await post(`${w.url}/train`, JSON.stringify({ seed, steps, data: makeData() }));
     training.ms = Date.now() - t0;
     const { runtime: _r, ...fixtures } = fx;
-    return { runtime: String(execFileSync(WORKERD, ['--version'])).trim(), fixtures, fixturesMs, training };
+    const webgpu = await (await fetch(`${w.url}/webgpu`)).json();
+    return { runtime: String(execFileSync(WORKERD, ['--version'])).trim(), fixtures, fixturesMs, training, webgpu };
   } finally {
     await w.stop();
   }

@@ -31,9 +31,9 @@ export function applyFunction<R extends FnOutput>(
     if (args.includes(outs[i])) outs[i] = outs[i]._alias();
   }
   if (out instanceof Tensor) out = outs[0] as R;
-  const meta: (InputMeta | null)[] = args.map((a) => (a instanceof Tensor ? { shape: [...a.shape], dtype: a.dtype } : null));
+  const meta: (InputMeta | null)[] = args.map((a) => (a instanceof Tensor ? { shape: [...a.shape], dtype: a.dtype, device: a.device.type } : null));
   const node = new Node(name, args.map((a) => (a instanceof Tensor ? edgeOf(a) : null)), meta, ctx, backward,
-    outs.map((o) => ({ shape: [...o.shape], dtype: o.dtype })));
+    outs.map((o) => ({ shape: [...o.shape], dtype: o.dtype, device: o.device.type })));
   outs.forEach((o, i) => {
     if (isFloating(o.dtype) && !ctx._nonDifferentiable?.has(o)) o._setHistory(node, i);
   });

@@ -4,7 +4,7 @@ import type { Tensor } from '../tensor.js';
 import type { InputMeta } from './node.js';
 import { zeros } from '../creation.js';
 
-export const zerosOf = (m: InputMeta): Tensor => zeros(m.shape, { dtype: m.dtype });
+export const zerosOf = (m: InputMeta): Tensor => zeros(m.shape, { dtype: m.dtype, device: m.device });
 
 /** Sums a broadcast gradient back to `shape` (leading dims, then dims that were 1). */
 export function sumTo(g: Tensor, shape: readonly number[]): Tensor {

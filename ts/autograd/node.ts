@@ -1,3 +1,4 @@
+import type { DeviceType } from '../storage.js';
 // Graph nodes (grad_fn) and the context a Function's forward and backward share.
 import type { Tensor } from '../tensor.js';
 import type { DType } from '../dtype.js';
@@ -54,7 +55,7 @@ export type Edge = { node: Node; nr: number } | null;
 export type BackwardFn = (ctx: FunctionCtx, ...grads: Tensor[]) => (Tensor | null | undefined)[] | Tensor | null | undefined;
 export type Hook = (grad: Tensor) => Tensor | void | undefined;
 
-export interface InputMeta { shape: number[]; dtype: DType }
+export interface InputMeta { shape: number[]; dtype: DType; device: DeviceType }
 
 export class Node {
   readonly seq = seqCounter++;
@@ -91,7 +92,7 @@ export class Node {
 }
 
 export function accumulateGradNode(leaf: Tensor): Node {
-  const n = new Node('AccumulateGrad', [], [], null, null, [{ shape: [...leaf.shape], dtype: leaf.dtype }]);
+  const n = new Node('AccumulateGrad', [], [], null, null, [{ shape: [...leaf.shape], dtype: leaf.dtype, device: leaf.device.type }]);
   n.variable = leaf;
   return n;
 }

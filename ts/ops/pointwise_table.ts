@@ -19,6 +19,8 @@ export interface PointwiseDef {
    * type; helpers ending in `_` live in gpu/wgsl/pointwise.ts). Ops with `out: 'bool'` give a bool.
    */
   readonly w: string;
+  /** the int32 WGSL form, where it differs from `w` */
+  readonly wi?: string;
   readonly out?: 'bool';
 }
 
@@ -29,11 +31,11 @@ export const POINTWISE = {
   sign: { arity: 1, f: 'x > 0 ? <T>1 : (x < 0 ? <T>-1 : x)', i: 'x > 0 ? 1 : (x < 0 ? -1 : 0)', w: 'sign(x)' },
   reciprocal: { arity: 1, f: '<T>1 / x', simd: 'f32x4.div(f32x4.splat(1), vx)', w: 'T(1) / x' },
   exp: { arity: 1, f: 'M.exp(x)', w: 'exp(x)' },
-  log: { arity: 1, f: 'M.log(x)', w: 'log(x)' },
-  log1p: { arity: 1, f: 'M.log1p(x)', w: 'log1p_(x)' },
+  log: { arity: 1, f: 'M.log(x)', w: 'select(log(x), nan_(), x < 0.0)' },
+  log1p: { arity: 1, f: 'M.log1p(x)', w: 'select(log1p_(x), nan_(), x < -1.0)' },
   expm1: { arity: 1, f: 'M.expm1(x)', w: 'expm1_(x)' },
-  sqrt: { arity: 1, f: 'M.sqrt(x)', simd: 'f32x4.sqrt(vx)', w: 'sqrt(x)' },
-  rsqrt: { arity: 1, f: '<T>1 / M.sqrt(x)', simd: 'f32x4.div(f32x4.splat(1), f32x4.sqrt(vx))', w: 'T(1) / sqrt(x)' },
+  sqrt: { arity: 1, f: 'M.sqrt(x)', simd: 'f32x4.sqrt(vx)', w: 'select(sqrt(x), nan_(), x < 0.0)' },
+  rsqrt: { arity: 1, f: '<T>1 / M.sqrt(x)', simd: 'f32x4.div(f32x4.splat(1), f32x4.sqrt(vx))', w: 'select(1.0 / sqrt(x), nan_(), x < 0.0)' },
   sin: { arity: 1, f: 'M.sin(x)', w: 'sin(x)' },
   cos: { arity: 1, f: 'M.cos(x)', w: 'cos(x)' },
   tanh: { arity: 1, f: 'M.tanh(x)', w: 'tanh(clamp(x, -20.0, 20.0))' },
@@ -45,10 +47,10 @@ export const POINTWISE = {
   silu: { arity: 1, f: 'x >= 0 ? x / (<T>1 + M.exp(-x)) : x * M.exp(x) / (<T>1 + M.exp(x))', w: 'select(x * exp(x) / (1.0 + exp(x)), x / (1.0 + exp(-x)), x >= 0.0)' },
   // softplus(x; beta=p, threshold=q)
   softplus: { arity: 1, f: 'x * <T>p > <T>q ? x : M.log1p(M.exp(x * <T>p)) / <T>p', w: 'select(log1p_(exp(x * p)) / p, x, x * p > q)' },
-  floor: { arity: 1, f: 'M.floor(x)', i: 'x', simd: 'f32x4.floor(vx)', w: 'floor(x)' },
-  ceil: { arity: 1, f: 'M.ceil(x)', i: 'x', simd: 'f32x4.ceil(vx)', w: 'ceil(x)' },
-  round: { arity: 1, f: 'nearest<T>(x)', i: 'x', simd: 'f32x4.nearest(vx)', w: 'round(x)' },
-  trunc: { arity: 1, f: 'trunc<T>(x)', i: 'x', simd: 'f32x4.trunc(vx)', w: 'trunc(x)' },
+  floor: { arity: 1, f: 'M.floor(x)', i: 'x', simd: 'f32x4.floor(vx)', w: 'floor(x)', wi: 'x' },
+  ceil: { arity: 1, f: 'M.ceil(x)', i: 'x', simd: 'f32x4.ceil(vx)', w: 'ceil(x)', wi: 'x' },
+  round: { arity: 1, f: 'nearest<T>(x)', i: 'x', simd: 'f32x4.nearest(vx)', w: 'round(x)', wi: 'x' },
+  trunc: { arity: 1, f: 'trunc<T>(x)', i: 'x', simd: 'f32x4.trunc(vx)', w: 'trunc(x)', wi: 'x' },
   // clamp(x; min=p, max=q): NaN bounds are given as +-inf by the caller when absent
   clamp: { arity: 1, f: 'x != x ? x : M.min(M.max(x, <T>p), <T>q)', i: 'min(max(x, <i32>p), <i32>q)', w: 'select(min(max(x, T(p)), T(q)), x, isnan_(x))' },
   leaky_relu: { arity: 1, f: 'x > 0 ? x : x * <T>p', w: 'select(x * p, x, x > 0.0)' },
@@ -67,12 +69,12 @@ export const POINTWISE = {
   minimum: { arity: 2, f: 'x != x || y != y ? x + y : (x < y ? x : y)', i: 'x < y ? x : y', w: 'select(select(y, x, x < y), x + y, isnan_(x) || isnan_(y))' },
   maximum: { arity: 2, f: 'x != x || y != y ? x + y : (x > y ? x : y)', i: 'x > y ? x : y', w: 'select(select(y, x, x > y), x + y, isnan_(x) || isnan_(y))' },
   atan2: { arity: 2, f: 'M.atan2(x, y)', w: 'atan2(x, y)' },
-  eq: { arity: 2, f: 'x == y ? 1 : 0', i: 'x == y ? 1 : 0', out: 'bool', w: 'x == y' },
-  ne: { arity: 2, f: 'x != y ? 1 : 0', i: 'x != y ? 1 : 0', out: 'bool', w: 'x != y' },
-  lt: { arity: 2, f: 'x < y ? 1 : 0', i: 'x < y ? 1 : 0', out: 'bool', w: 'x < y' },
-  le: { arity: 2, f: 'x <= y ? 1 : 0', i: 'x <= y ? 1 : 0', out: 'bool', w: 'x <= y' },
-  gt: { arity: 2, f: 'x > y ? 1 : 0', i: 'x > y ? 1 : 0', out: 'bool', w: 'x > y' },
-  ge: { arity: 2, f: 'x >= y ? 1 : 0', i: 'x >= y ? 1 : 0', out: 'bool', w: 'x >= y' },
+  eq: { arity: 2, f: 'x == y ? 1 : 0', i: 'x == y ? 1 : 0', out: 'bool', w: 'x == y && !isnan_(x)' },
+  ne: { arity: 2, f: 'x != y ? 1 : 0', i: 'x != y ? 1 : 0', out: 'bool', w: 'x != y || isnan_(x) || isnan_(y)' },
+  lt: { arity: 2, f: 'x < y ? 1 : 0', i: 'x < y ? 1 : 0', out: 'bool', w: 'x < y && !isnan_(x) && !isnan_(y)' },
+  le: { arity: 2, f: 'x <= y ? 1 : 0', i: 'x <= y ? 1 : 0', out: 'bool', w: 'x <= y && !isnan_(x) && !isnan_(y)' },
+  gt: { arity: 2, f: 'x > y ? 1 : 0', i: 'x > y ? 1 : 0', out: 'bool', w: 'x > y && !isnan_(x) && !isnan_(y)' },
+  ge: { arity: 2, f: 'x >= y ? 1 : 0', i: 'x >= y ? 1 : 0', out: 'bool', w: 'x >= y && !isnan_(x) && !isnan_(y)' },
   logical_and: { arity: 2, f: 'x != 0 && y != 0 ? 1 : 0', i: 'x != 0 && y != 0 ? 1 : 0', out: 'bool', w: 'x != T(0) && y != T(0)' },
   logical_or: { arity: 2, f: 'x != 0 || y != 0 ? 1 : 0', i: 'x != 0 || y != 0 ? 1 : 0', out: 'bool', w: 'x != T(0) || y != T(0)' },
   logical_xor: { arity: 2, f: '(x != 0) != (y != 0) ? 1 : 0', i: '(x != 0) != (y != 0) ? 1 : 0', out: 'bool', w: '(x != T(0)) != (y != T(0))' },

@@ -4,6 +4,7 @@
 //   node bench/run.mjs --only matmul,add     some sections; prints only (add --write to write RESULTS.md)
 //   node bench/run.mjs --quick               fewer sizes and samples (smoke run)
 //   node bench/run.mjs --list                list sections
+//   node bench/run.mjs --device webgpu       the GPU benchmark instead (bench/webgpu.mjs)
 //
 // Each section (bench/sections/<name>.mjs) measures one workload on webtorch, PyTorch single-thread
 // (a /usr/bin/python3 subprocess, bench/python/ref.py) and TensorFlow.js in this same run, and the
@@ -21,6 +22,14 @@ const ORDER = ['matmul', 'add', 'conv2d', 'adam', 'mnist'];
 const argv = process.argv.slice(2);
 const flag = (f) => argv.includes(f);
 const optVal = (f) => { const i = argv.indexOf(f); return i >= 0 ? argv[i + 1] : (argv.find((a) => a.startsWith(f + '='))?.split('=')[1]); };
+
+// `npm run bench -- --device webgpu` (npm also hands `npm run bench --device webgpu` over as npm_config_device)
+if ((optVal('--device') ?? process.env.npm_config_device) === 'webgpu') {
+  const rest = argv.filter((a, i) => a !== '--device' && argv[i - 1] !== '--device' && !a.startsWith('--device='));
+  const { spawnSync } = await import('node:child_process');
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'bench/webgpu.mjs'), ...rest], { stdio: 'inherit' });
+  process.exit(r.status ?? 1);
+}
 
 const sectionDir = path.join(ROOT, 'bench/sections');
 const available = readdirSync(sectionDir).filter((f) => f.endsWith('.mjs')).map((f) => f.slice(0, -4));

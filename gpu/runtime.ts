@@ -51,6 +51,8 @@ export function init(): Promise<boolean> {
       limits.maxWorkgroupStorage = d.limits.maxComputeWorkgroupStorageSize;
       limits.maxWorkgroupSizeX = d.limits.maxComputeWorkgroupSizeX;
       keepAlive = [gpu, adapter];
+      const info = (adapter as GPUAdapter & { info?: GPUAdapterInfo }).info;
+      adapterName = [info?.vendor, info?.architecture, info?.device, info?.description].filter(Boolean).join(' ') || 'unknown adapter';
       d.lost.then((info) => { if (device === d) { device = null; initError = `the WebGPU device was lost (${info.message || info.reason})`; } });
       device = d;
       return true;
@@ -65,6 +67,9 @@ export function init(): Promise<boolean> {
 }
 
 export const isReady = (): boolean => device !== null;
+let adapterName = '';
+/** The adapter's vendor, architecture and description, as it reports them. */
+export const adapterDescription = (): string => adapterName;
 
 /** The device, or a clear error saying what is missing. */
 export function gpu(): GPUDevice {

@@ -1,7 +1,7 @@
 // torch.webgpu: the GPU device's module, in the manner of torch.cuda. Opening a device is
 // asynchronous in every JS runtime, so it is `await torch.webgpu.init()` (or is_available()) once
 // before the first use of device 'webgpu'.
-import { init as openDevice, isReady, synchronize as sync, emptyCache, gpuStats, limits } from '../gpu/runtime.js';
+import { init as openDevice, isReady, synchronize as sync, emptyCache, gpuStats, limits, adapterDescription, gpu } from '../gpu/runtime.js';
 import { stats } from './storage.js';
 
 /** Opens the GPU; resolves true when device 'webgpu' can be used. Safe to call many times. */
@@ -23,3 +23,5 @@ export const memory_reserved = (): number => stats.gpuBytes + gpuStats.poolBytes
 /** counters: submits and dispatches recorded, buffers created */
 export const stats_ = (): Readonly<typeof gpuStats> => ({ ...gpuStats });
 export { stats_ as stats, limits };
+/** torch.cuda.get_device_name(): what the adapter says it is (throws before init). */
+export const get_device_name = (): string => { gpu(); return adapterDescription(); };

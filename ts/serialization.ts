@@ -112,6 +112,9 @@ export interface SaveOptions {
 /** Encodes tensors (a state dict, or any object holding tensors) as safetensors bytes. */
 export function save_bytes(obj: Saveable | object, opts: SaveOptions = {}): Uint8Array {
   const { tensors, structure } = flatten(obj);
+  for (const [name, t] of tensors) {
+    if (t.is_webgpu) throw new Error(`save: tensor '${name}' is on webgpu, and reading it back is asynchronous: save CPU copies (\`await model.cpu()\` first, or \`await t.cpu()\`)`);
+  }
   const metadata: Record<string, string> = { format: 'pt', ...opts.metadata };
   if (structure !== undefined) metadata[STRUCTURE_KEY] = JSON.stringify(structure);
   // widest items first, so that every tensor is aligned to its item size in the file

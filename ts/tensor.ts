@@ -121,6 +121,29 @@ export class Tensor {
     return t;
   }
   _alias(): Tensor { return this._view(this.shape, this._strides, this._offset); }
+  /**
+   * PyTorch's `t.data = src` for Module.to's device moves: this tensor takes src's storage and view
+   * geometry (same shape and dtype), keeping its identity, autograd flags and .grad; it drops its
+   * reference to the old storage. src stays valid (its owner disposes it).
+   */
+  _setData(src: Tensor): void {
+    this._checkAlive();
+    src._checkAlive();
+    if (src.dtype !== this.dtype || src.shape.join() !== this.shape.join()) {
+      throw new Error(`_setData: expected a ${this.dtype} tensor of shape ${shapeStr(this.shape)}, got ${src.dtype} ${shapeStr(src.shape)}`);
+    }
+    const old = this._storage;
+    src._storage.account.retain();
+    this._storage = src._storage;
+    this._strides = [...src._strides];
+    this._offset = src._offset;
+    this._base = null;
+    if (old.account.drop()) {
+      old.unregister();
+      recycle(old.data);
+      old.data = new Float32Array(0);
+    }
+  }
 
   // ---------------------------------------------------------------- memory
   /** Releases this tensor's storage reference now (the bytes go when no view uses them). */

@@ -15,8 +15,11 @@
 // Calling convention: `model.call(x, ...)` runs the forward pre-hooks, `forward`, then the forward
 // hooks (PyTorch's `model(x)`); `model.forward(x)` runs forward alone.
 import { Tensor } from '../tensor.js';
-import type { DTypeLike } from '../dtype.js';
+import type { DType, DTypeLike } from '../dtype.js';
 import { isFloating, toDType } from '../dtype.js';
+import { isDeviceString, parseDevice, type Device } from '../device.js';
+import type { DeviceType } from '../storage.js';
+import { word } from '../../gpu/wgsl/types.js';
 import { no_grad } from '../autograd/grad_mode.js';
 import { keep } from '../memory.js';
 import { Parameter } from './parameter.js';
@@ -44,6 +47,13 @@ function setterOnPrototype(target: object, key: PropertyKey): boolean {
 }
 
 const typeName = (t: Tensor): string => t.typeName();
+
+/** The device a Module.to argument names (parseDevice's errors, with 'not available' for CUDA). */
+function moduleDevice(d: string | Device): DeviceType {
+  const s = typeof d === 'string' ? d : d?.type;
+  if (/^cuda(:\d+)?$/.test(String(s))) throw new Error(`Module.to: device '${s}' is not available: Torch not compiled with CUDA enabled (webtorch's GPU device is 'webgpu')`);
+  return parseDevice(d, 'Module.to');
+}
 
 /** Registers `value` under `name` on the raw module object (not its proxy). */
 function setAttr(target: Module, name: string, value: unknown, own = true): void {
@@ -297,23 +307,99 @@ export class Module {
     return this;
   }
 
-  /** to(dtype), to('cpu'), to({ device, dtype }): floating parameters and buffers are converted. */
-  to(arg: DTypeLike | string | { dtype?: DTypeLike; device?: string }, opts?: { dtype?: DTypeLike }): this {
+  /**
+   * to(dtype), to(device), to(tensor), to({ device, dtype }): floating parameters and buffers are
+   * converted to dtype, and every parameter, gradient and buffer moves to device. Moving to webgpu
+   * happens in place, as PyTorch's `param.data = ...`: the Parameter objects (and their .grad)
+   * keep their identity, so an optimizer built before or after the move keeps working. Moving a
+   * webgpu model back reads it asynchronously: `await model.cpu()`.
+   */
+  to(arg: DTypeLike | string | Device | Tensor | { dtype?: DTypeLike; device?: string | Device }, opts?: { dtype?: DTypeLike }): this {
     let dtype: DTypeLike | undefined = opts?.dtype;
-    let device: string | undefined;
-    if (typeof arg === 'string') {
-      if (arg === 'cpu' || arg.startsWith('cpu:') || arg === 'cuda' || arg.startsWith('cuda') || arg === 'webgpu') device = arg;
+    let device: string | Device | undefined;
+    if (arg instanceof Tensor) { dtype = arg.dtype; device = arg.device; }
+    else if (typeof arg === 'string') {
+      if (isDeviceString(arg)) device = arg;
       else dtype = arg as DTypeLike;
-    } else if (arg && typeof arg === 'object') { dtype = arg.dtype ?? dtype; device = arg.device; }
-    if (device && device !== 'cpu' && !device.startsWith('cpu:')) throw new Error(`to: device '${device}' is not available in this build (only 'cpu')`);
-    if (dtype === undefined) return this;
-    const d = toDType(dtype, 'Module.to');
-    if (!isFloating(d)) throw new TypeError(`nn.Module.to only accepts floating point dtypes, but got desired dtype=${d}`);
-    return this._apply((t) => (isFloating(t.dtype) ? t.to(d) : t));
+    } else if (arg && typeof arg === 'object' && 'type' in arg && !('device' in arg) && !('dtype' in arg)) device = arg as Device;
+    else if (arg && typeof arg === 'object') { dtype = (arg as { dtype?: DTypeLike }).dtype ?? dtype; device = (arg as { device?: string | Device }).device; }
+    const target = device === undefined ? undefined : moduleDevice(device);
+    let d: DType | undefined;
+    if (dtype !== undefined) {
+      d = toDType(dtype, 'Module.to');
+      if (!isFloating(d)) throw new TypeError(`nn.Module.to only accepts floating point dtypes, but got desired dtype=${d}`);
+    }
+    if (target === 'cpu' && this._tensors().some((t) => t.is_webgpu)) {
+      throw new Error("Module.to('cpu'): this module has webgpu tensors, and reading them back is asynchronous: use `await model.cpu()`");
+    }
+    if (target === 'webgpu') {
+      // check every dtype first, so a model that cannot move is left as it was, not half moved
+      for (const t of this._tensors()) word(d !== undefined && isFloating(t.dtype) ? d : t.dtype, 'Module.to');
+    }
+    if (d !== undefined) {
+      const dt = d;
+      this._apply((t) => (isFloating(t.dtype) ? t.to(dt) : t));
+    }
+    if (target === 'webgpu') this._moveInPlace((t) => no_grad(() => t.to('webgpu')));
+    return this;
   }
   float(): this { return this.to('float32'); }
   double(): this { return this.to('float64'); }
-  cpu(): this { return this; }
+  /** model.to('webgpu') */
+  webgpu(): this { return this.to('webgpu'); }
+  cuda(): this { return this.to('cuda'); }
+  /**
+   * Moves every parameter, gradient and buffer back to the CPU, in place (Parameters keep their
+   * identity). Asynchronous, since reading webgpu tensors is: `await model.cpu()` resolves to the model.
+   */
+  async cpu(): Promise<this> {
+    const copies = new Map<Tensor, Tensor>();
+    await Promise.all(this._tensors().filter((t) => t.is_webgpu).map(async (t) => { copies.set(t, await t.cpu()); }));
+    this._moveInPlace((t) => copies.get(t) ?? t);
+    return this;
+  }
+
+  /** Every parameter, gradient and buffer of this module and its submodules. */
+  _tensors(): Tensor[] {
+    const out: Tensor[] = [];
+    for (const m of this.modules()) {
+      for (const p of m._parameters.values()) if (p) { out.push(p); if (p.grad) out.push(p.grad); }
+      for (const b of m._buffers.values()) if (b) out.push(b);
+    }
+    return out;
+  }
+
+  /**
+   * Replaces the data of every parameter and gradient in place with fn(tensor) (a moved copy, or the
+   * tensor itself when it stays), and every buffer with fn(buffer), as PyTorch's _apply does.
+   */
+  _moveInPlace(fn: (t: Tensor) => Tensor): this {
+    const done = new Set<Tensor>();
+    const swap = (t: Tensor) => {
+      if (done.has(t)) return;
+      done.add(t);
+      const c = fn(t);
+      if (c === t) return;
+      t._setData(c);
+      c.dispose();
+    };
+    for (const m of this.modules()) {
+      for (const p of m._parameters.values()) {
+        if (!p) continue;
+        swap(p);
+        if (p.grad) swap(p.grad);
+      }
+      for (const [k, b] of m._buffers) {
+        if (!b) continue;
+        const t = fn(b);
+        if (t === b) continue;
+        keep(t);
+        m._buffers.set(k, t);
+        if (Object.prototype.hasOwnProperty.call(m, k)) defineOwn(m, k, t);
+      }
+    }
+    return this;
+  }
 
   // ---------------------------------------------------------------- state
   state_dict(opts: { prefix?: string; keep_vars?: boolean; destination?: StateDict } = {}): StateDict {

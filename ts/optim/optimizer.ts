@@ -9,11 +9,21 @@
 // PyTorch's implementation-choice options (foreach, fused, capturable, differentiable) are accepted
 // and kept in the groups for state_dict compatibility; they change nothing here (there is one
 // implementation: the fused kernel). Sparse gradients do not exist in webtorch.
+//
+// Devices: state buffers live on their parameter's device (webgpu parameters get webgpu state);
+// the 0-dim `step` (and NAdam's `mu_product`) stay CPU tensors, as PyTorch keeps them when not
+// capturable or fused. State made on the CPU before its parameter moved to webgpu (an optimizer
+// built before model.to('webgpu'), e.g. Adagrad's eager `sum`) follows the parameter at the next
+// step; state on webgpu cannot follow a parameter back to the CPU synchronously (a clear error).
 import { Tensor } from '../tensor.js';
 import { no_grad, enable_grad } from '../autograd/grad_mode.js';
 import { keep } from '../memory.js';
 import { contiguousData } from '../backend/cpu.js';
 import { isFloating, type DType } from '../dtype.js';
+import { copyOf, toGpu } from '../../gpu/tensor.js';
+
+/** per-parameter state entries that are 0-dim counters kept on the CPU, not buffers shaped like the parameter */
+const SCALAR_STATE = new Set(['step', 'mu_product']);
 
 /** Options of one parameter group (lr, momentum, betas, ...). */
 export type GroupOptions = Record<string, any>;
@@ -166,6 +176,7 @@ export abstract class Optimizer {
           if (!g) continue;
           let state = this.state.get(p);
           if (!state) { state = {}; this.state.set(p, state); }
+          stateToDevice(p, state);
           this._update(p, g, state, group);
         }
       }
@@ -244,16 +255,43 @@ export abstract class Optimizer {
   }
 }
 
-/** A copy of one saved state value: tensors cloned contiguous (cast to the param's dtype, except step). */
+/** The error for optimizer state on webgpu whose parameter is on the CPU (reading it back is asynchronous). */
+function gpuStateError(key: string): Error {
+  return new Error(`optim: state '${key}' is on webgpu but its parameter is on the cpu; reading webgpu tensors back is asynchronous: `
+    + 'build a new optimizer after `await model.cpu()`, or load a state_dict whose tensors were moved with `await t.cpu()`');
+}
+
+/** Moves CPU state buffers of a webgpu parameter to webgpu (the state of an optimizer built before model.to('webgpu')). */
+function stateToDevice(p: Tensor, state: OptimizerState): void {
+  for (const [key, v] of Object.entries(state)) {
+    if (!(v instanceof Tensor) || SCALAR_STATE.has(key) || v.is_webgpu === p.is_webgpu) continue;
+    if (v.is_webgpu) throw gpuStateError(key);
+    // the old buffer is left to the garbage collector: a state_dict() taken earlier may still refer to it
+    state[key] = keep(toGpu(v));
+  }
+}
+
+/**
+ * A copy of one saved state value: tensors cloned contiguous onto the parameter's device and cast
+ * to its dtype, except the 0-dim counters (step, mu_product), which keep their dtype on the CPU.
+ */
 function castState(key: string, v: unknown, p: Tensor): unknown {
   if (v instanceof Tensor) {
-    const dtype: DType = key === 'step' || key === 'mu_product' ? v.dtype : p.dtype;
-    if (key !== 'step' && key !== 'mu_product' && v.numel() !== p.numel()) {
+    const scalar = SCALAR_STATE.has(key);
+    const dtype: DType = scalar ? v.dtype : p.dtype;
+    if (!scalar && v.numel() !== p.numel()) {
       throw new Error(`loaded state '${key}' has ${v.numel()} elements but its parameter has ${p.numel()}`);
     }
-    const data = contiguousData(v, dtype);
-    return keep(Tensor._fromData(data, dtype, key === 'step' || key === 'mu_product' ? v.shape : p.shape));
+    const shape = scalar ? v.shape : p.shape;
+    if (v.is_webgpu) {
+      if (scalar) throw new Error(`optim: loaded state '${key}' is on webgpu; step counters are cpu tensors (move it with \`await t.cpu()\`)`);
+      if (!p.is_webgpu) throw gpuStateError(key);
+      return keep(copyOf(v.numel() && v.shape.join() !== shape.join() ? v.reshape(shape) : v, dtype, shape));
+    }
+    const cpu = Tensor._fromData(contiguousData(v, dtype), dtype, shape);
+    if (scalar || !p.is_webgpu) return keep(cpu);
+    try { return keep(toGpu(cpu)); } finally { cpu.dispose(); }
   }
-  if ((key === 'step' || key === 'mu_product') && typeof v === 'number') return keep(Tensor._fromData(new Float32Array([v]), 'float32', []));
+  if (SCALAR_STATE.has(key) && typeof v === 'number') return keep(Tensor._fromData(new Float32Array([v]), 'float32', []));
   return cloneOption(v);
 }

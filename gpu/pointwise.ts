@@ -24,9 +24,8 @@ export function pointwiseGpu(name: PointwiseName, inputs: Operand[], compute: DT
   for (const x of inputs) {
     if (x instanceof Tensor && x.device.type !== 'webgpu' && x.ndim !== 0) throw mixedDeviceError(name, 'webgpu', x.device.type);
   }
-  const y = emptyGpu(out, shape, name);
   const n = numel(shape);
-  if (n === 0) return y;
+  if (n === 0) return emptyGpu(out, shape, name);
   const spec: PointwiseSpec = { name, compute, out, inputs: [] };
   const views: { offset: number; strides: readonly number[] }[] = [];
   const buffers: GPUBuffer[] = [];
@@ -45,6 +44,8 @@ export function pointwiseGpu(name: PointwiseName, inputs: Operand[], compute: DT
     views.push({ offset: x._offset, strides });
     buffers.push(x._gpu());
   }
+  // allocated only now: x._gpu() above throws for a disposed input, and the output must not leak
+  const y = emptyGpu(out, shape, name);
   const params: Params = viewParams(shape, views).f32(p, q).i(...scalars);
   const W = wg();
   dispatch(pointwiseKey(spec), () => pointwiseSource(spec, W), [...buffers, y._gpu()], params, Math.ceil(n / W));

@@ -7,9 +7,10 @@ import { K, alloc, take, scratch, materialize } from '../backend/cpu.js';
 import { applyFunction } from '../autograd/function.js';
 import { no_grad } from '../autograd/grad_mode.js';
 import type { ReduceOpts } from './types.js';
-import { checkTensor, kernel } from './pointwise.js';
+import { checkTensor, kernel, on } from './pointwise.js';
 import { scatter } from './indexing.js';
-import { zeros } from '../creation.js';
+import { zeros, full } from '../creation.js';
+import { reduceGpu, cumsumGpu } from '../../gpu/reduce.js';
 
 type Kind = 'sum' | 'prod' | 'max' | 'min';
 
@@ -27,7 +28,7 @@ function parse(x: Tensor, op: string, dim: unknown, keep: unknown): Parsed {
 
 const KERNEL_TYPES: Record<Kind, DType[]> = { sum: ['float32', 'float64', 'int32'], prod: ['float32', 'float64', 'int32'], max: ['float32', 'float64', 'int32', 'uint8'], min: ['float32', 'float64', 'int32', 'uint8'] };
 
-/** Reduces `x` over sorted `dims` with no autograd. Indices (int32) only for one dim. */
+/** Reduces `x` over sorted `dims` with no autograd (webgpu tensors: gpu/reduce.ts). Indices (int32) only for one dim. */
 export function reduceRaw(kind: Kind, x: Tensor, dims: number[], keepdim: boolean, out?: DType, wantIdx = false): { values: Tensor; indices?: Tensor } {
   const outDtype: DType = out ?? (kind === 'sum' || kind === 'prod' ? (isFloating(x.dtype) ? x.dtype : 'int32') : x.dtype);
   const compute: DType = KERNEL_TYPES[kind].includes(outDtype) ? outDtype : (outDtype === 'bool' ? 'uint8' : 'int32');
@@ -39,6 +40,13 @@ export function reduceRaw(kind: Kind, x: Tensor, dims: number[], keepdim: boolea
     }
   }
   const n = numel(outShape);
+  if (x.is_webgpu) {
+    if (n === 0 || numel(x.shape) === 0) {
+      const device = x.device.type;
+      return { values: full(finalShape, kind === 'prod' ? 1 : 0, { dtype: outDtype, device }), indices: wantIdx ? zeros(finalShape, { dtype: 'int32', device }) : undefined };
+    }
+    return reduceGpu(kind, x, dims, compute, outDtype, finalShape, wantIdx);
+  }
   if (n === 0 || numel(x.shape) === 0) {
     const v = arrayFor(outDtype, n);
     if (kind === 'prod') v.fill(1);
@@ -138,7 +146,7 @@ function extreme(kind: 'max' | 'min', x: Tensor, dim?: unknown, keep?: unknown):
     return amaxmin(kind, x, p, kind === 'max' ? 'MaxBackward1' : 'MinBackward1');
   }
   if (x.ndim === 0) {
-    const r = [x.clone(), Tensor._fromData(new Int32Array(1), 'int32', [])];
+    const r = [x.clone(), zeros([], { dtype: 'int32', device: x.device.type })];
     return Object.assign(r, { values: r[0], indices: r[1] });
   }
   if (p.dims.length !== 1) throw new TypeError(`${kind}(): dim must be a single int`);
@@ -154,7 +162,7 @@ function extreme(kind: 'max' | 'min', x: Tensor, dim?: unknown, keep?: unknown):
     const shape = ctx.shape as number[];
     const gi = p.keepdim ? g : g.unsqueeze(d);
     const ii = p.keepdim ? idx : idx.unsqueeze(d);
-    return [scatter(zeros(shape, { dtype: g.dtype }), d, ii, gi)];
+    return [scatter(zeros(shape, on(g)), d, ii, gi)];
   }, [x]);
   return Object.assign(res, { values: res[0], indices: res[1] });
 }
@@ -271,8 +279,7 @@ function boolReduce(kind: 'all' | 'any', x: Tensor, dim?: unknown, keep?: unknow
   const b = x.dtype === 'bool' ? x : x.ne(0);
   if (x.numel() === 0 || p.dims.some((d) => x.shape[d] === 0)) {
     const shape = x.shape.map((s, i) => (p.dims.includes(i) ? 1 : s)).filter((_, i) => p.keepdim || !p.dims.includes(i));
-    const v = new Uint8Array(numel(shape)).fill(kind === 'all' ? 1 : 0);
-    return Tensor._fromData(v, x.dtype === 'uint8' ? 'uint8' : 'bool', shape);
+    return full(shape, kind === 'all' ? 1 : 0, { dtype: x.dtype === 'uint8' ? 'uint8' : 'bool', device: x.device.type });
   }
   const r = reduceRaw(kind === 'all' ? 'min' : 'max', b, p.dims, p.keepdim).values;
   return x.dtype === 'uint8' ? r.to('uint8') : r; // PyTorch keeps uint8 for uint8 inputs
@@ -287,7 +294,8 @@ export function cumsum(x: Tensor, dim: unknown, opts?: ReduceOpts): Tensor {
   const d = wrapDim(dim as number, x.ndim, 'cumsum');
   return applyFunction('CumsumBackward0', (_c, a: Tensor) => {
     const out: DType = o.dtype ? toDType(o.dtype) : isFloating(a.dtype) ? a.dtype : 'int32';
-    if (a.numel() === 0) return Tensor._fromData(arrayFor(out, 0), out, a.shape);
+    if (a.numel() === 0) return zeros(a.shape, { dtype: out, device: a.device.type });
+    if (a.is_webgpu) return cumsumGpu(a, d, out);
     const data = scratch(() => {
       const p = materialize(a, out);
       const n = a.numel();

@@ -1,4 +1,4 @@
-// Normalization: batch_norm (statistics in the wasm kernel of assembly/norm.ts), layer_norm,
+// Normalization: batch_norm (statistics in the wasm kernel of assembly/norm.ts, or gpu/norm.ts), layer_norm,
 // group_norm (composed from tensor ops, so all of them differentiate twice).
 import { Tensor } from '../../tensor.js';
 import type { DType } from '../../dtype.js';
@@ -8,6 +8,7 @@ import { K, alloc, take, scratch, materialize } from '../../backend/cpu.js';
 import { applyFunction } from '../../autograd/function.js';
 import { no_grad } from '../../autograd/grad_mode.js';
 import { parseArgs, sizeStr } from './args.js';
+import { batchStatsGpu } from '../../../gpu/norm.js';
 
 const sfx = (d: DType) => (d === 'float32' ? 'f32' : 'f64');
 
@@ -18,6 +19,8 @@ export function batchStats(x: Tensor): [Tensor, Tensor] {
   const bshape = [1, C, ...x.shape.slice(2).map(() => 1)];
   const M = N * S;
   const r = applyFunction('NativeBatchNormStats', (ctx, xx: Tensor) => {
+    ctx.save_for_backward(xx);
+    if (xx.is_webgpu) return batchStatsGpu(xx);
     const dt = xx.dtype, es = dt === 'float32' ? 4 : 8;
     const [m, v] = scratch(() => {
       const xp = materialize(xx, dt);
@@ -25,7 +28,6 @@ export function batchStats(x: Tensor): [Tensor, Tensor] {
       K[`bn_stats_${sfx(dt)}`](xp, mp, vp, N, C, S);
       return [take(mp, dt, C), take(vp, dt, C)];
     });
-    ctx.save_for_backward(xx);
     return [Tensor._fromData(m, dt, [C]), Tensor._fromData(v, dt, [C])];
   }, (ctx, gm, gv) => {
     const [xx] = ctx.saved_tensors;
@@ -67,14 +69,16 @@ export function batchNormImpl(x: Tensor, rm: Tensor | null, rv: Tensor | null, w
     [mean, vr] = batchStats(x);
     if (rm && rv) {
       no_grad(() => {
-        let m = momentum;
+        let m: number | Tensor | null = momentum;
         if (numBatches) {
           numBatches.add_(1);
-          if (m === null) m = 1 / (numBatches.itemSync() as number);
+          // a webgpu counter cannot be read synchronously: the factor stays a tensor on the device
+          if (m === null) m = numBatches.is_webgpu ? numBatches.to(rm.dtype).reciprocal() : 1 / (numBatches.itemSync() as number);
         }
         m ??= 0.1;
-        rm.mul_(1 - m).add_(mean.detach().mul(m));
-        rv.mul_(1 - m).add_(vr.detach().mul(m * M / (M - 1)));
+        const keep = typeof m === 'number' ? 1 - m : m.neg().add(1);
+        rm.mul_(keep).add_(mean.detach().mul(m));
+        rv.mul_(keep).add_(vr.detach().mul(typeof m === 'number' ? m * M / (M - 1) : m.mul(M / (M - 1))));
       });
     }
   } else {

@@ -1,0 +1,21 @@
+// Batch-norm statistics of a webgpu tensor (the GPU half of ts/nn/functional/norm.ts batchStats):
+// two passes as on the CPU, the mean and then the mean squared deviation from it, each one
+// reduction over every dim but the channels with no intermediate tensor of the input's size.
+import type { Tensor } from '../ts/tensor.js';
+import { numel } from '../ts/shape.js';
+import { reduceGpu } from './reduce.js';
+import { pointwiseGpu } from './pointwise.js';
+
+/** Per-channel [mean, biased variance] of x [N, C, ...] (float32, on webgpu). */
+export function batchStatsGpu(x: Tensor): [Tensor, Tensor] {
+  const C = x.shape[1];
+  const M = numel(x.shape) / Math.max(C, 1);
+  const dims = x.shape.map((_, i) => i).filter((i) => i !== 1);
+  const sum = reduceGpu('sum', x, dims, 'float32', 'float32', [C]).values;
+  const mean = pointwiseGpu('div', [sum, M], 'float32', 'float32', 0, 0, [C]);
+  sum.dispose();
+  const sq = reduceGpu('sum', x, dims, 'float32', 'float32', [C], false, mean).values;
+  const vr = pointwiseGpu('div', [sq, M], 'float32', 'float32', 0, 0, [C]);
+  sq.dispose();
+  return [mean, vr];
+}

@@ -7,6 +7,7 @@
 //   gx = convInput(g, w)         d/dg  -> conv(gg, w)         d/dw  -> convWeight(gg, g)
 //   gw = convWeight(x, g)        d/dx  -> convInput(g, gg)    d/dg  -> conv(x, gg)
 // conv_transpose2d is convInput with its own output size; conv1d is conv2d with H = 1.
+// On webgpu the raw ops run the same im2col + GEMM scheme in WGSL (gpu/conv.ts).
 import { Tensor } from '../../tensor.js';
 import type { DType } from '../../dtype.js';
 import { isFloating } from '../../dtype.js';
@@ -15,6 +16,8 @@ import { K, alloc, take, scratch, materialize } from '../../backend/cpu.js';
 import { applyFunction } from '../../autograd/function.js';
 import { no_grad } from '../../autograd/grad_mode.js';
 import { parseArgs, ntuple, sizeStr } from './args.js';
+import { mixedDeviceError } from '../../device.js';
+import { convGpu, convInputGpu, convWeightGpu, convBothGpu } from '../../../gpu/conv.js';
 
 /** Geometry shared by the three ops: strides, top/left padding, dilations, groups. */
 interface Geo { sh: number; sw: number; pt: number; pl: number; dh: number; dw: number; groups: number }
@@ -29,6 +32,11 @@ function kdtype(op: string, x: Tensor, w: Tensor): DType {
   return x.dtype;
 }
 
+/** conv's tensors must share one device (checked before any kernel reads them). */
+function sameDevice(op: string, x: Tensor, w: Tensor, b: Tensor | null): void {
+  for (const t of [w, b]) if (t && t.device.type !== x.device.type) throw mixedDeviceError(op, x.device.type, t.device.type);
+}
+
 const sfx = (d: DType) => (d === 'float32' ? 'f32' : 'f64');
 const esOf = (d: DType) => (d === 'float32' ? 4 : 8);
 
@@ -38,6 +46,7 @@ function chunkOf(N: number, rowsK: number, S: number, es: number): number {
 
 /** y[N, O, OH, OW] = conv(x[N, C, H, W], w[O, C/g, kh, kw]) + b */
 function convRaw(x: Tensor, w: Tensor, b: Tensor | null, g: Geo, OH: number, OW: number): Tensor {
+  if (x.is_webgpu) return convGpu(x, w, b, g, OH, OW);
   const dt = x.dtype, es = esOf(dt), s = sfx(dt);
   const [N, C, H, W] = x.shape, [O, Cg, kh, kw] = w.shape;
   const S = OH * OW, Kg = Cg * kh * kw, Og = O / g.groups;
@@ -67,6 +76,7 @@ function convRaw(x: Tensor, w: Tensor, b: Tensor | null, g: Geo, OH: number, OW:
 
 /** gx[xshape] = the gradient of conv(x, w) wrt x, for output gradient gy[N, O, OH, OW] */
 function convInputRaw(gy: Tensor, w: Tensor, xshape: number[], g: Geo): Tensor {
+  if (gy.is_webgpu) return convInputGpu(gy, w, xshape, g);
   const dt = gy.dtype, es = esOf(dt), s = sfx(dt);
   const [N, O, OH, OW] = gy.shape, [, Cg, kh, kw] = w.shape;
   const [, C, H, W] = xshape;
@@ -98,6 +108,7 @@ function convInputRaw(gy: Tensor, w: Tensor, xshape: number[], g: Geo): Tensor {
 
 /** gw[wshape] = the gradient of conv(x, w) wrt w, for output gradient gy */
 function convWeightRaw(x: Tensor, gy: Tensor, wshape: number[], g: Geo): Tensor {
+  if (x.is_webgpu) return convWeightGpu(x, gy, wshape, g);
   const dt = x.dtype, es = esOf(dt), s = sfx(dt);
   const [N, C, H, W] = x.shape, [, O, OH, OW] = gy.shape;
   const [, Cg, kh, kw] = wshape;
@@ -131,6 +142,7 @@ function convWeightRaw(x: Tensor, gy: Tensor, wshape: number[], g: Geo): Tensor 
  * columns of x feed the weight gradient, then the same buffer takes the input-gradient columns).
  */
 function convBothRaw(x: Tensor, w: Tensor, gy: Tensor, g: Geo): [Tensor, Tensor] {
+  if (x.is_webgpu) return convBothGpu(x, w, gy, g);
   const dt = x.dtype, es = esOf(dt), s = sfx(dt);
   const [N, C, H, W] = x.shape, [O, Cg, kh, kw] = w.shape, [, , OH, OW] = gy.shape;
   const S = OH * OW, Kg = Cg * kh * kw, Og = O / g.groups;
@@ -236,6 +248,7 @@ function checkConv(op: string, nd: number, x: Tensor, w: Tensor, b: Tensor | nul
   }
   kdtype(op, xb, w);
   if (b && b.dtype !== w.dtype) throw new TypeError(`${op}: Input type (${xb.dtype}) and bias type (${b.dtype}) should be the same`);
+  sameDevice(op, xb, w, b);
   return [xb, unbatched];
 }
 
@@ -308,6 +321,7 @@ export function conv_transpose2d(input: Tensor, weight: Tensor, ...rest: unknown
   }
   if (weight.shape[0] % g !== 0) throw new RangeError(`Given groups=${g}, expected weight to be divisible by ${g} at dimension 0`);
   kdtype(op, x, weight);
+  sameDevice(op, x, weight, a.bias);
   const stride = ntuple(a.stride, 2, op, 'stride'), pad = ntuple(a.padding, 2, op, 'padding');
   const opad = ntuple(a.output_padding, 2, op, 'output_padding'), dil = ntuple(a.dilation, 2, op, 'dilation');
   checkPositive(op, 'stride', stride); checkPositive(op, 'dilation', dil);

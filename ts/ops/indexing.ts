@@ -4,12 +4,18 @@ import { Tensor } from '../tensor.js';
 import type { DType } from '../dtype.js';
 import { ITEMSIZE, arrayFor, promoteTypes } from '../dtype.js';
 import { broadcastShapes, contiguousStrides, kwarg, numel, shapeStr, wrapDim } from '../shape.js';
-import { K, alloc, put, putI32, take, scratch, materialize, putView, writeInto, contiguousData } from '../backend/cpu.js';
+import { K, alloc, put, putI32, take, scratch, materialize, putView, contiguousData } from '../backend/cpu.js';
+import { writeView } from '../backend/move.js';
 import { takeStatus } from '../backend/wasm.js';
 import { applyFunction } from '../autograd/function.js';
 import type { TensorOrScalar } from './types.js';
-import { checkTensor, promote, scalarTensor } from './pointwise.js';
+import { checkTensor, promote, scalarTensor, on } from './pointwise.js';
 import { zeros, arange } from '../creation.js';
+import { emptyGpu } from '../../gpu/tensor.js';
+import { onGpu, gatherGpu, scatterGpu, scatterAddGpu, whereGpu } from '../../gpu/indexing.js';
+
+// On webgpu, index values are not checked (reading them back is asynchronous): out-of-range
+// indices read zeros and write nothing (see gpu/wgsl/indexing.ts); the CPU raises IndexError.
 
 const bytesSuffix = (d: DType) => `b${ITEMSIZE[d]}`;
 
@@ -51,22 +57,24 @@ export function cat(tensors: Tensor[], dim: number | { dim?: number } = 0): Tens
     });
   });
   const dtype = parts.map((t) => t.dtype).reduce(promoteTypes);
+  const gpu = onGpu('cat', tensors);
   const skipped = (t: Tensor) => !parts.includes(t);
   return applyFunction('CatBackward0', (_c, ...ts: Tensor[]) => {
     const shape = [...ref.shape];
     shape[d] = parts.reduce((a, t) => a + t.shape[d], 0);
-    const out = zeros(shape, { dtype });
+    // on the GPU every element is written by one part, so no zero fill first
+    const out = gpu ? emptyGpu(dtype, shape, 'cat') : zeros(shape, { dtype });
     let off = 0;
     for (const t of ts) {
       if (skipped(t) || !t.shape[d]) continue;
-      writeInto(out.narrow(d, off, t.shape[d]), t);
+      writeView(out.narrow(d, off, t.shape[d]), t);
       off += t.shape[d];
     }
     return out;
   }, (_c, g) => {
     let off = 0;
     return tensors.map((t) => {
-      if (skipped(t)) return zeros([0], { dtype: g.dtype });
+      if (skipped(t)) return zeros([0], on(g));
       const r = g.narrow(d, off, t.shape[d]);
       off += t.shape[d];
       return r;
@@ -118,6 +126,7 @@ export function chunk(x: Tensor, chunks: number, dimArg: number | { dim?: number
 // ------------------------------------------------------------------ gather / scatter family
 /** out[i] = src[offsetsOf(base view)[i] + index[i] * stride_d] */
 function gatherRaw(op: string, src: Tensor, dim: number, index: Tensor): Tensor {
+  if (onGpu(op, [src, index])) return gatherGpu(src, dim, index, op === 'index_select');
   const n = index.numel();
   if (n === 0) return Tensor._fromData(arrayFor(src.dtype, 0), src.dtype, index.shape);
   const data = scratch(() => {
@@ -149,7 +158,7 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   return applyFunction('GatherBackward0', (ctx, a: Tensor) => {
     ctx.shape = [...a.shape];
     return gatherRaw('gather', a.ndim ? a : a.reshape([1]), a.ndim ? d : 0, index.ndim ? index : index.reshape([1])).reshape(index.shape);
-  }, (ctx, g) => [scatter_add(zeros(ctx.shape as number[], { dtype: g.dtype }), d, index, g)], [x]);
+  }, (ctx, g) => [scatter_add(zeros(ctx.shape as number[], on(g)), d, index, g)], [x]);
 }
 
 export function index_select(x: Tensor, dim: number, index: Tensor): Tensor {
@@ -163,17 +172,31 @@ export function index_select(x: Tensor, dim: number, index: Tensor): Tensor {
     const shape = [...a.shape]; shape[d] = flatIdx.shape[0];
     // the index broadcast along the other dims, as a gather index
     const view = [1 + 0, ...Array(a.ndim).fill(1)].slice(1); view[d] = flatIdx.shape[0];
-    const full = flatIdx.reshape(view).expand(shape).contiguous();
-    return gatherRaw('index_select', a, d, full);
+    const full = flatIdx.reshape(view).expand(shape);
+    return gatherRaw('index_select', a, d, a.is_webgpu ? full : full.contiguous());
   }, (ctx, g) => {
     const shape = ctx.shape as number[];
-    if (shape.length === 0) return [scatter_add(zeros([1], { dtype: g.dtype }), 0, flatIdx, g.reshape([-1])).reshape([])];
+    // negative indices count from the end here; scatter_add takes only non-negative ones
+    const size = shape.length ? shape[d] : 1;
+    const idx = flatIdx.where(flatIdx.ge(0), flatIdx.add(size));
+    if (shape.length === 0) return [scatter_add(zeros([1], on(g)), 0, idx, g.reshape([-1])).reshape([])];
     const view = Array(shape.length).fill(1); view[d] = flatIdx.shape[0];
-    return [scatter_add(zeros(shape, { dtype: g.dtype }), d, flatIdx.reshape(view).expand(g.shape).contiguous(), g)];
+    const full = idx.reshape(view).expand(g.shape);
+    // the GPU kernels read the expanded index through its strides
+    return [scatter_add(zeros(shape, on(g)), d, g.is_webgpu ? full : full.contiguous(), g)];
   }, [x]);
 }
 
 function scatterRaw(op: 'scatter' | 'scatter_add', x: Tensor, dim: number, index: Tensor, src: Tensor | number): Tensor {
+  if (x.ndim === 0 || index.ndim === 0) {
+    // 0-dim operands scatter as one-element vectors
+    const one = (t: Tensor) => (t.ndim ? t : t.reshape([1]));
+    return scatterRaw(op, one(x), 0, one(index), src instanceof Tensor ? one(src) : src).reshape(x.shape);
+  }
+  if (onGpu(op, [x, index, src instanceof Tensor ? src : null])) {
+    if (op === 'scatter_add') return scatterAddGpu(x, dim, index, narrowTo(src as Tensor, index.shape));
+    return scatterGpu(x, dim, index, typeof src === 'number' ? src : narrowTo(src, index.shape));
+  }
   const out = Tensor._fromData(contiguousData(x), x.dtype, x.shape);
   const n = index.numel();
   if (n === 0) return out;
@@ -242,7 +265,9 @@ export function where(cond: Tensor, a: TensorOrScalar, b: TensorOrScalar): Tenso
   const ta = a instanceof Tensor ? a : scalarTensor(a, dtype);
   const tb = b instanceof Tensor ? b : scalarTensor(b, dtype);
   const shape = broadcastShapes('where', cond.shape, ta.shape, tb.shape);
+  const gpu = onGpu('where', [cond, ta, tb], true);
   return applyFunction('WhereBackward0', (_c, c: Tensor, x: Tensor, y: Tensor) => {
+    if (gpu) return whereGpu(c, x, y, dtype, shape);
     const n = numel(shape);
     const data = n === 0 ? arrayFor(dtype, 0) : scratch(() => {
       const cp = materialize(c, 'bool', shape), xp = materialize(x, dtype, shape), yp = materialize(y, dtype, shape);
@@ -272,7 +297,8 @@ function triangle(op: 'tril' | 'triu', x: Tensor, k: number): Tensor {
   checkTensor(op, x);
   if (x.ndim < 2) throw new RangeError(`${op}: input tensor must have at least 2 dimensions`);
   const [r, c] = x.shape.slice(-2);
-  const diff = arange(c).unsqueeze(0).sub(arange(r).unsqueeze(1)); // col - row
+  const dev = { device: x.device.type };
+  const diff = arange(c, dev).unsqueeze(0).sub(arange(r, dev).unsqueeze(1)); // col - row
   const keep = op === 'tril' ? diff.le(k) : diff.ge(k);
   return where(keep, x, scalarTensor(0, x.dtype));
 }
@@ -284,7 +310,7 @@ export function flip(x: Tensor, ...dimsArg: (number | number[])[]): Tensor {
   for (const d0 of dims) {
     const d = wrapDim(d0, x.ndim, 'flip');
     const n = x.shape[d];
-    r = index_select(r, d, arange(n - 1, -1, -1));
+    r = index_select(r, d, arange(n - 1, -1, -1, { device: x.device.type }));
   }
   return dims.length ? r : x.clone();
 }
@@ -308,6 +334,15 @@ export function one_hot(x: Tensor, numClasses: number | { num_classes?: number }
   checkTensor('one_hot', x);
   if (x.dtype !== 'int32') throw new TypeError('one_hot is only applicable to index tensor.');
   let n = num_classes;
+  if (x.is_webgpu) {
+    // the checks below read values back; on webgpu class values outside [0, n) give all-zero rows
+    if (n === -1 && x.numel()) {
+      throw new Error('one_hot: on webgpu, pass num_classes: inferring it needs the largest class value, and reading webgpu values back is asynchronous '
+        + '(e.g. `num_classes: (await x.max().item()) + 1`)');
+    }
+    if (n < -1 && x.numel()) throw new RangeError('Class values must be smaller than num_classes.');
+    return x.unsqueeze(-1).eq(arange(Math.max(n, 0), { device: 'webgpu' })).to('int32');
+  }
   if (n === -1) n = x.numel() ? (x.max().itemSync() as number) + 1 : 0;
   if (x.numel() && (x.min().itemSync() as number) < 0) throw new RangeError('Class values must be non-negative.');
   if (x.numel() && (x.max().itemSync() as number) >= n) throw new RangeError('Class values must be smaller than num_classes.');

@@ -48,9 +48,10 @@ function checkClassTarget(op: string, input: Tensor, target: Tensor): void {
 function pickClasses(op: string, input: Tensor, target: Tensor, weight: Tensor | null, ignore_index: number): { picked: Tensor; w: Tensor; valid: Tensor } {
   const C = input.ndim >= 2 ? input.shape[1] : input.shape[0];
   const valid = target.ne(ignore_index);
-  const bad = target.lt(0).logical_or(target.ge(C)).logical_and(valid);
-  if (bad.any().itemSync()) {
-    const v = target.masked_fill(bad.logical_not(), 0).abs().amax().itemSync();
+  // webgpu: no synchronous check; the gather below reads zero for an out-of-range target
+  const bad = input.is_webgpu ? null : target.lt(0).logical_or(target.ge(C)).logical_and(valid);
+  if (bad?.any().itemSync()) {
+    const v = target.masked_fill(bad!.logical_not(), 0).abs().amax().itemSync();
     throw new RangeError(`${op}: Target ${v} is out of bounds.`);
   }
   if (weight && (weight.ndim !== 1 || weight.shape[0] !== C)) {
@@ -189,7 +190,8 @@ export function huber_loss(input: Tensor, target: Tensor, ...rest: unknown[]): T
 export function binary_cross_entropy(input: Tensor, target: Tensor, ...rest: unknown[]): Tensor {
   const a = parseArgs<PairArgs>('binary_cross_entropy', rest, ['weight', 'size_average', 'reduce', 'reduction'], { weight: null });
   checkPair('binary_cross_entropy', input, target, true);
-  if (input.lt(0).logical_or(input.gt(1)).any().itemSync()) throw new RangeError('all elements of input should be between 0 and 1');
+  // webgpu: no synchronous range check (values outside [0, 1] give NaN losses, where CUDA asserts)
+  if (!input.is_webgpu && input.lt(0).logical_or(input.gt(1)).any().itemSync()) throw new RangeError('all elements of input should be between 0 and 1');
   const logx = input.log().clamp(-100, null), log1mx = input.neg().log1p().clamp(-100, null);
   let loss = target.mul(logx).add(target.neg().add(1).mul(log1mx)).neg();
   if (a.weight) loss = loss.mul(a.weight);

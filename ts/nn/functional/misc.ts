@@ -1,4 +1,5 @@
 // linear, bilinear, dropout, embedding, pad, interpolate, normalize, one_hot.
+// Tensors made here (masks, index tensors, padding) are created on the input's device.
 import { Tensor } from '../../tensor.js';
 import { isFloating } from '../../dtype.js';
 import { numel } from '../../shape.js';
@@ -45,8 +46,9 @@ export function bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: T
 
 interface DropArgs { p: number; training: boolean; inplace: boolean }
 
+/** The scaled keep-mask; its random numbers come from the CPU generator, so a seed gives the same mask on every device. */
 function dropoutMask(x: Tensor, shape: number[], p: number): Tensor {
-  return no_grad(() => rand(shape, { dtype: x.dtype }).ge(p).to(x.dtype).div(1 - p));
+  return no_grad(() => rand(shape, { dtype: x.dtype, device: x.device.type }).ge(p).to(x.dtype).div(1 - p));
 }
 
 /** F.dropout(input, p=0.5, training=true, inplace=false) */
@@ -91,13 +93,19 @@ export function embedding(input: Tensor, weight: Tensor, ...rest: unknown[]): Te
     if (pad >= V || pad < -V) throw new RangeError('Padding_idx must be within num_embeddings');
     if (pad < 0) pad += V;
   }
-  if (input.numel() && (input.lt(0).any().itemSync() || input.ge(V).any().itemSync())) throw new RangeError('embedding: index out of range in self');
-  const flat = input.reshape([-1]);
+  let flat = input.reshape([-1]);
+  if (input.is_webgpu) {
+    // no synchronous check on the GPU: indices outside [0, V) give zero rows and no gradient
+    // (index_select would count negative ones from the end, so they are moved out of range)
+    flat = flat.masked_fill(flat.lt(0), V);
+  } else if (input.numel() && (input.lt(0).any().itemSync() || input.ge(V).any().itemSync())) {
+    throw new RangeError('embedding: index out of range in self');
+  }
   const outShape = [...input.shape, D];
   return applyFunction('EmbeddingBackward0', (_ctx, w: Tensor) => w.index_select(0, flat).reshape(outShape), (_ctx, g) => {
-    let gw = zeros([V, D], { dtype: g.dtype }).scatter_add(0, flat.reshape([-1, 1]).expand([flat.numel(), D]), g.reshape([-1, D]));
+    let gw = zeros([V, D], { dtype: g.dtype, device: g.device.type }).scatter_add(0, flat.reshape([-1, 1]).expand([flat.numel(), D]), g.reshape([-1, D]));
     if (pad !== null) {
-      const keepRows = full([V, 1], 1, { dtype: g.dtype });
+      const keepRows = full([V, 1], 1, { dtype: g.dtype, device: g.device.type });
       no_grad(() => keepRows.narrow(0, pad!, 1).fill_(0));
       gw = gw.mul(keepRows);
     }
@@ -108,7 +116,7 @@ export function embedding(input: Tensor, weight: Tensor, ...rest: unknown[]): Te
 interface PadArgs { mode: 'constant' | 'reflect' | 'replicate' | 'circular'; value: number }
 
 /** Index tensor mapping each padded position of a dim of size n to a source position. */
-function padIndex(n: number, lo: number, hi: number, mode: string): Tensor {
+function padIndex(x: Tensor, n: number, lo: number, hi: number, mode: string): Tensor {
   const out: number[] = [];
   for (let i = -lo; i < n + hi; i++) {
     let j = i;
@@ -120,7 +128,7 @@ function padIndex(n: number, lo: number, hi: number, mode: string): Tensor {
     else if (mode === 'circular') j = ((i % n) + n) % n;
     out.push(j);
   }
-  return makeTensor(out, { dtype: 'int32' });
+  return makeTensor(out, { dtype: 'int32', device: x.device.type });
 }
 
 function constantPad(x: Tensor, pads: number[], value: number): Tensor {
@@ -132,7 +140,7 @@ function constantPad(x: Tensor, pads: number[], value: number): Tensor {
     if (outShape[d] < 0) throw new RangeError(`The input size ${x.shape[d]}, plus negative padding ${pads[2 * i]} and ${pads[2 * i + 1]} resulted in a negative output size, which is invalid. Check dimension ${d} of your input.`);
   }
   return applyFunction('ConstantPadNdBackward0', (_ctx, xx: Tensor) => {
-    const out = full(outShape, value, { dtype: xx.dtype });
+    const out = full(outShape, value, { dtype: xx.dtype, device: xx.device.type });
     let dst = out, src = xx;
     for (let i = 0; i < nd; i++) {
       const d = xx.ndim - 1 - i, lo = pads[2 * i], hi = pads[2 * i + 1];
@@ -160,7 +168,7 @@ export function pad(input: Tensor, padding: number[], ...rest: unknown[]): Tenso
     if (a.mode === 'reflect' && (lo >= n || hi >= n)) {
       throw new RangeError(`Argument #4: Padding size should be less than the corresponding input dimension, but got: padding (${lo}, ${hi}) at dimension ${d} of input ${sizeStr(input.shape)}`);
     }
-    if (lo || hi) y = y.index_select(d, padIndex(n, lo, hi, a.mode));
+    if (lo || hi) y = y.index_select(d, padIndex(input, n, lo, hi, a.mode));
   }
   return y;
 }
@@ -193,7 +201,7 @@ export function interpolate(input: Tensor, ...rest: unknown[]): Tensor {
       const idx: number[] = [];
       const scale = Math.fround(sc && sc > 0 ? 1 / sc : n / m);
       for (let o = 0; o < m; o++) idx.push(m === n ? o : m === 2 * n ? o >> 1 : Math.min(Math.floor(Math.fround(o * scale)), n - 1));
-      y = y.index_select(d, makeTensor(idx, { dtype: 'int32' }));
+      y = y.index_select(d, makeTensor(idx, { dtype: 'int32', device: input.device.type }));
       continue;
     }
     const scale = align ? (m > 1 ? (n - 1) / (m - 1) : 0) : (sc && sc > 0 ? 1 / sc : n / m);
@@ -205,8 +213,9 @@ export function interpolate(input: Tensor, ...rest: unknown[]): Tensor {
       i0.push(f); i1.push(f < n - 1 ? f + 1 : f); l1.push(src - f);
     }
     const wshape = y.shape.map((_, k) => (k === d ? m : 1));
-    const w1 = makeTensor(l1, { dtype: y.dtype }).reshape(wshape);
-    const a0 = y.index_select(d, makeTensor(i0, { dtype: 'int32' })), a1 = y.index_select(d, makeTensor(i1, { dtype: 'int32' }));
+    const on = { device: input.device.type };
+    const w1 = makeTensor(l1, { dtype: y.dtype, ...on }).reshape(wshape);
+    const a0 = y.index_select(d, makeTensor(i0, { dtype: 'int32', ...on })), a1 = y.index_select(d, makeTensor(i1, { dtype: 'int32', ...on }));
     y = a0.add(a1.sub(a0).mul(w1));
   }
   return y;

@@ -1,6 +1,7 @@
 // Pooling on the wasm kernels in assembly/pool.ts. Max pooling returns argmax indices (flat in
 // each H*W plane, as PyTorch); its backward scatters through them, and the backward of that is a
 // gather, so double backward works. Average pooling's backward is linear and its own adjoint pair.
+// Webgpu tensors run the WGSL versions in gpu/pool.ts (same windows, same results).
 import { Tensor } from '../../tensor.js';
 import type { DType } from '../../dtype.js';
 import { isFloating } from '../../dtype.js';
@@ -9,18 +10,25 @@ import { K, alloc, take, scratch, materialize } from '../../backend/cpu.js';
 import { applyFunction } from '../../autograd/function.js';
 import { zeros } from '../../creation.js';
 import { parseArgs, ntuple, sizeStr } from './args.js';
+import { maxPoolGpu, maxPoolBackwardGpu, poolGatherGpu, avgPoolGpu, type PoolGeom } from '../../../gpu/pool.js';
 
 const sfx = (d: DType) => (d === 'float32' ? 'f32' : 'f64');
 const esOf = (d: DType) => (d === 'float32' ? 4 : 8);
 const zerosOf = (dt: DType, shape: number[]) => zeros(shape, { dtype: dt });
+
+/** A 2-d geometry as the WGSL kernels take it, from the CPU kernels' argument list. */
+function windowGeom(H: number, W: number, OH: number, OW: number, k: number[], s: number[], p: number[], d: number[]): PoolGeom {
+  return { H, W, OH, OW, adaptive: false, k, s, p, d };
+}
 
 function checkFloat(op: string, x: Tensor): void {
   if (!(x instanceof Tensor)) throw new TypeError(`${op}(): argument 'input' must be Tensor, not ${typeof x}`);
   if (!isFloating(x.dtype)) throw new TypeError(`"${op}" not implemented for '${x.dtype}'`);
 }
 
-/** dx[P, HW] = scatter-add of g[P, S] through idx[P, S] */
-function scatterRaw(g: Tensor, idx: Tensor, inShape: number[]): Tensor {
+/** dx[P, HW] = scatter-add of g[P, S] through idx[P, S]; `geom` (the pool's) lets the GPU gather instead */
+function scatterRaw(g: Tensor, idx: Tensor, inShape: number[], geom: PoolGeom): Tensor {
+  if (g.is_webgpu) return maxPoolBackwardGpu(g, idx, geom, inShape);
   const dt = g.dtype, es = esOf(dt);
   const n = numel(inShape);
   const HW = inShape[inShape.length - 1] * inShape[inShape.length - 2];
@@ -41,6 +49,7 @@ function gatherRaw(x: Tensor, idx: Tensor): Tensor {
   const dt = x.dtype, es = esOf(dt);
   const n = idx.numel();
   const HW = x.shape[x.ndim - 1] * x.shape[x.ndim - 2];
+  if (x.is_webgpu) return poolGatherGpu(x, idx, HW);
   const P = HW ? x.numel() / HW : 0, S = P ? n / P : 0;
   if (n === 0) return zerosOf(dt, [...idx.shape]);
   const data = scratch(() => {
@@ -52,13 +61,13 @@ function gatherRaw(x: Tensor, idx: Tensor): Tensor {
   return Tensor._fromData(data, dt, [...idx.shape]);
 }
 
-function scatterFn(g: Tensor, idx: Tensor, inShape: number[]): Tensor {
-  return applyFunction('MaxPool2DWithIndicesBackward0', () => scatterRaw(g, idx, inShape),
-    (_ctx, gg) => [gatherFn(gg, idx)], [g]);
+function scatterFn(g: Tensor, idx: Tensor, inShape: number[], geom: PoolGeom): Tensor {
+  return applyFunction('MaxPool2DWithIndicesBackward0', () => scatterRaw(g, idx, inShape, geom),
+    (_ctx, gg) => [gatherFn(gg, idx, geom)], [g]);
 }
-function gatherFn(x: Tensor, idx: Tensor): Tensor {
+function gatherFn(x: Tensor, idx: Tensor, geom: PoolGeom): Tensor {
   const shape = [...x.shape];
-  return applyFunction('PoolGatherBackward', () => gatherRaw(x, idx), (_ctx, gg) => [scatterFn(gg, idx, shape)], [x]);
+  return applyFunction('PoolGatherBackward', () => gatherRaw(x, idx), (_ctx, gg) => [scatterFn(gg, idx, shape, geom)], [x]);
 }
 
 /** Output length of a pooling window sweep, with PyTorch's ceil_mode rule. */
@@ -99,7 +108,14 @@ function maxPoolCore(op: string, x: Tensor, nd: number, a: PoolArgs): [Tensor, T
   const P = numel(lead);
   const outShape = nd === 1 ? [...lead, OW] : [...lead, OH, OW];
   const inShape = [...x.shape];
+  const geom = windowGeom(H, W, OH, OW, K2, S2, P2, D2);
   const res = applyFunction('MaxPool2DWithIndicesBackward0', (ctx, xx: Tensor) => {
+    if (xx.is_webgpu) {
+      const [values, indices] = maxPoolGpu(xx, geom, outShape);
+      ctx.save_for_backward(indices);
+      ctx.mark_non_differentiable(indices);
+      return [values, indices];
+    }
     const dt = xx.dtype, es = esOf(dt), n = P * OH * OW;
     const [vals, idx] = n === 0 ? [new (dt === 'float32' ? Float32Array : Float64Array)(0), new Int32Array(0)] : scratch(() => {
       const xp = materialize(xx, dt);
@@ -114,7 +130,7 @@ function maxPoolCore(op: string, x: Tensor, nd: number, a: PoolArgs): [Tensor, T
     return [values, indices];
   }, (ctx, g) => {
     const [idx] = ctx.saved_tensors;
-    return [scatterFn(g, nd === 1 ? idx : idx, nd === 1 ? [...inShape.slice(0, -1), 1, inShape[inShape.length - 1]] : inShape).reshape(inShape)];
+    return [scatterFn(g, idx, nd === 1 ? [...inShape.slice(0, -1), 1, inShape[inShape.length - 1]] : inShape, geom).reshape(inShape)];
   }, [x]) as Tensor[];
   return [res[0], res[1]];
 }
@@ -145,6 +161,10 @@ function avgRaw(x: Tensor, geo: number[], outHW: number[], backward: boolean, ou
   const dt = x.dtype, es = esOf(dt);
   const [H, W, kh, kw, sh, sw, ph, pw, inc, div] = geo;
   const [OH, OW] = outHW;
+  if (x.is_webgpu) {
+    const g: PoolGeom = { ...windowGeom(H, W, OH, OW, [kh, kw], [sh, sw], [ph, pw], [1, 1]), includePad: !!inc, divisor: div };
+    return avgPoolGpu(x, g, backward, outShape);
+  }
   const n = numel(outShape);
   const P = backward ? (OH * OW ? x.numel() / (OH * OW) : 0) : (H * W ? x.numel() / (H * W) : 0);
   if (n === 0 || P === 0) return zerosOf(dt, outShape);
@@ -186,6 +206,7 @@ function adaptiveAvgFn(x: Tensor, H: number, W: number, OH: number, OW: number, 
   return applyFunction(backward ? 'AdaptiveAvgPool2DBackwardBackward0' : 'AdaptiveAvgPool2DBackward0', () => {
     const dt = x.dtype, es = esOf(dt);
     const shape = backward ? inShape : outShape;
+    if (x.is_webgpu) return avgPoolGpu(x, { H, W, OH, OW, adaptive: true }, backward, shape);
     const n = numel(shape);
     const P = numel(inShape.slice(0, -2));
     if (n === 0 || P === 0) return zerosOf(dt, shape);
@@ -225,7 +246,14 @@ export function adaptive_max_pool2d(input: Tensor, output_size: number | (number
   const [OH, OW] = outputSize(op, output_size, input);
   const H = input.shape[input.ndim - 2], W = input.shape[input.ndim - 1];
   const P = numel(lead), outShape = [...lead, OH, OW], inShape = [...input.shape];
+  const geom: PoolGeom = { H, W, OH, OW, adaptive: true };
   const res = applyFunction('AdaptiveMaxPool2DBackward0', (ctx, xx: Tensor) => {
+    if (xx.is_webgpu) {
+      const [values, indices] = maxPoolGpu(xx, geom, outShape);
+      ctx.save_for_backward(indices);
+      ctx.mark_non_differentiable(indices);
+      return [values, indices];
+    }
     const dt = xx.dtype, es = esOf(dt), n = P * OH * OW;
     const [vals, idx] = n === 0 ? [new (dt === 'float32' ? Float32Array : Float64Array)(0), new Int32Array(0)] : scratch(() => {
       const xp = materialize(xx, dt);
@@ -237,7 +265,7 @@ export function adaptive_max_pool2d(input: Tensor, output_size: number | (number
     ctx.save_for_backward(indices);
     ctx.mark_non_differentiable(indices);
     return [Tensor._fromData(vals, dt, outShape), indices];
-  }, (ctx, g) => [scatterFn(g, ctx.saved_tensors[0], inShape)], [input]) as Tensor[];
+  }, (ctx, g) => [scatterFn(g, ctx.saved_tensors[0], inShape, geom)], [input]) as Tensor[];
   return ri ? [res[0], res[1]] : res[0];
 }
 

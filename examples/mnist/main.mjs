@@ -30,6 +30,8 @@ options:
   --dry-run             quickly check a single pass
   --save-model          save the current model to mnist_cnn.safetensors
   --device cpu|webgpu   where to run (default: cpu)
+  --max-steps N         stop each epoch after N batches (a shortened run)
+  --test-batches N      test on the first N test batches only
   --data DIR            MNIST folder (default: $MNIST_DIR, else ../data, downloading when missing)
   --arch seed|current   which net (default: current)
   --no-progress         no progress bar
@@ -37,7 +39,7 @@ options:
 
 function parseArgs(argv) {
   const a = { batchSize: 64, testBatchSize: 1000, epochs: null, lr: null, gamma: 0.7, momentum: 0.5, seed: 1, logInterval: 10,
-    dryRun: false, saveModel: false, device: 'cpu', data: null, arch: 'current', progress: true };
+    dryRun: false, saveModel: false, device: 'cpu', data: null, arch: 'current', progress: true, maxSteps: Infinity, testBatches: Infinity };
   const num = (name, v) => { const x = Number(v); if (v === undefined || !Number.isFinite(x)) { console.error(`main.mjs: argument ${name}: expected a number, got ${v}`); process.exit(2); } return x; };
   for (let i = 0; i < argv.length; i++) {
     let [k, v] = argv[i].split(/=(.*)/s);
@@ -54,6 +56,8 @@ function parseArgs(argv) {
       case '--dry-run': a.dryRun = true; break;
       case '--save-model': a.saveModel = true; break;
       case '--device': a.device = next(); break;
+      case '--max-steps': a.maxSteps = num(k, next()); break;
+      case '--test-batches': a.testBatches = num(k, next()); break;
       case '--data': a.data = next(); break;
       case '--arch': a.arch = next(); break;
       case '--no-progress': a.progress = false; break;
@@ -104,9 +108,9 @@ async function main() {
     const progress = args.progress ? new Progress(process.stderr, trainLoader.length, `Epoch ${epoch}`) : null;
     const te = performance.now();
     epochRss = [];
-    const steps = await train(torch, { model, device, loader: trainLoader, optimizer, epoch, logInterval: args.logInterval, dryRun: args.dryRun, progress, onStep: sampleRss });
+    const steps = await train(torch, { model, device, loader: trainLoader, optimizer, epoch, logInterval: args.logInterval, dryRun: args.dryRun, maxSteps: args.maxSteps, progress, onStep: sampleRss });
     const trainSecs = (performance.now() - te) / 1000;
-    await test(torch, { model, device, loader: testLoader });
+    await test(torch, { model, device, loader: testLoader, maxBatches: args.testBatches });
     // memory after warm-up (the first 10% of the epoch): flat when nothing leaks
     const warm = epochRss.filter(([s]) => s >= steps / 10).map(([, r]) => r);
     const range = warm.length ? `, RSS after warm-up ${mib(Math.min(...warm))}-${mib(Math.max(...warm))} MiB (first ${mib(warm[0])}, last ${mib(warm[warm.length - 1])})` : '';

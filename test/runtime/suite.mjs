@@ -169,8 +169,11 @@ export function runCase(torch, D, family, c, F) {
   });
 }
 
-/** A case that cannot exist on webgpu: it asks for float64 results, which WGSL cannot hold. */
-const needsFloat64 = (e) => /webgpu tensors cannot be float64/.test(String(e?.message ?? e));
+/**
+ * Cases that cannot exist on webgpu: float64 results (WGSL has no 64-bit floats), and results whose
+ * shape depends on tensor values (one_hot without num_classes), which would need a synchronous read.
+ */
+const needsFloat64 = (e) => /webgpu tensors cannot be float64|reading webgpu values back is asynchronous/.test(String(e?.message ?? e));
 
 /**
  * runCase for a device whose reads are asynchronous (webgpu): the same checks, with inputs made on
@@ -180,7 +183,7 @@ const needsFloat64 = (e) => /webgpu tensors cannot be float64/.test(String(e?.me
 export async function runCaseAsync(torch, D, family, c, F) {
   try {
     if (JS_INTEGRAL_FLOATS.has(c.id)) {
-      const out = D.invoke(c, c.args.map(D.buildArg).map((b) => b.value), F);
+      const out = D.invoke({ ...c, kwargs: { ...c.kwargs, device: D.device } }, c.args.map(D.buildArg).map((b) => b.value), F);
       const f = out.to('float32');
       D.expectTensorClose(f, { ...c.out.tensor, dtype: 'float32' }, 'out', undefined, await f.data());
       if (out.dtype !== 'int32') fail(`out: dtype ${out.dtype}, want int32`);

@@ -3,39 +3,16 @@
 // GPU), so the kernels skip out-of-range indices instead of raising (see gpu/wgsl/indexing.ts).
 import { Tensor } from '../ts/tensor.js';
 import type { DType } from '../ts/dtype.js';
-import { arrayFor } from '../ts/dtype.js';
 import { contiguousStrides, numel } from '../ts/shape.js';
 import { broadcastStrides } from '../ts/backend/cpu.js';
-import { mixedDeviceError } from '../ts/device.js';
 import { dispatch, wg } from './runtime.js';
-import { emptyGpu, copyOf, viewParams } from './tensor.js';
+import { emptyGpu, copyOf, viewParams, scalarBits } from './tensor.js';
 import { word } from './wgsl/types.js';
 import { gatherSource, scatterSource, scatterAddSource, whereSource, whereKey, type WhereOperand } from './wgsl/indexing.js';
 
 type View = { offset: number; strides: readonly number[] };
 const viewOf = (t: Tensor): View => ({ offset: t._offset, strides: t._strides });
 
-/**
- * True when the op runs on webgpu: some tensor is there. Every other tensor must be too, except
- * 0-dim CPU tensors where `cpuScalars` allows them (as PyTorch allows CPU scalars beside CUDA ones).
- */
-export function onGpu(op: string, tensors: (Tensor | null | undefined)[], cpuScalars = false): boolean {
-  const ts = tensors.filter((t): t is Tensor => t instanceof Tensor);
-  const gpu = ts.find((t) => t.is_webgpu);
-  if (!gpu) return false;
-  for (const t of ts) {
-    if (!t.is_webgpu && !(cpuScalars && t.ndim === 0)) throw mixedDeviceError(op, 'webgpu', t.device.type);
-  }
-  return true;
-}
-
-/** The 32-bit word of `v` stored as `dtype` (through the typed array, so values wrap as on the CPU). */
-export function scalarBits(v: number, dtype: DType): number {
-  const a = arrayFor(dtype, 1);
-  a[0] = v;
-  if (dtype === 'float32') return new Int32Array(a.buffer, a.byteOffset, 1)[0];
-  return Number(a[0]) | 0;
-}
 
 /**
  * out[pos] = src[pos with index[pos] along dim] over index's shape (gather; index_select passes an

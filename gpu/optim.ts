@@ -3,7 +3,6 @@
 // As on the CPU, a non-contiguous parameter is updated in a contiguous copy that is written back
 // through its view, and a non-contiguous (or differently typed) gradient is read from a copy.
 import type { Tensor } from '../ts/tensor.js';
-import { mixedDeviceError } from '../ts/device.js';
 import { dispatch, wg, Params } from './runtime.js';
 import { contiguous, copyOf, writeInto } from './tensor.js';
 import { word } from './wgsl/types.js';
@@ -15,7 +14,6 @@ export const hasGpuKernel = (name: string): name is OptimName => Object.prototyp
 export function fusedUpdateGpu(name: OptimName, p: Tensor, g: Tensor, states: (Tensor | null)[], scalars: number[], flags: number): void {
   const op = `optim.${name}`;
   word(p.dtype, op);
-  for (const t of [g, ...states]) if (t && !t.is_webgpu) throw mixedDeviceError(op, 'webgpu', t.device.type);
   const def = OPTIM_KERNELS[name];
   const n = p.numel();
   if (n === 0) return;

@@ -4,26 +4,18 @@ import type { DType } from '../ts/dtype.js';
 import { isContiguousView, broadcastStrides } from '../ts/backend/cpu.js';
 import { numel } from '../ts/shape.js';
 import type { PointwiseName } from '../ts/ops/pointwise_table.js';
-import { mixedDeviceError } from '../ts/device.js';
+import { onWebgpu } from '../ts/device.js';
 import { dispatch, wg, Params } from './runtime.js';
 import { pointwiseKey, pointwiseSource, type PointwiseSpec, type Layout } from './wgsl/pointwise.js';
-import { emptyGpu, viewParams } from './tensor.js';
+import { emptyGpu, viewParams, scalarBits } from './tensor.js';
 import { word } from './wgsl/types.js';
 
 type Operand = Tensor | number | boolean;
 
-/** Compute-type bits of a scalar operand. */
-function scalarBits(v: number, compute: DType): number {
-  if (compute === 'int32') return v | 0;
-  const f = new Float32Array([v]);
-  return new Int32Array(f.buffer)[0];
-}
 
 export function pointwiseGpu(name: PointwiseName, inputs: Operand[], compute: DType, out: DType, p: number, q: number, shape: number[]): Tensor {
   word(compute, name); word(out, name);
-  for (const x of inputs) {
-    if (x instanceof Tensor && x.device.type !== 'webgpu' && x.ndim !== 0) throw mixedDeviceError(name, 'webgpu', x.device.type);
-  }
+  onWebgpu(name, inputs.filter((x): x is Tensor => x instanceof Tensor), true);
   const n = numel(shape);
   if (n === 0) return emptyGpu(out, shape, name);
   const spec: PointwiseSpec = { name, compute, out, inputs: [] };

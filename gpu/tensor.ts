@@ -3,11 +3,11 @@
 import { Tensor } from '../ts/tensor.js';
 import { Storage } from '../ts/storage.js';
 import type { DType, TypedArray } from '../ts/dtype.js';
-import { ARRAY_CTOR } from '../ts/dtype.js';
+import { ARRAY_CTOR, arrayFor } from '../ts/dtype.js';
 import { numel, contiguousStrides } from '../ts/shape.js';
 import { isContiguousView, broadcastStrides } from '../ts/backend/cpu.js';
-import { acquire, upload as uploadBytes, read, dispatch, copyBuffer, Params, wg, MAIN_1D, LINEAR_ID } from './runtime.js';
-import { word, convert, VIEW_OFFSET } from './wgsl/types.js';
+import { acquire, upload as uploadBytes, read, dispatch, copyBuffer, clear, Params, wg, MAIN_1D, LINEAR_ID } from './runtime.js';
+import { word, convert, VIEW_OFFSET, viewBase } from './wgsl/types.js';
 
 /** A tensor owning `buffer` (contiguous, of `shape`). */
 export function gpuTensor(buffer: GPUBuffer, dtype: DType, shape: readonly number[]): Tensor {
@@ -18,6 +18,17 @@ export function gpuTensor(buffer: GPUBuffer, dtype: DType, shape: readonly numbe
 export function emptyGpu(dtype: DType, shape: readonly number[], op = 'webgpu'): Tensor {
   word(dtype, op);
   return gpuTensor(acquire(numel(shape) * 4), dtype, shape);
+}
+
+/** A new GPU tensor with every element `value` (zeros by a buffer clear, others by the copy kernel from one scalar). */
+export function fillGpu(dtype: DType, shape: readonly number[], value: number): Tensor {
+  const t = emptyGpu(dtype, shape);
+  const n = t.numel();
+  if (n === 0) return t;
+  if (value === 0) { clear(t._gpu(), 0, n * 4); return t; }
+  const v = Tensor._fromData(ARRAY_CTOR[dtype].of(value), dtype, []);
+  try { writeInto(t, v); } finally { v.dispose(); }
+  return t;
 }
 
 /** Copies a CPU tensor to the GPU. */
@@ -44,6 +55,14 @@ export async function fromGpu(t: Tensor): Promise<TypedArray> {
   }
 }
 
+/** The 32-bit word of `v` stored as `dtype` (through the typed array, so values wrap as on the CPU). */
+export function scalarBits(v: number, dtype: DType): number {
+  const a = arrayFor(dtype, 1);
+  a[0] = v;
+  if (dtype === 'float32') return new Int32Array(a.buffer, a.byteOffset, 1)[0];
+  return Number(a[0]) | 0;
+}
+
 /** Params for the views of `operands` over `shape`: n, nd, shape, then [offset, strides] each. */
 export function viewParams(shape: readonly number[], views: { offset: number; strides: readonly number[] }[]): Params {
   const p = new Params().i(numel(shape), shape.length, ...shape);
@@ -66,9 +85,7 @@ ${VIEW_OFFSET}
 ${MAIN_1D(W)} {
   ${LINEAR_ID}
   if (i >= P[0]) { return; }
-  let sb = 2u + P[1];
-  let db = sb + 1u + P[1];
-  D[viewOffset(i, db)] = ${convert('S[viewOffset(i, sb)]', src.dtype, dst.dtype)};
+  D[viewOffset(i, ${viewBase(1)})] = ${convert(`S[viewOffset(i, ${viewBase(0)})]`, src.dtype, dst.dtype)};
 }`, [src._gpu(), dst._gpu()], viewParams(dst.shape, [{ offset: src._offset, strides: sStr }, { offset: dst._offset, strides: dst._strides }]), Math.ceil(n / W));
 }
 
@@ -80,11 +97,7 @@ export function contiguous(t: Tensor, dtype: DType = t.dtype, shape: readonly nu
   const same = shape.length === t.ndim && shape.every((s, i) => s === t.shape[i]);
   if (same && dtype === t.dtype && isContiguousView(t.shape, t._strides)) return t;
   const out = emptyGpu(dtype, shape);
-  if (same && dtype === t.dtype && isContiguousView(t.shape, t._strides)) {
-    copyBuffer(t._gpu(), t._offset * 4, out._gpu(), 0, t.numel() * 4);
-  } else {
-    copyKernel(t, out);
-  }
+  copyKernel(t, out);
   return out;
 }
 

@@ -7,8 +7,12 @@ import { numel, shapeStr, sizeArgs } from './shape.js';
 import { randomFill, randpermData, type Generator, default_generator } from './random.js';
 import { parseDevice, type Device } from './device.js';
 import { toDevice } from './backend/move.js';
+import { fillGpu } from '../gpu/tensor.js';
 
 export interface CreateOpts { dtype?: DTypeLike | null; requires_grad?: boolean; device?: string | Device | null; generator?: Generator }
+
+/** Creation options that put a new tensor beside `x`: its dtype and device. */
+export const on = (x: Tensor): { dtype: DType; device: Device } => ({ dtype: x.dtype, device: x.device });
 
 function checkDevice(op: string, o: CreateOpts): void {
   if (o.device) parseDevice(o.device, op);
@@ -87,21 +91,24 @@ export function full(size: number[] | number, fill_value: number | boolean, opts
   checkDevice('full', opts);
   const shape = sizeArgs(Array.isArray(size) ? [size] : [size], 'full');
   const def: DType = typeof fill_value === 'boolean' ? 'bool' : Number.isInteger(fill_value) ? 'int32' : get_default_dtype();
-  const dtype = dt(opts, def, 'full');
+  return filled(shape, +fill_value, dt(opts, def, 'full'), opts);
+}
+
+/** A tensor of `shape` holding `value` everywhere; on webgpu filled by the GPU, with no host array. */
+function filled(shape: number[], value: number, dtype: DType, o: CreateOpts): Tensor {
+  if (o.device && parseDevice(o.device, 'full') === 'webgpu') return finish(fillGpu(dtype, shape, value), { ...o, device: null });
   const a = arrayFor(dtype, numel(shape));
-  if (fill_value) a.fill(+fill_value);
-  return finish(Tensor._fromData(a, dtype, shape), opts);
+  if (value) a.fill(value);
+  return finish(Tensor._fromData(a, dtype, shape), o);
 }
 
 export function zeros(...args: unknown[]): Tensor {
   const [shape, o] = sizeAndOpts(args, 'zeros');
-  const dtype = dt(o, get_default_dtype(), 'zeros');
-  return finish(Tensor._fromData(arrayFor(dtype, numel(shape)), dtype, shape), o);
+  return filled(shape, 0, dt(o, get_default_dtype(), 'zeros'), o);
 }
 export function ones(...args: unknown[]): Tensor {
   const [shape, o] = sizeAndOpts(args, 'ones');
-  const dtype = dt(o, get_default_dtype(), 'ones');
-  return finish(Tensor._fromData(arrayFor(dtype, numel(shape)).fill(1), dtype, shape), o);
+  return filled(shape, 1, dt(o, get_default_dtype(), 'ones'), o);
 }
 /** torch.empty: webtorch zero-fills (uninitialized memory is not observable in JS) */
 export function empty(...args: unknown[]): Tensor { return zeros(...args); }

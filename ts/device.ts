@@ -40,6 +40,20 @@ export function device(type: string | Device): Device {
 
 export const deviceOf = (t: DeviceType): Device => DEVICES[t];
 
+/**
+ * The device check of every op: true when the tensors (nulls skipped) are on webgpu, false when all
+ * are on the CPU, PyTorch's mixed-device error otherwise. With `cpuScalars`, 0-dim CPU tensors may
+ * sit beside webgpu ones (as PyTorch allows for CPU scalars with CUDA tensors).
+ */
+export function onWebgpu(op: string, tensors: readonly (OnDevice | null | undefined)[], cpuScalars = false): boolean {
+  if (!tensors.some((t) => t?.is_webgpu)) return false;
+  for (const t of tensors) {
+    if (t && !t.is_webgpu && !(cpuScalars && t.ndim === 0)) throw mixedDeviceError(op, 'webgpu', t.device.type);
+  }
+  return true;
+}
+interface OnDevice { readonly is_webgpu: boolean; readonly ndim: number; readonly device: Device }
+
 /** PyTorch's error for an op whose tensors are on different devices. */
 export function mixedDeviceError(op: string, a: DeviceType, b: DeviceType): Error {
   const [x, y] = a === 'cpu' ? [b, a] : [a, b];

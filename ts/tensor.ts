@@ -26,6 +26,14 @@ export const _tensorsCreated = (): number => nextId;
 
 const CPU = deviceOf('cpu'), WEBGPU = deviceOf('webgpu');
 
+/** One tensor lets go of `s`; the last one releases it now (CPU bytes to the reuse pool, a GPU buffer to the device's). */
+function dropStorage(s: Storage): void {
+  if (!s.account.drop()) return;
+  s.unregister();
+  recycle(s.data);
+  s.data = new Float32Array(0);
+}
+
 export class Tensor {
   _storage: Storage;
   readonly shape: number[];
@@ -90,7 +98,7 @@ export class Tensor {
 
   /** Storage bytes, checked for disposal (kernels call this). */
   _bytes(): TypedArray {
-    if (this._disposed) throw new Error(`This tensor (shape ${shapeStr(this.shape)}, ${this.dtype}) has been disposed and can no longer be used`);
+    this._checkAlive();
     if (this._storage.buffer) throw new Error(`Expected a cpu tensor, but got a webgpu tensor (shape ${shapeStr(this.shape)}, ${this.dtype}) in an operation that runs on the CPU; move it with \`await t.cpu()\``);
     return this._storage.data;
   }
@@ -100,7 +108,7 @@ export class Tensor {
   }
   /** The GPU buffer of a webgpu tensor, checked for disposal (GPU kernels call this). */
   _gpu(): GPUBuffer {
-    if (this._disposed) throw new Error(`This tensor (shape ${shapeStr(this.shape)}, ${this.dtype}) has been disposed and can no longer be used`);
+    this._checkAlive();
     const b = this._storage.buffer;
     if (!b) throw new Error(`Expected a webgpu tensor, but got a cpu tensor (shape ${shapeStr(this.shape)}, ${this.dtype})`);
     return b;
@@ -138,11 +146,7 @@ export class Tensor {
     this._strides = [...src._strides];
     this._offset = src._offset;
     this._base = null;
-    if (old.account.drop()) {
-      old.unregister();
-      recycle(old.data);
-      old.data = new Float32Array(0);
-    }
+    dropStorage(old);
   }
 
   // ---------------------------------------------------------------- memory
@@ -150,11 +154,7 @@ export class Tensor {
   dispose(): void {
     if (this._disposed) return;
     this._disposed = true;
-    if (this._storage.account.drop()) {
-      this._storage.unregister();
-      recycle(this._storage.data);
-      this._storage.data = new Float32Array(0);
-    }
+    dropStorage(this._storage);
     this.grad_fn = null;
     this._acc = null;
   }

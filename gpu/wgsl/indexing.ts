@@ -2,18 +2,15 @@
 //
 // Operands are read through their strides with viewOffset (so expanded index tensors and
 // permuted inputs need no copy first). Params are viewParams(shape, views) followed by a few
-// kernel-specific words; `view(k)` is where the k-th view descriptor starts.
+// kernel-specific words; `viewBase(k)` is where the k-th view descriptor starts.
 //
 // Index values live on the GPU and cannot be checked synchronously, so the kernels never trust
 // them: an out-of-range index reads as zero (gather) or writes nothing (scatter, scatter_add).
 // The CPU path raises PyTorch's IndexError for the same input (PyTorch's CUDA backend reports it
 // asynchronously, as a device-side assert).
 import type { DType } from '../../ts/dtype.js';
-import { word, convert, VIEW_OFFSET } from './types.js';
+import { word, convert, VIEW_OFFSET, viewBase } from './types.js';
 import { MAIN_1D, LINEAR_ID } from '../runtime.js';
-
-/** WGSL expression: the first word of the k-th view descriptor in viewParams' layout. */
-export const view = (k: number): string => `(2u + P[1] + ${k}u * (1u + P[1]))`;
 
 /**
  * out[i] = src[base(i) + index[i] * stride], base = src viewed over index's shape with stride 0
@@ -30,12 +27,12 @@ ${VIEW_OFFSET}
 ${MAIN_1D(W)} {
   ${LINEAR_ID}
   if (i >= P[0]) { return; }
-  let eb = ${view(2)};
+  let eb = ${viewBase(2)};
   let limit = bitcast<i32>(P[eb + 1u]);
-  var k = I[viewOffset(i, ${view(1)})];
+  var k = I[viewOffset(i, ${viewBase(1)})];
   if (k < 0 && P[eb + 2u] != 0u) { k += limit; }
   if (k < 0 || k >= limit) { O[i] = ${T}(0); return; }
-  O[i] = S[viewOffset(i, ${view(0)}) + u32(k) * P[eb]];
+  O[i] = S[viewOffset(i, ${viewBase(0)}) + u32(k) * P[eb]];
 }`;
 }
 
@@ -47,7 +44,7 @@ ${MAIN_1D(W)} {
 export function scatterSource(dtype: DType, scalar: boolean, W: number): string {
   const T = word(dtype);
   const nViews = scalar ? 2 : 3;
-  const value = scalar ? `bitcast<${T}>(P[eb + 2u])` : `S[viewOffset(i, ${view(2)})]`;
+  const value = scalar ? `bitcast<${T}>(P[eb + 2u])` : `S[viewOffset(i, ${viewBase(2)})]`;
   return `
 @group(0) @binding(0) var<storage, read> I: array<i32>;
 ${scalar ? '' : `@group(0) @binding(1) var<storage, read> S: array<${T}>;`}
@@ -57,10 +54,10 @@ ${VIEW_OFFSET}
 ${MAIN_1D(W)} {
   ${LINEAR_ID}
   if (i >= P[0]) { return; }
-  let eb = ${view(nViews)};
-  let k = I[viewOffset(i, ${view(1)})];
+  let eb = ${viewBase(nViews)};
+  let k = I[viewOffset(i, ${viewBase(1)})];
   if (k < 0 || k >= bitcast<i32>(P[eb + 1u])) { return; }
-  O[viewOffset(i, ${view(0)}) + u32(k) * P[eb]] = ${value};
+  O[viewOffset(i, ${viewBase(0)}) + u32(k) * P[eb]] = ${value};
 }`;
 }
 
@@ -87,11 +84,11 @@ ${VIEW_OFFSET}
 ${MAIN_1D(W)} {
   ${LINEAR_ID}
   if (i >= P[0]) { return; }
-  let eb = ${view(3)};
-  let k = I[viewOffset(i, ${view(1)})];
+  let eb = ${viewBase(3)};
+  let k = I[viewOffset(i, ${viewBase(1)})];
   if (k < 0 || k >= bitcast<i32>(P[eb + 1u])) { return; }
-  let o = viewOffset(i, ${view(0)}) + u32(k) * P[eb];
-  let v = S[viewOffset(i, ${view(2)})];
+  let o = viewOffset(i, ${viewBase(0)}) + u32(k) * P[eb];
+  let v = S[viewOffset(i, ${viewBase(2)})];
   ${add}
 }`;
 }
@@ -116,13 +113,13 @@ export function whereSource(ops: WhereOperand[], out: DType, W: number): string 
   ops.forEach((o, k) => {
     const name = ['c', 'a', 'b'][k];
     if (o.layout === 's') {
-      const bits = `P[${view(nViews)} + ${scalars++}u]`;
+      const bits = `P[${viewBase(nViews)} + ${scalars++}u]`;
       loads.push(k === 0 ? `let c = ${bits} != 0u;` : `let ${name} = bitcast<${OT}>(${bits});`);
       return;
     }
     const b = binding++;
     decls.push(`@group(0) @binding(${b}) var<storage, read> A${b}: array<${word(o.dtype)}>;`);
-    const read = `A${b}[viewOffset(i, ${view(views++)})]`;
+    const read = `A${b}[viewOffset(i, ${viewBase(views++)})]`;
     loads.push(k === 0 ? `let c = ${read} != ${word(o.dtype)}(0);` : `let ${name} = ${convert(read, o.dtype, out)};`);
   });
   return `${decls.join('\n')}

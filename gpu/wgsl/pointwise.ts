@@ -4,7 +4,7 @@
 // operand is ever materialized first.
 import { POINTWISE, type PointwiseName, type PointwiseDef } from '../../ts/ops/pointwise_table.js';
 import type { DType } from '../../ts/dtype.js';
-import { word, convert, VIEW_OFFSET } from './types.js';
+import { word, convert, VIEW_OFFSET, viewBase } from './types.js';
 import { MAIN_1D, LINEAR_ID } from '../runtime.js';
 
 /** helpers the table's WGSL expressions call, for compute type f32 */
@@ -115,7 +115,7 @@ export function pointwiseSource(s: PointwiseSpec, wgSize: number): string {
     }
     const b = binding++;
     decls.push(`@group(0) @binding(${b}) var<storage, read> A${b}: array<${word(inp.dtype)}>;`);
-    const base = `(2u + P[1] + ${tensorIdx++}u * (1u + P[1]))`;
+    const base = viewBase(tensorIdx++);
     const idx = inp.layout === 'c' ? `P[${base}] + i` : `viewOffset(i, ${base})`;
     loads.push(`let ${v} = ${convert(`A${b}[${idx}]`, inp.dtype, s.compute)};`);
   });
@@ -131,7 +131,7 @@ ${T === 'f32' ? F32_HELPERS : I32_HELPERS}
 ${MAIN_1D(wgSize)} {
   ${LINEAR_ID}
   if (i >= P[0]) { return; }
-  let eb = 2u + P[1] + ${nTensors}u * (1u + P[1]);
+  let eb = ${viewBase(nTensors)};
   let p = bitcast<f32>(P[eb]);
   let q = bitcast<f32>(P[eb + 1u]);
   ${loads.join('\n  ')}

@@ -42,3 +42,6 @@ fn viewOffset(i: u32, base: u32) -> u32 {
   }
   return o;
 }`;
+
+/** WGSL for where the k-th view descriptor starts in P (after k descriptors; k = their count gives the first word after them). */
+export const viewBase = (k: number): string => `(2u + P[1] + ${k}u * (1u + P[1]))`;

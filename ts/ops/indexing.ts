@@ -9,10 +9,11 @@ import { writeView } from '../backend/move.js';
 import { takeStatus } from '../backend/wasm.js';
 import { applyFunction } from '../autograd/function.js';
 import type { TensorOrScalar } from './types.js';
-import { checkTensor, promote, scalarTensor, on } from './pointwise.js';
-import { zeros, arange } from '../creation.js';
+import { checkTensor, promote, scalarTensor } from './pointwise.js';
+import { zeros, arange, on } from '../creation.js';
 import { emptyGpu } from '../../gpu/tensor.js';
-import { onGpu, gatherGpu, scatterGpu, scatterAddGpu, whereGpu } from '../../gpu/indexing.js';
+import { gatherGpu, scatterGpu, scatterAddGpu, whereGpu } from '../../gpu/indexing.js';
+import { onWebgpu } from '../device.js';
 
 // On webgpu, index values are not checked (reading them back is asynchronous): out-of-range
 // indices read zeros and write nothing (see gpu/wgsl/indexing.ts); the CPU raises IndexError.
@@ -57,7 +58,7 @@ export function cat(tensors: Tensor[], dim: number | { dim?: number } = 0): Tens
     });
   });
   const dtype = parts.map((t) => t.dtype).reduce(promoteTypes);
-  const gpu = onGpu('cat', tensors);
+  const gpu = onWebgpu('cat', tensors);
   const skipped = (t: Tensor) => !parts.includes(t);
   return applyFunction('CatBackward0', (_c, ...ts: Tensor[]) => {
     const shape = [...ref.shape];
@@ -126,7 +127,7 @@ export function chunk(x: Tensor, chunks: number, dimArg: number | { dim?: number
 // ------------------------------------------------------------------ gather / scatter family
 /** out[i] = src[offsetsOf(base view)[i] + index[i] * stride_d] */
 function gatherRaw(op: string, src: Tensor, dim: number, index: Tensor): Tensor {
-  if (onGpu(op, [src, index])) return gatherGpu(src, dim, index, op === 'index_select');
+  if (onWebgpu(op, [src, index])) return gatherGpu(src, dim, index, op === 'index_select');
   const n = index.numel();
   if (n === 0) return Tensor._fromData(arrayFor(src.dtype, 0), src.dtype, index.shape);
   const data = scratch(() => {
@@ -193,7 +194,7 @@ function scatterRaw(op: 'scatter' | 'scatter_add', x: Tensor, dim: number, index
     const one = (t: Tensor) => (t.ndim ? t : t.reshape([1]));
     return scatterRaw(op, one(x), 0, one(index), src instanceof Tensor ? one(src) : src).reshape(x.shape);
   }
-  if (onGpu(op, [x, index, src instanceof Tensor ? src : null])) {
+  if (onWebgpu(op, [x, index, src instanceof Tensor ? src : null])) {
     if (op === 'scatter_add') return scatterAddGpu(x, dim, index, narrowTo(src as Tensor, index.shape));
     return scatterGpu(x, dim, index, typeof src === 'number' ? src : narrowTo(src, index.shape));
   }
@@ -265,7 +266,7 @@ export function where(cond: Tensor, a: TensorOrScalar, b: TensorOrScalar): Tenso
   const ta = a instanceof Tensor ? a : scalarTensor(a, dtype);
   const tb = b instanceof Tensor ? b : scalarTensor(b, dtype);
   const shape = broadcastShapes('where', cond.shape, ta.shape, tb.shape);
-  const gpu = onGpu('where', [cond, ta, tb], true);
+  const gpu = onWebgpu('where', [cond, ta, tb], true);
   return applyFunction('WhereBackward0', (_c, c: Tensor, x: Tensor, y: Tensor) => {
     if (gpu) return whereGpu(c, x, y, dtype, shape);
     const n = numel(shape);

@@ -7,16 +7,12 @@ import { broadcastShapes, numel, shapeStr } from '../shape.js';
 import { K, alloc, take, scratch, putView, broadcastStrides } from '../backend/cpu.js';
 import { applyFunction } from '../autograd/function.js';
 import { checkTensor } from './pointwise.js';
-import { mixedDeviceError } from '../device.js';
+import { onWebgpu } from '../device.js';
 import { matmulGpu } from '../../gpu/matmul.js';
 
 function sameDtype(op: string, a: Tensor, b: Tensor): DType {
   if (a.dtype !== b.dtype) throw new TypeError(`${op}: expected m1 and m2 to have the same dtype, but got: ${a.dtype} != ${b.dtype}`);
   return a.dtype;
-}
-
-function sameDevice(op: string, a: Tensor, b: Tensor): void {
-  if (a.device.type !== b.device.type) throw mixedDeviceError(op, a.device.type, b.device.type);
 }
 
 /** [..., m, k] @ [..., k, n] with broadcast batch dims, no autograd. */
@@ -72,7 +68,7 @@ export function mm(a: Tensor, b: Tensor): Tensor {
   if (b.ndim !== 2) throw new RangeError(`mat2 must be a matrix (mm got a ${b.ndim}-D tensor of shape ${shapeStr(b.shape)})`);
   if (a.shape[1] !== b.shape[0]) throw new RangeError(`mat1 and mat2 shapes cannot be multiplied (${a.shape[0]}x${a.shape[1]} and ${b.shape[0]}x${b.shape[1]})`);
   sameDtype('mm', a, b);
-  sameDevice('mm', a, b);
+  onWebgpu('mm', [a, b]);
   return product('MmBackward0', a, b);
 }
 
@@ -84,7 +80,7 @@ export function bmm(a: Tensor, b: Tensor): Tensor {
     throw new RangeError(`Expected size for first two dimensions of batch2 tensor to be: [${a.shape[0]}, ${a.shape[2]}] but got: [${b.shape[0]}, ${b.shape[1]}].`);
   }
   sameDtype('bmm', a, b);
-  sameDevice('bmm', a, b);
+  onWebgpu('bmm', [a, b]);
   return product('BmmBackward0', a, b);
 }
 
@@ -95,7 +91,7 @@ export function dot(a: Tensor, b: Tensor): Tensor {
     throw new RangeError(`inconsistent tensor size, expected tensor [${a.shape[0]}] and src [${b.shape[0]}] to have the same number of elements, but got ${a.shape[0]} and ${b.shape[0]} elements respectively`);
   }
   sameDtype('dot', a, b);
-  sameDevice('dot', a, b);
+  onWebgpu('dot', [a, b]);
   return applyFunction('DotBackward0', (ctx, x: Tensor, y: Tensor) => {
     ctx.save_for_backward(x, y);
     return gemmRaw(x.unsqueeze(0), y.unsqueeze(1)).reshape([]);
@@ -117,7 +113,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     throw new RangeError(`mat1 and mat2 shapes cannot be multiplied (${s(a2)} and ${b2.shape[b2.ndim - 2]}x${b2.shape[b2.ndim - 1]}) (matmul of ${shapeStr(a.shape)} and ${shapeStr(b.shape)})`);
   }
   sameDtype('matmul', a, b);
-  sameDevice('matmul', a, b);
+  onWebgpu('matmul', [a, b]);
   let r = product(a2.ndim === 2 && b2.ndim === 2 ? 'MmBackward0' : 'BmmBackward0', a2, b2);
   if (a.ndim === 1) r = r.squeeze(-2);
   if (b.ndim === 1) r = r.squeeze(-1);

@@ -6,11 +6,11 @@ import { broadcastShapes, numel, shapeStr } from '../shape.js';
 import { K, alloc, put, take, scratch, materialize, copyKernel } from '../backend/cpu.js';
 import { copyTensor, writeView, toDevice } from '../backend/move.js';
 import { pointwiseGpu } from '../../gpu/pointwise.js';
-import { mixedDeviceError } from '../device.js';
+import { onWebgpu } from '../device.js';
 import type { DeviceType } from '../storage.js';
 import { rebaseHistory } from './views.js';
 import { takeStatus, ERR_ZERO_DIV } from '../backend/wasm.js';
-import { zeros } from '../creation.js';
+import { zeros, on } from '../creation.js';
 import { POINTWISE, type PointwiseName } from './pointwise_table.js';
 import { applyFunction } from '../autograd/function.js';
 import type { FunctionCtx } from '../autograd/node.js';
@@ -49,7 +49,6 @@ export function kernel(name: PointwiseName, inputs: Operand[], compute: DType, o
   const n = numel(shape);
   const kOut: DType = 'out' in def ? 'bool' : compute;
   if (inputs.some((x) => x instanceof Tensor && x.is_webgpu)) return pointwiseGpu(name, inputs, compute, out, p, q, shape);
-  for (const x of inputs) if (x instanceof Tensor && x.ndim) x._bytes(); // a disposed tensor fails here, naming itself
   if (n === 0) return Tensor._fromData(arrayFor(out, 0), out, shape);
   const data = scratch(() => {
     const ptrs: number[] = [];
@@ -75,8 +74,6 @@ export function kernel(name: PointwiseName, inputs: Operand[], compute: DType, o
 
 const floatOf = (d: DType): DType => (isFloating(d) ? d : get_default_dtype());
 const t = (x: Operand, like: Tensor): Tensor => (x instanceof Tensor ? x : scalarTensor(x, like.dtype));
-/** creation options that put a new tensor beside `x`: same dtype and device */
-export const on = (x: Tensor): { dtype: DType; device: DeviceType } => ({ dtype: x.dtype, device: x.device.type });
 export function scalarTensor(v: Scalar, dtype: DType): Tensor {
   const a = arrayFor(dtype, 1);
   a[0] = +v;
@@ -419,7 +416,7 @@ export function fill_<T extends Tensor>(self: T, value: TensorOrScalar): T {
   if (value instanceof Tensor && value.ndim !== 0) throw new Error(`fill_ only supports 0-dimension value tensor but got tensor with ${value.ndim} dimensions.`);
   if (self.requires_grad && self.is_leaf && is_grad_enabled()) throw new Error('a leaf Variable that requires grad is being used in an in-place operation.');
   const v = value instanceof Tensor ? value : scalarTensor(value, self.dtype);
-  if (v.is_webgpu !== self.is_webgpu && !(self.is_webgpu && v.ndim === 0)) throw mixedDeviceError('fill_', self.device.type, v.device.type);
+  onWebgpu('fill_', [self, v], true);
   writeView(self, v);
   self._bumpVersion();
   if (is_grad_enabled() && (self.requires_grad || v.requires_grad)) {

@@ -1,15 +1,15 @@
 // Reductions: one raw kernel path over [A, R, B] blocks, then each op's options and gradient.
 import { Tensor } from '../tensor.js';
 import type { DType } from '../dtype.js';
-import { ITEMSIZE, KSUFFIX, arrayFor, isFloating, toDType } from '../dtype.js';
+import { ITEMSIZE, KSUFFIX, isFloating, toDType } from '../dtype.js';
 import { numel, normalizeDims, wrapDim } from '../shape.js';
 import { K, alloc, take, scratch, materialize } from '../backend/cpu.js';
 import { applyFunction } from '../autograd/function.js';
 import { no_grad } from '../autograd/grad_mode.js';
 import type { ReduceOpts } from './types.js';
-import { checkTensor, kernel, on } from './pointwise.js';
+import { checkTensor, kernel } from './pointwise.js';
 import { scatter } from './indexing.js';
-import { zeros, full } from '../creation.js';
+import { zeros, full, on } from '../creation.js';
 import { reduceGpu, cumsumGpu } from '../../gpu/reduce.js';
 
 type Kind = 'sum' | 'prod' | 'max' | 'min';
@@ -40,18 +40,11 @@ export function reduceRaw(kind: Kind, x: Tensor, dims: number[], keepdim: boolea
     }
   }
   const n = numel(outShape);
-  if (x.is_webgpu) {
-    if (n === 0 || numel(x.shape) === 0) {
-      const device = x.device.type;
-      return { values: full(finalShape, kind === 'prod' ? 1 : 0, { dtype: outDtype, device }), indices: wantIdx ? zeros(finalShape, { dtype: 'int32', device }) : undefined };
-    }
-    return reduceGpu(kind, x, dims, compute, outDtype, finalShape, wantIdx);
-  }
   if (n === 0 || numel(x.shape) === 0) {
-    const v = arrayFor(outDtype, n);
-    if (kind === 'prod') v.fill(1);
-    return { values: Tensor._fromData(v, outDtype, finalShape), indices: wantIdx ? Tensor._fromData(new Int32Array(n), 'int32', finalShape) : undefined };
+    const device = x.device;
+    return { values: full(finalShape, kind === 'prod' ? 1 : 0, { dtype: outDtype, device }), indices: wantIdx ? zeros(finalShape, { dtype: 'int32', device }) : undefined };
   }
+  if (x.is_webgpu) return reduceGpu(kind, x, dims, compute, outDtype, finalShape, wantIdx);
   const [vals, idx] = scratch(() => {
     let p = materialize(x, compute);
     let shape = [...x.shape];

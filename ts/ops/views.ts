@@ -6,7 +6,7 @@ import { contiguousStrides, numel, shapeStr, wrapDim, kwarg } from '../shape.js'
 import { isContiguousView } from '../backend/cpu.js';
 import { copyTensor, copyAs, writeView } from '../backend/move.js';
 import { applyFunction } from '../autograd/function.js';
-import { zeros } from '../creation.js';
+import { zeros, on } from '../creation.js';
 import { sumTo as sumToShape } from '../autograd/grad_utils.js';
 
 interface Geom { shape: number[]; strides: number[]; offset: number }
@@ -23,7 +23,7 @@ function viewOp(name: string, x: Tensor, geom: (x: Tensor) => Geom, backward: (g
 /** zeros of `shape` with `g` written into the region `geom` (in contiguous coordinates) */
 export function embed(g: Tensor, shape: number[], geom: Geom): Tensor {
   return applyFunction('EmbedBackward', (_c, a: Tensor) => {
-    const z = zeros(shape, { dtype: a.dtype, device: a.device });
+    const z = zeros(shape, on(a));
     writeView(z._view(geom.shape, geom.strides, geom.offset), a);
     return z;
   }, (_c, gg) => [gg.contiguous()._view(geom.shape, geom.strides, gg._offset + geom.offset)], [g]);

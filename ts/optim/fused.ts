@@ -8,12 +8,11 @@
 // capturable/fused): the per-step scalars are derived from them on the CPU every step.
 import { Tensor } from '../tensor.js';
 import type { DType, TypedArray } from '../dtype.js';
-import { arrayFor, isFloating } from '../dtype.js';
+import { isFloating } from '../dtype.js';
 import { K, put, take, takeInto, scratch, materialize, writeInto } from '../backend/cpu.js';
 import { keep } from '../memory.js';
-import { mixedDeviceError } from '../device.js';
-import { emptyGpu, writeInto as writeIntoGpu } from '../../gpu/tensor.js';
-import { clear } from '../../gpu/runtime.js';
+import { onWebgpu } from '../device.js';
+import { full, on } from '../creation.js';
 import { fusedUpdateGpu, hasGpuKernel } from '../../gpu/optim.js';
 
 /** Elements per kernel call on the contiguous path: 4 arrays x 64K x 4 B = 1 MiB, L2-sized (measured best of 16K/64K/256K). */
@@ -38,12 +37,11 @@ export function fusedUpdate(name: string, p: Tensor, g: Tensor, states: (Tensor 
   const fn = K[`${name}_${suffix}`];
   if (!fn) throw new Error(`optim: missing kernel ${name}_${suffix}`);
   if (!sameShape(g.shape, p.shape)) throw new Error(`optim: gradient shape [${g.shape}] does not match parameter shape [${p.shape}]`);
-  if (p.is_webgpu) {
+  if (onWebgpu(`optim.${name}`, [p, g, ...states])) {
     if (!hasGpuKernel(name)) throw new Error(`optim: no webgpu kernel ${name}`);
     fusedUpdateGpu(name, p, g, states, scalars, flags);
     return;
   }
-  for (const t of [g, ...states]) if (t?.is_webgpu) throw mixedDeviceError(`optim.${name}`, 'cpu', 'webgpu');
   const n = p.numel();
   if (n === 0) return;
   const pd = p._bytes();
@@ -82,18 +80,7 @@ export function fusedUpdate(name: string, p: Tensor, g: Tensor, states: (Tensor 
 /** A new zero-filled (or `fill`-filled) state buffer shaped like `p`, on p's device, kept out of every scope. */
 export function stateLike(p: Tensor, fill = 0): Tensor {
   if (!isFloating(p.dtype)) throw new TypeError(`optim: parameters must be float32 or float64, got ${p.dtype}`);
-  if (p.is_webgpu) {
-    const s = emptyGpu(p.dtype, p.shape, 'optim');
-    if (fill === 0) clear(s._gpu(), 0, s.numel() * 4);
-    else {
-      const v = Tensor._fromData(new Float32Array([fill]), 'float32', []);
-      try { writeIntoGpu(s, v); } finally { v.dispose(); }
-    }
-    return keep(s);
-  }
-  const data = arrayFor(p.dtype, p.numel());
-  if (fill !== 0) data.fill(fill);
-  return keep(Tensor._fromData(data, p.dtype, p.shape));
+  return keep(full(p.shape, fill, on(p)));
 }
 
 /** A 0-dim float32 step counter (PyTorch keeps `state.step` as a tensor). */

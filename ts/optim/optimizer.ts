@@ -18,9 +18,8 @@
 import { Tensor } from '../tensor.js';
 import { no_grad, enable_grad } from '../autograd/grad_mode.js';
 import { keep } from '../memory.js';
-import { contiguousData } from '../backend/cpu.js';
 import { isFloating, type DType } from '../dtype.js';
-import { copyOf, toGpu } from '../../gpu/tensor.js';
+import { copyAs, toDevice } from '../backend/move.js';
 
 /** per-parameter state entries that are 0-dim counters kept on the CPU, not buffers shaped like the parameter */
 const SCALAR_STATE = new Set(['step', 'mu_product']);
@@ -267,7 +266,7 @@ function stateToDevice(p: Tensor, state: OptimizerState): void {
     if (!(v instanceof Tensor) || SCALAR_STATE.has(key) || v.is_webgpu === p.is_webgpu) continue;
     if (v.is_webgpu) throw gpuStateError(key);
     // the old buffer is left to the garbage collector: a state_dict() taken earlier may still refer to it
-    state[key] = keep(toGpu(v));
+    state[key] = keep(toDevice(v));
   }
 }
 
@@ -282,15 +281,11 @@ function castState(key: string, v: unknown, p: Tensor): unknown {
     if (!scalar && v.numel() !== p.numel()) {
       throw new Error(`loaded state '${key}' has ${v.numel()} elements but its parameter has ${p.numel()}`);
     }
-    const shape = scalar ? v.shape : p.shape;
-    if (v.is_webgpu) {
-      if (scalar) throw new Error(`optim: loaded state '${key}' is on webgpu; step counters are cpu tensors (move it with \`await t.cpu()\`)`);
-      if (!p.is_webgpu) throw gpuStateError(key);
-      return keep(copyOf(v.numel() && v.shape.join() !== shape.join() ? v.reshape(shape) : v, dtype, shape));
-    }
-    const cpu = Tensor._fromData(contiguousData(v, dtype), dtype, shape);
-    if (scalar || !p.is_webgpu) return keep(cpu);
-    try { return keep(toGpu(cpu)); } finally { cpu.dispose(); }
+    if (v.is_webgpu && scalar) throw new Error(`optim: loaded state '${key}' is on webgpu; step counters are cpu tensors (move it with \`await t.cpu()\`)`);
+    if (v.is_webgpu && !p.is_webgpu) throw gpuStateError(key);
+    const c = copyAs(v.to(dtype), scalar ? v.shape : p.shape);
+    if (scalar || c.is_webgpu || !p.is_webgpu) return keep(c);
+    try { return keep(toDevice(c)); } finally { c.dispose(); }
   }
   if (SCALAR_STATE.has(key) && typeof v === 'number') return keep(Tensor._fromData(new Float32Array([v]), 'float32', []));
   return cloneOption(v);

@@ -16,7 +16,7 @@ import { K, alloc, take, scratch, materialize } from '../../backend/cpu.js';
 import { applyFunction } from '../../autograd/function.js';
 import { no_grad } from '../../autograd/grad_mode.js';
 import { parseArgs, ntuple, sizeStr } from './args.js';
-import { mixedDeviceError } from '../../device.js';
+import { onWebgpu } from '../../device.js';
 import { convGpu, convInputGpu, convWeightGpu, convBothGpu } from '../../../gpu/conv.js';
 
 /** Geometry shared by the three ops: strides, top/left padding, dilations, groups. */
@@ -32,10 +32,6 @@ function kdtype(op: string, x: Tensor, w: Tensor): DType {
   return x.dtype;
 }
 
-/** conv's tensors must share one device (checked before any kernel reads them). */
-function sameDevice(op: string, x: Tensor, w: Tensor, b: Tensor | null): void {
-  for (const t of [w, b]) if (t && t.device.type !== x.device.type) throw mixedDeviceError(op, x.device.type, t.device.type);
-}
 
 const sfx = (d: DType) => (d === 'float32' ? 'f32' : 'f64');
 const esOf = (d: DType) => (d === 'float32' ? 4 : 8);
@@ -248,7 +244,7 @@ function checkConv(op: string, nd: number, x: Tensor, w: Tensor, b: Tensor | nul
   }
   kdtype(op, xb, w);
   if (b && b.dtype !== w.dtype) throw new TypeError(`${op}: Input type (${xb.dtype}) and bias type (${b.dtype}) should be the same`);
-  sameDevice(op, xb, w, b);
+  onWebgpu(op, [xb, w, b]); // one device, checked before any kernel reads them
   return [xb, unbatched];
 }
 
@@ -321,7 +317,7 @@ export function conv_transpose2d(input: Tensor, weight: Tensor, ...rest: unknown
   }
   if (weight.shape[0] % g !== 0) throw new RangeError(`Given groups=${g}, expected weight to be divisible by ${g} at dimension 0`);
   kdtype(op, x, weight);
-  sameDevice(op, x, weight, a.bias);
+  onWebgpu(op, [x, weight, a.bias]);
   const stride = ntuple(a.stride, 2, op, 'stride'), pad = ntuple(a.padding, 2, op, 'padding');
   const opad = ntuple(a.output_padding, 2, op, 'output_padding'), dil = ntuple(a.dilation, 2, op, 'dilation');
   checkPositive(op, 'stride', stride); checkPositive(op, 'dilation', dil);

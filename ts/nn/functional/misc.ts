@@ -5,7 +5,7 @@ import { isFloating } from '../../dtype.js';
 import { numel } from '../../shape.js';
 import { applyFunction } from '../../autograd/function.js';
 import { no_grad } from '../../autograd/grad_mode.js';
-import { rand, zeros, full, tensor as makeTensor } from '../../creation.js';
+import { rand, zeros, full, on, tensor as makeTensor } from '../../creation.js';
 import { one_hot as oneHotCore } from '../../ops/indexing.js';
 import { parseArgs, sizeStr } from './args.js';
 
@@ -48,7 +48,7 @@ interface DropArgs { p: number; training: boolean; inplace: boolean }
 
 /** The scaled keep-mask; its random numbers come from the CPU generator, so a seed gives the same mask on every device. */
 function dropoutMask(x: Tensor, shape: number[], p: number): Tensor {
-  return no_grad(() => rand(shape, { dtype: x.dtype, device: x.device.type }).ge(p).to(x.dtype).div(1 - p));
+  return no_grad(() => rand(shape, on(x)).ge(p).to(x.dtype).div(1 - p));
 }
 
 /** F.dropout(input, p=0.5, training=true, inplace=false) */
@@ -103,9 +103,9 @@ export function embedding(input: Tensor, weight: Tensor, ...rest: unknown[]): Te
   }
   const outShape = [...input.shape, D];
   return applyFunction('EmbeddingBackward0', (_ctx, w: Tensor) => w.index_select(0, flat).reshape(outShape), (_ctx, g) => {
-    let gw = zeros([V, D], { dtype: g.dtype, device: g.device.type }).scatter_add(0, flat.reshape([-1, 1]).expand([flat.numel(), D]), g.reshape([-1, D]));
+    let gw = zeros([V, D], on(g)).scatter_add(0, flat.reshape([-1, 1]).expand([flat.numel(), D]), g.reshape([-1, D]));
     if (pad !== null) {
-      const keepRows = full([V, 1], 1, { dtype: g.dtype, device: g.device.type });
+      const keepRows = full([V, 1], 1, on(g));
       no_grad(() => keepRows.narrow(0, pad!, 1).fill_(0));
       gw = gw.mul(keepRows);
     }
@@ -140,7 +140,7 @@ function constantPad(x: Tensor, pads: number[], value: number): Tensor {
     if (outShape[d] < 0) throw new RangeError(`The input size ${x.shape[d]}, plus negative padding ${pads[2 * i]} and ${pads[2 * i + 1]} resulted in a negative output size, which is invalid. Check dimension ${d} of your input.`);
   }
   return applyFunction('ConstantPadNdBackward0', (_ctx, xx: Tensor) => {
-    const out = full(outShape, value, { dtype: xx.dtype, device: xx.device.type });
+    const out = full(outShape, value, on(xx));
     let dst = out, src = xx;
     for (let i = 0; i < nd; i++) {
       const d = xx.ndim - 1 - i, lo = pads[2 * i], hi = pads[2 * i + 1];
@@ -213,9 +213,9 @@ export function interpolate(input: Tensor, ...rest: unknown[]): Tensor {
       i0.push(f); i1.push(f < n - 1 ? f + 1 : f); l1.push(src - f);
     }
     const wshape = y.shape.map((_, k) => (k === d ? m : 1));
-    const on = { device: input.device.type };
-    const w1 = makeTensor(l1, { dtype: y.dtype, ...on }).reshape(wshape);
-    const a0 = y.index_select(d, makeTensor(i0, { dtype: 'int32', ...on })), a1 = y.index_select(d, makeTensor(i1, { dtype: 'int32', ...on }));
+    const dev = { device: input.device.type };
+    const w1 = makeTensor(l1, { dtype: y.dtype, ...dev }).reshape(wshape);
+    const a0 = y.index_select(d, makeTensor(i0, { dtype: 'int32', ...dev })), a1 = y.index_select(d, makeTensor(i1, { dtype: 'int32', ...dev }));
     y = a0.add(a1.sub(a0).mul(w1));
   }
   return y;

@@ -15,7 +15,7 @@ const time = (fn, reps = 50) => {
 // 1) full op: copy two inputs into scratch, kernel, copy the result into a new typed array
 const full = time(() => torch.add(a, b));
 // 2) the same kernel on data already resident in wasm memory (what wasm-heap storage would cost)
-const wasmMod = await import('../build/out/tsc/ts/backend/wasm.js');
+const wasmMod = await import('../build/out/tsc/ts/backend/wasm/runtime.js');
 const { K, alloc, mark, release } = wasmMod;
 const m = mark();
 const pa = alloc(N * 4), pb = alloc(N * 4), po = alloc(N * 4);

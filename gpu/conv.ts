@@ -4,6 +4,7 @@
 //   forward        t[g][Og, N*S] = w[g][Og, Kg] @ col[g][Kg, N*S], then y = t as [N, O, S] + bias
 //   input grad     col[g] = w[g]^T @ gt[g] (gt = gy as [O, N*S]), then col2im gathers into dx
 //   weight grad    dw[g] += gt[g] @ col[g]^T, summed over the batch chunks
+import type { ConvKernels } from '../ts/backend/kernels/conv.js';
 import type { Tensor } from '../ts/tensor.js';
 import { numel } from '../ts/shape.js';
 import { mixedDeviceError } from '../ts/device.js';
@@ -194,3 +195,6 @@ function inputGradChunks(gt: GPUBuffer, wc: Tensor, dx: Tensor, col: GPUBuffer, 
   const Nc = chunkOf(d);
   for (let n0 = 0; n0 < d.N; n0 += Nc) inputGradChunk(gt, wc, dx, col, n0, Math.min(Nc, d.N - n0), d, Cg, g);
 }
+
+/** The webgpu backend's conv kernels (being moved behind the seam). */
+export const conv: ConvKernels = {};

@@ -1,6 +1,7 @@
 // Indexing ops on webgpu tensors (the GPU half of ts/ops/indexing.ts): gather, scatter,
 // scatter_add and where. Arguments arrive validated; index values are not (they live on the
 // GPU), so the kernels skip out-of-range indices instead of raising (see gpu/wgsl/indexing.ts).
+import type { IndexingKernels } from '../ts/backend/kernels/indexing.js';
 import { Tensor } from '../ts/tensor.js';
 import type { DType } from '../ts/dtype.js';
 import { contiguousStrides, numel } from '../ts/shape.js';
@@ -98,3 +99,6 @@ export function whereGpu(cond: Tensor, a: Tensor, b: Tensor, dtype: DType, shape
   dispatch(`${whereKey(ops, dtype)}_${W}`, () => whereSource(ops, dtype, W), [...buffers, out._gpu()], viewParams(shape, views).i(...scalars), Math.ceil(n / W));
   return out;
 }
+
+/** The webgpu backend's indexing kernels (being moved behind the seam). */
+export const indexing: IndexingKernels = {};

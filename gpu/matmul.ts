@@ -2,6 +2,7 @@
 // the tiled kernel (gpu/wgsl/matmul.ts) over batch, row and column chunks that fit the dispatch
 // limits. Operands are described by buffer, offset and strides, so callers (matmul, conv) pass
 // transposed or broadcast views and column slices without copies.
+import type { LinalgKernels } from '../ts/backend/kernels/linalg.js';
 import type { Tensor } from '../ts/tensor.js';
 import type { DType } from '../ts/dtype.js';
 import { numel } from '../ts/shape.js';
@@ -139,3 +140,6 @@ export function matmulGpu(a: Tensor, b: Tensor, batch: readonly number[]): Tenso
   });
   return out;
 }
+
+/** The webgpu backend's linalg kernels (being moved behind the seam). */
+export const linalg: LinalgKernels = {};

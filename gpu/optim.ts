@@ -2,6 +2,7 @@
 // the parameter and its state buffers in place (the GPU half of ts/optim/fused.ts fusedUpdate).
 // As on the CPU, a non-contiguous parameter is updated in a contiguous copy that is written back
 // through its view, and a non-contiguous (or differently typed) gradient is read from a copy.
+import type { OptimKernels } from '../ts/backend/kernels/optim.js';
 import type { Tensor } from '../ts/tensor.js';
 import { dispatch, wg, Params } from './runtime.js';
 import { contiguous, copyOf, writeInto } from './tensor.js';
@@ -43,3 +44,6 @@ export function fusedUpdateGpu(name: OptimName, p: Tensor, g: Tensor, states: (T
   p._bumpVersion();
   for (const s of stateTensors) s._bumpVersion();
 }
+
+/** The webgpu backend's optim kernels (being moved behind the seam). */
+export const optim: OptimKernels = {};

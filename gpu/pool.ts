@@ -1,5 +1,6 @@
 // Pooling on webgpu tensors (the GPU half of ts/nn/functional/pooling.ts): max (with argmax
 // indices), average and adaptive pools over the last two dims, forward and backward.
+import type { PoolKernels } from '../ts/backend/kernels/pool.js';
 import { Tensor } from '../ts/tensor.js';
 import { numel } from '../ts/shape.js';
 import { dispatch, wg, Params } from './runtime.js';
@@ -85,3 +86,6 @@ export function avgPoolGpu(x: Tensor, g: PoolGeom, backward: boolean, shape: num
   withContiguous('avg_pool2d', x, (c) => dispatch(key, source, [c._gpu(), out._gpu()], params(n, g, [c]), Math.ceil(n / W)));
   return out;
 }
+
+/** The webgpu backend's pool kernels (being moved behind the seam). */
+export const pool: PoolKernels = {};

@@ -1,5 +1,6 @@
 // Reductions and prefix sums of webgpu tensors (the GPU half of ts/ops/reduce.ts reduceRaw and
 // cumsum). The input is read through its strides, converted on load, so no copy is made first.
+import type { ReduceKernels } from '../ts/backend/kernels/reduce.js';
 import { Tensor } from '../ts/tensor.js';
 import type { DType } from '../ts/dtype.js';
 import { isFloating } from '../ts/dtype.js';
@@ -92,3 +93,6 @@ export function cumsumGpu(x: Tensor, d: number, out: DType): Tensor {
     if (src !== x) src.dispose();
   }
 }
+
+/** The webgpu backend's reduce kernels (being moved behind the seam). */
+export const reduce: ReduceKernels = {};

@@ -7,7 +7,7 @@ import { numel, shapeStr, sizeArgs } from './shape.js';
 import { randomFill, randpermData, type Generator, default_generator } from './random.js';
 import { parseDevice, type Device } from './device.js';
 import { toDevice } from './backend/move.js';
-import { fillGpu } from '../gpu/tensor.js';
+import { backendNamed } from './backend/dispatch.js';
 
 export interface CreateOpts { dtype?: DTypeLike | null; requires_grad?: boolean; device?: string | Device | null; generator?: Generator }
 
@@ -20,8 +20,9 @@ function checkDevice(op: string, o: CreateOpts): void {
 
 /** Puts a freshly made CPU tensor on the requested device and sets requires_grad. */
 function finish(t: Tensor, o: CreateOpts): Tensor {
-  if (o.device && parseDevice(o.device, 'tensor') === 'webgpu' && !t.is_webgpu) {
-    const g = toDevice(t);
+  const device = o.device ? parseDevice(o.device, 'tensor') : t.device.type;
+  if (device !== t.device.type) {
+    const g = toDevice(t, device);
     t.dispose();
     t = g;
   }
@@ -94,12 +95,10 @@ export function full(size: number[] | number, fill_value: number | boolean, opts
   return filled(shape, +fill_value, dt(opts, def, 'full'), opts);
 }
 
-/** A tensor of `shape` holding `value` everywhere; on webgpu filled by the GPU, with no host array. */
+/** A tensor of `shape` holding `value` everywhere, filled by the device's backend (no host array on a GPU). */
 function filled(shape: number[], value: number, dtype: DType, o: CreateOpts): Tensor {
-  if (o.device && parseDevice(o.device, 'full') === 'webgpu') return finish(fillGpu(dtype, shape, value), { ...o, device: null });
-  const a = arrayFor(dtype, numel(shape));
-  if (value) a.fill(value);
-  return finish(Tensor._fromData(a, dtype, shape), o);
+  const device = o.device ? parseDevice(o.device, 'full') : 'cpu';
+  return finish(new Tensor(backendNamed(device).full(dtype, numel(shape), value), shape), { ...o, device: null });
 }
 
 export function zeros(...args: unknown[]): Tensor {

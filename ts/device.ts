@@ -1,7 +1,9 @@
 // Devices, as in PyTorch: torch.device('cpu' | 'webgpu'), parsing the device arguments that
 // creation ops, Tensor.to and Module.to take, and PyTorch's mixed-device error.
-import type { DeviceType } from './storage.js';
+import type { DeviceType } from './backend/storage.js';
 import { isReady, gpu } from '../gpu/runtime.js';
+import { backendFor, mixedDeviceError } from './backend/dispatch.js';
+import type { View } from './backend/view.js';
 
 export interface Device { readonly type: DeviceType; readonly index?: number; toString(): string }
 
@@ -40,22 +42,9 @@ export function device(type: string | Device): Device {
 
 export const deviceOf = (t: DeviceType): Device => DEVICES[t];
 
-/**
- * The device check of every op: true when the tensors (nulls skipped) are on webgpu, false when all
- * are on the CPU, PyTorch's mixed-device error otherwise. With `cpuScalars`, 0-dim CPU tensors may
- * sit beside webgpu ones (as PyTorch allows for CPU scalars with CUDA tensors).
- */
-export function onWebgpu(op: string, tensors: readonly (OnDevice | null | undefined)[], cpuScalars = false): boolean {
-  if (!tensors.some((t) => t?.is_webgpu)) return false;
-  for (const t of tensors) {
-    if (t && !t.is_webgpu && !(cpuScalars && t.ndim === 0)) throw mixedDeviceError(op, 'webgpu', t.device.type);
-  }
-  return true;
+/** TRANSITIONAL (op files not yet behind the seam): true when `backendFor` picks webgpu. */
+export function onWebgpu(op: string, tensors: readonly (View | null | undefined)[], cpuScalars = false): boolean {
+  return backendFor(op, tensors, cpuScalars).device === 'webgpu';
 }
-interface OnDevice { readonly is_webgpu: boolean; readonly ndim: number; readonly device: Device }
 
-/** PyTorch's error for an op whose tensors are on different devices. */
-export function mixedDeviceError(op: string, a: DeviceType, b: DeviceType): Error {
-  const [x, y] = a === 'cpu' ? [b, a] : [a, b];
-  return new Error(`Expected all tensors to be on the same device, but found at least two devices, ${x}:0 and ${y}! (when checking arguments for ${op})`);
-}
+export { mixedDeviceError };

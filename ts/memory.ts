@@ -1,8 +1,8 @@
 // Deterministic release: scopes that dispose what they created, keep(), and torch.memory().
 // The mechanism and the measurements behind it are in docs/MEMORY.md.
 import type { Tensor } from './tensor.js';
-import { stats } from './storage.js';
-import { wasmMemoryBytes } from './backend/wasm.js';
+import { stats } from './backend/storage.js';
+import { wasmMemoryBytes } from './backend/wasm/runtime.js';
 import { gpuStats } from '../gpu/runtime.js';
 
 const scopes: Set<Tensor>[] = [];

@@ -2,11 +2,12 @@
 // methods here only forward to them, so each op is written once.
 import type { DType, DTypeLike, TypedArray } from './dtype.js';
 import { isFloating, toDType, ITEMSIZE } from './dtype.js';
-import { Storage, recycle, type DeviceType } from './storage.js';
+import { Storage, recycle, type DeviceType } from './backend/storage.js';
+import { backendOf } from './backend/dispatch.js';
 import { isDeviceString, parseDevice, deviceOf, type Device } from './device.js';
-import { fromGpu } from '../gpu/tensor.js';
 import { contiguousStrides, numel, shapeStr, wrapDim } from './shape.js';
-import { isContiguousView, contiguousData } from './backend/cpu.js';
+import { isContiguousView } from './backend/view.js';
+import { bytesOf } from './backend/wasm/scratch.js';
 import { accumulateGradNode, Node, type Hook } from './autograd/node.js';
 import { no_grad } from './autograd/grad_mode.js';
 import { runBackward } from './autograd/engine.js';
@@ -97,11 +98,7 @@ export class Tensor {
   get is_disposed(): boolean { return this._disposed; }
 
   /** Storage bytes, checked for disposal (kernels call this). */
-  _bytes(): TypedArray {
-    this._checkAlive();
-    if (this._storage.buffer) throw new Error(`Expected a cpu tensor, but got a webgpu tensor (shape ${shapeStr(this.shape)}, ${this.dtype}) in an operation that runs on the CPU; move it with \`await t.cpu()\``);
-    return this._storage.data;
-  }
+  _bytes(): TypedArray { return bytesOf(this); }
   /** Throws the use-after-dispose error. */
   _checkAlive(): void {
     if (this._disposed) throw new Error(`This tensor (shape ${shapeStr(this.shape)}, ${this.dtype}) has been disposed and can no longer be used`);
@@ -112,9 +109,6 @@ export class Tensor {
     const b = this._storage.buffer;
     if (!b) throw new Error(`Expected a webgpu tensor, but got a cpu tensor (shape ${shapeStr(this.shape)}, ${this.dtype})`);
     return b;
-  }
-  private _checkSync(op: string): void {
-    if (this._storage.buffer) throw new Error(`${op}(): the tensor is on webgpu, where reading values back is asynchronous: use \`await t.${op.replace('Sync', '')}()\``);
   }
   _storageVersion(): number { return this._storage.version; }
   _bumpVersion(): void { this._storage.version++; }
@@ -261,26 +255,20 @@ export class Tensor {
 
   // ---------------------------------------------------------------- reading values
   /** Contiguous copy of the values (a typed array); sync, CPU only. */
-  dataSync(): TypedArray { this._checkSync('dataSync'); return contiguousData(this); }
-  async data(): Promise<TypedArray> {
-    if (this._storage.buffer) { this._gpu(); return fromGpu(this); }
-    return this.dataSync();
-  }
+  dataSync(): TypedArray { return backendOf(this).readSync(this, 'dataSync'); }
+  async data(): Promise<TypedArray> { return backendOf(this).read(this); }
   itemSync(): number | boolean {
-    this._checkSync('itemSync');
-    if (this.numel() !== 1) throw new Error(`a Tensor with ${this.numel()} elements cannot be converted to Scalar`);
-    const v = this._bytes()[this._offset];
+    if (this.numel() !== 1) { backendOf(this).readSync(this, 'itemSync'); throw new Error(`a Tensor with ${this.numel()} elements cannot be converted to Scalar`); }
+    const v = backendOf(this).readSync(this, 'itemSync')[0];
     return this.dtype === 'bool' ? v !== 0 : v;
   }
   async item(): Promise<number | boolean> {
-    if (!this._storage.buffer) return this.itemSync();
     if (this.numel() !== 1) throw new Error(`a Tensor with ${this.numel()} elements cannot be converted to Scalar`);
     const v = (await this.data())[0];
     return this.dtype === 'bool' ? v !== 0 : v;
   }
   tolistSync(): unknown {
-    this._checkSync('tolistSync');
-    return this._nest(this.dataSync());
+    return this._nest(backendOf(this).readSync(this, 'tolistSync'));
   }
   private _nest(d: TypedArray): unknown {
     const conv = this.dtype === 'bool' ? (v: number) => v !== 0 : (v: number) => v;

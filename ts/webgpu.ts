@@ -2,7 +2,7 @@
 // asynchronous in every JS runtime, so it is `await torch.webgpu.init()` (or is_available()) once
 // before the first use of device 'webgpu'.
 import { init as openDevice, isReady, synchronize as sync, emptyCache, gpuStats, limits, adapterDescription, gpu } from '../gpu/runtime.js';
-import { stats } from './storage.js';
+import { stats } from './backend/storage.js';
 
 /** Opens the GPU; resolves true when device 'webgpu' can be used. Safe to call many times. */
 export const init = (): Promise<boolean> => openDevice();

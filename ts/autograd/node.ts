@@ -1,4 +1,4 @@
-import type { DeviceType } from '../storage.js';
+import type { DeviceType } from '../backend/storage.js';
 // Graph nodes (grad_fn) and the context a Function's forward and backward share.
 import type { Tensor } from '../tensor.js';
 import type { DType } from '../dtype.js';

@@ -18,7 +18,7 @@ import { Tensor } from '../tensor.js';
 import type { DType, DTypeLike } from '../dtype.js';
 import { isFloating, toDType } from '../dtype.js';
 import { isDeviceString, parseDevice, type Device } from '../device.js';
-import type { DeviceType } from '../storage.js';
+import type { DeviceType } from '../backend/storage.js';
 import { word } from '../../gpu/wgsl/types.js';
 import { no_grad } from '../autograd/grad_mode.js';
 import { keep } from '../memory.js';

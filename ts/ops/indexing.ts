@@ -6,7 +6,7 @@ import { ITEMSIZE, arrayFor, promoteTypes } from '../dtype.js';
 import { broadcastShapes, contiguousStrides, kwarg, numel, shapeStr, wrapDim } from '../shape.js';
 import { K, alloc, put, putI32, take, scratch, materialize, putView, contiguousData } from '../backend/cpu.js';
 import { writeView } from '../backend/move.js';
-import { takeStatus } from '../backend/wasm.js';
+import { takeStatus } from '../backend/wasm/runtime.js';
 import { applyFunction } from '../autograd/function.js';
 import type { TensorOrScalar } from './types.js';
 import { checkTensor, promote, scalarTensor } from './pointwise.js';

@@ -1,15 +1,12 @@
 // Elementwise ops: type promotion, broadcasting, the wasm kernel call, and each op's gradient.
 import { Tensor } from '../tensor.js';
 import type { DType } from '../dtype.js';
-import { ITEMSIZE, KSUFFIX, arrayFor, category, isFloating, resultType, scalarDType, get_default_dtype } from '../dtype.js';
+import { arrayFor, category, isFloating, resultType, scalarDType, get_default_dtype } from '../dtype.js';
 import { broadcastShapes, numel, shapeStr } from '../shape.js';
-import { K, alloc, put, take, scratch, materialize, copyKernel } from '../backend/cpu.js';
 import { copyTensor, writeView, toDevice } from '../backend/move.js';
-import { pointwiseGpu } from '../../gpu/pointwise.js';
-import { onWebgpu } from '../device.js';
-import type { DeviceType } from '../storage.js';
+import { backendFor } from '../backend/dispatch.js';
+import type { DeviceType } from '../backend/storage.js';
 import { rebaseHistory } from './views.js';
-import { takeStatus, ERR_ZERO_DIV } from '../backend/wasm.js';
 import { zeros, on } from '../creation.js';
 import { POINTWISE, type PointwiseName } from './pointwise_table.js';
 import { applyFunction } from '../autograd/function.js';
@@ -32,12 +29,6 @@ function checkOperand(op: string, x: unknown): void {
 /** Kernel compute type for a result dtype: floats as themselves, integers and bools in int32. */
 const computeFor = (d: DType): DType => (isFloating(d) ? d : 'int32');
 
-function putScalar(v: number | boolean, d: DType): number {
-  const a = arrayFor(d, 1);
-  a[0] = typeof v === 'boolean' ? +v : v;
-  return put(a);
-}
-
 /**
  * Runs pointwise kernel `name` over broadcast inputs, computing in `compute` (f32/f64/i32) and
  * returning a tensor of `out`. No autograd: callers wrap this in applyFunction.
@@ -45,31 +36,9 @@ function putScalar(v: number | boolean, d: DType): number {
 export function kernel(name: PointwiseName, inputs: Operand[], compute: DType, out: DType, p = 0, q = 0): Tensor {
   const def = POINTWISE[name];
   if (compute === 'int32' && !('i' in def)) throw new TypeError(`${name}: not implemented for integer tensors of type ${inputs.map(dtypeOf).join(', ')}`);
-  const shape = broadcastShapes(name, ...inputs.filter((x): x is Tensor => x instanceof Tensor).map((t) => t.shape));
-  const n = numel(shape);
-  const kOut: DType = 'out' in def ? 'bool' : compute;
-  if (inputs.some((x) => x instanceof Tensor && x.is_webgpu)) return pointwiseGpu(name, inputs, compute, out, p, q, shape);
-  if (n === 0) return Tensor._fromData(arrayFor(out, 0), out, shape);
-  const data = scratch(() => {
-    const ptrs: number[] = [];
-    let mode = 0;
-    inputs.forEach((x, i) => {
-      if (!(x instanceof Tensor)) { ptrs.push(putScalar(x, compute)); mode = i === 0 ? 2 : 1; return; }
-      if (x.numel() === 1 && n > 1 && inputs.length === 2) { ptrs.push(materialize(x, compute, [])); mode = i === 0 ? 2 : 1; return; }
-      ptrs.push(materialize(x, compute, shape));
-    });
-    const o = alloc(n * ITEMSIZE[kOut]);
-    const fn = K[`pw_${name}_${KSUFFIX[compute]}`];
-    if (def.arity === 1) fn(ptrs[0], o, n, p, q);
-    else fn(ptrs[0], ptrs[1], o, n, mode);
-    const st = takeStatus();
-    if (st.code === ERR_ZERO_DIV) throw new Error(`ZeroDivisionError: ${name}: integer division by zero`);
-    if (kOut === out) return take(o, out, n);
-    const c = alloc(n * ITEMSIZE[out]);
-    copyKernel(o, kOut, c, out, [n], [1], [1]);
-    return take(c, out, n);
-  });
-  return Tensor._fromData(data, out, shape);
+  const tensors = inputs.filter((x): x is Tensor => x instanceof Tensor);
+  const shape = broadcastShapes(name, ...tensors.map((t) => t.shape));
+  return new Tensor(backendFor(name, tensors, true).pointwise(name, inputs, compute, out, shape, p, q), shape);
 }
 
 const floatOf = (d: DType): DType => (isFloating(d) ? d : get_default_dtype());
@@ -416,7 +385,7 @@ export function fill_<T extends Tensor>(self: T, value: TensorOrScalar): T {
   if (value instanceof Tensor && value.ndim !== 0) throw new Error(`fill_ only supports 0-dimension value tensor but got tensor with ${value.ndim} dimensions.`);
   if (self.requires_grad && self.is_leaf && is_grad_enabled()) throw new Error('a leaf Variable that requires grad is being used in an in-place operation.');
   const v = value instanceof Tensor ? value : scalarTensor(value, self.dtype);
-  onWebgpu('fill_', [self, v], true);
+  backendFor('fill_', [self, v], true);
   writeView(self, v);
   self._bumpVersion();
   if (is_grad_enabled() && (self.requires_grad || v.requires_grad)) {

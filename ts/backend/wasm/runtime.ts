@@ -4,9 +4,9 @@
 // docs/MEMORY.md). Each kernel call copies the input spans it needs into wasm memory, runs, and
 // copies the result out. The scratch area is reset after every op, so wasm memory is bounded by
 // the largest single op.
-import { wasmSource } from '../platform/wasm_source.js';
-import type { DType, TypedArray } from '../dtype.js';
-import { ITEMSIZE, ARRAY_CTOR, arrayFor } from '../dtype.js';
+import { wasmSource } from '../../platform/wasm_source.js';
+import type { DType, TypedArray } from '../../dtype.js';
+import { ITEMSIZE, ARRAY_CTOR, arrayFor } from '../../dtype.js';
 import { reuse } from '../storage.js';
 
 const imports = {

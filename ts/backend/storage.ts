@@ -3,8 +3,7 @@
 //
 // CPU bytes are a JS typed array, so the garbage collector always sees them; dispose() and scopes
 // drop them early and deterministically. See docs/MEMORY.md.
-import type { DType, TypedArray } from './dtype.js';
-import { release as releaseBuffer } from '../gpu/runtime.js';
+import type { DType, TypedArray } from '../dtype.js';
 
 export type DeviceType = 'cpu' | 'webgpu';
 
@@ -42,8 +41,8 @@ export function reuse<A extends TypedArray>(ctor: { name: string }, length: numb
 export class StorageAccount {
   refs = 0;
   released = false;
-  /** a GPU storage's buffer goes back to the device's pool when the storage is released */
-  constructor(readonly bytes: number, readonly gpuBuffer: GPUBuffer | null = null) {
+  /** a device storage's memory goes back to its backend (`free`) when the storage is released */
+  constructor(readonly bytes: number, readonly gpuBuffer: GPUBuffer | null = null, private readonly free: ((b: GPUBuffer) => void) | null = null) {
     stats.storages++;
     if (gpuBuffer) {
       stats.gpuBytes += bytes;
@@ -68,7 +67,7 @@ export class StorageAccount {
     stats.storages--;
     if (this.gpuBuffer) {
       stats.gpuBytes -= this.bytes;
-      releaseBuffer(this.gpuBuffer);
+      this.free?.(this.gpuBuffer);
     } else {
       stats.bytes -= this.bytes;
     }
@@ -89,15 +88,27 @@ export class Storage {
    * CPU storage: `data` holds the values. GPU storage: `buffer` holds `length` 32-bit words (one per
    * element, whatever the dtype) and `data` is empty.
    */
-  constructor(public data: TypedArray, readonly dtype: DType, readonly buffer: GPUBuffer | null = null, length = 0) {
+  constructor(public data: TypedArray, readonly dtype: DType, readonly buffer: GPUBuffer | null = null, length = 0, free: ((b: GPUBuffer) => void) | null = null) {
     this.device = buffer ? 'webgpu' : 'cpu';
-    this.account = new StorageAccount(buffer ? length * 4 : data.byteLength, buffer);
+    this.account = new StorageAccount(buffer ? length * 4 : data.byteLength, buffer, free);
     registry.register(this, this.account, this);
   }
-  /** a GPU storage of `length` elements in `buffer` (the storage owns the buffer from now on) */
-  static gpu(buffer: GPUBuffer, dtype: DType, length: number): Storage {
-    return new Storage(EMPTY, dtype, buffer, length);
+  /** a GPU storage of `length` elements in `buffer` (the storage owns the buffer from now on; `free` takes it back) */
+  static gpu(buffer: GPUBuffer, dtype: DType, length: number, free: (b: GPUBuffer) => void): Storage {
+    return new Storage(EMPTY, dtype, buffer, length, free);
   }
   /** all tensors using this storage were disposed: recycle the bytes now */
   unregister(): void { registry.unregister(this); }
+  /** Number of elements a CPU storage holds (GPU storages: the element count they were made with). */
+  get length(): number { return this.buffer ? this.account.bytes / 4 : this.data.length; }
+  /**
+   * Releases a storage that no tensor took (a backend's temporary) now; storages that tensors hold
+   * are released by their last tensor (Tensor.dispose) or the garbage collector instead.
+   */
+  free(): void {
+    if (this.account.refs > 0 || this.account.released) return;
+    this.unregister();
+    this.account.release();
+    if (!this.buffer) { recycle(this.data); this.data = EMPTY; }
+  }
 }

@@ -1,0 +1,45 @@
+// The wasm backend's elementwise kernels (assembly/generated/pointwise.ts, generated from
+// ts/ops/pointwise_table.ts): inputs are materialized into scratch in the compute type; a
+// one-element operand of a binary op is passed as a scalar (the kernel's mode 1 or 2).
+import type { DType } from '../../dtype.js';
+import { ITEMSIZE, KSUFFIX, arrayFor } from '../../dtype.js';
+import { numel } from '../../shape.js';
+import { Storage } from '../storage.js';
+import { POINTWISE } from '../../ops/pointwise_table.js';
+import type { PointwiseKernels } from '../kernels/pointwise.js';
+import { K, alloc, put, take, scratch, takeStatus, ERR_ZERO_DIV } from './runtime.js';
+import { materialize, copyKernel } from './scratch.js';
+
+function putScalar(v: number | boolean, d: DType): number {
+  const a = arrayFor(d, 1);
+  a[0] = typeof v === 'boolean' ? +v : v;
+  return put(a);
+}
+
+export const pointwise: PointwiseKernels = {
+  pointwise(name, inputs, compute, out, shape, p, q) {
+    const def = POINTWISE[name];
+    const n = numel(shape);
+    const kOut: DType = 'out' in def ? 'bool' : compute;
+    const data = scratch(() => {
+      const ptrs: number[] = [];
+      let mode = 0;
+      inputs.forEach((x, i) => {
+        if (typeof x !== 'object') { ptrs.push(putScalar(x, compute)); mode = i === 0 ? 2 : 1; return; }
+        if (numel(x.shape) === 1 && n > 1 && inputs.length === 2) { ptrs.push(materialize(x, compute, [])); mode = i === 0 ? 2 : 1; return; }
+        ptrs.push(materialize(x, compute, shape));
+      });
+      if (n === 0) return arrayFor(out, 0);
+      const o = alloc(n * ITEMSIZE[kOut]);
+      const fn = K[`pw_${name}_${KSUFFIX[compute]}`];
+      if (def.arity === 1) fn(ptrs[0], o, n, p, q);
+      else fn(ptrs[0], ptrs[1], o, n, mode);
+      if (takeStatus().code === ERR_ZERO_DIV) throw new Error(`ZeroDivisionError: ${name}: integer division by zero`);
+      if (kOut === out) return take(o, out, n);
+      const c = alloc(n * ITEMSIZE[out]);
+      copyKernel(o, kOut, c, out, [n], [1], [1]);
+      return take(c, out, n);
+    });
+    return new Storage(data, out);
+  },
+};

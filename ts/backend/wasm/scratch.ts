@@ -1,0 +1,99 @@
+// The wasm backend's data movement: getting strided, broadcast, differently typed views in and out
+// of wasm scratch memory with the strided-copy kernel. Every wasm kernel driver starts here.
+import type { DType, TypedArray } from '../../dtype.js';
+import { KSUFFIX, ITEMSIZE, arrayFor } from '../../dtype.js';
+import { contiguousStrides, numel } from '../../shape.js';
+import { K, alloc, put, putI32, take, takeInto, scratch } from './runtime.js';
+import { isContiguousView, broadcastStrides, checkLive, type View } from '../view.js';
+
+/** What the wasm kernels read of a view: its geometry, and its host bytes (checked for disposal). */
+export type ViewLike = View;
+
+/** The host bytes behind a CPU view; a disposed view or one on another device throws. */
+export function bytesOf(t: View): TypedArray {
+  checkLive(t);
+  if (t._storage.buffer) throw new Error(`Expected a cpu tensor, but got a webgpu tensor (shape [${t.shape.join(', ')}], ${t.dtype}) in an operation that runs on the CPU; move it with \`await t.cpu()\``);
+  return t._storage.data;
+}
+
+/** Element range [lo, hi] of the storage a view touches (strides are never negative). */
+function span(shape: readonly number[], strides: readonly number[], offset: number): [number, number] {
+  let hi = offset;
+  for (let i = 0; i < shape.length; i++) {
+    if (shape[i] === 0) return [offset, offset - 1];
+    hi += (shape[i] - 1) * strides[i];
+  }
+  return [offset, hi];
+}
+
+/** Copies the storage span of a view into scratch; returns the pointer of its first element. */
+export function putView(t: ViewLike, shape: readonly number[] = t.shape, strides: readonly number[] = t._strides): number {
+  const [lo, hi] = span(shape, strides, t._offset);
+  return put(bytesOf(t), lo, Math.max(hi - lo + 1, 0));
+}
+
+/** Merges dims that are contiguous in both layouts and drops size-1 dims. */
+function collapse(shape: readonly number[], a: readonly number[], b: readonly number[]): [number[], number[], number[]] {
+  const s: number[] = [], sa: number[] = [], sb: number[] = [];
+  for (let i = 0; i < shape.length; i++) {
+    if (shape[i] === 1) continue;
+    const k = s.length - 1;
+    if (k >= 0 && sa[k] === a[i] * shape[i] && sb[k] === b[i] * shape[i]) {
+      s[k] *= shape[i]; sa[k] = a[i]; sb[k] = b[i];
+    } else {
+      s.push(shape[i]); sa.push(a[i]); sb.push(b[i]);
+    }
+  }
+  return [s, sa, sb];
+}
+
+/** Runs the strided copy kernel src(view) -> dst(view) inside scratch, converting dtypes. */
+export function copyKernel(srcPtr: number, srcDtype: DType, dstPtr: number, dstDtype: DType,
+  shape: readonly number[], srcStrides: readonly number[], dstStrides: readonly number[]): void {
+  if (numel(shape) === 0) return;
+  const [s, sa, sb] = collapse(shape, srcStrides, dstStrides);
+  const meta = putI32([s.length, ...s, ...sa, ...sb]);
+  K[`copy_${KSUFFIX[srcDtype]}_${KSUFFIX[dstDtype]}`](srcPtr, dstPtr, meta);
+}
+
+/**
+ * Puts `t` into scratch as a contiguous array of `dtype`, broadcast to `shape`. Returns the pointer.
+ * No copy kernel runs when the view is already contiguous, of that dtype and unbroadcast.
+ */
+export function materialize(t: ViewLike, dtype: DType = t.dtype, shape: readonly number[] = t.shape): number {
+  const strides = shape === t.shape ? t._strides : broadcastStrides(t, shape);
+  const n = numel(shape);
+  const bcast = n !== numel(t.shape);
+  if (!bcast && dtype === t.dtype && isContiguousView(shape, strides)) return putView(t, shape, strides);
+  const src = putView(t, shape, strides);
+  const dst = alloc(n * ITEMSIZE[dtype]);
+  copyKernel(src, t.dtype, dst, dtype, shape, strides, contiguousStrides(shape));
+  return dst;
+}
+
+/** A new contiguous typed array holding `t` converted to `dtype` (and broadcast to `shape`). */
+export function contiguousData(t: ViewLike, dtype: DType = t.dtype, shape: readonly number[] = t.shape): TypedArray {
+  const n = numel(shape);
+  if (n === 0) return arrayFor(dtype, 0);
+  // fast path: a contiguous view of the right dtype is one slice
+  if (dtype === t.dtype && n === numel(t.shape) && isContiguousView(t.shape, t._strides)) {
+    return bytesOf(t).slice(t._offset, t._offset + n) as TypedArray;
+  }
+  return scratch(() => take(materialize(t, dtype, shape), dtype, n));
+}
+
+/** Writes `src` (broadcast to dst's shape, converted to dst's dtype) into the view `dst`, in place. */
+export function writeInto(dst: ViewLike, src: ViewLike): void {
+  const n = numel(dst.shape);
+  if (n === 0) return;
+  scratch(() => {
+    const [lo, hi] = span(dst.shape, dst._strides, dst._offset);
+    const dptr = put(bytesOf(dst), lo, hi - lo + 1);
+    const sstr = broadcastStrides(src, dst.shape);
+    const sptr = putView(src, dst.shape, sstr);
+    copyKernel(sptr, src.dtype, dptr, dst.dtype, dst.shape, sstr, dst._strides);
+    takeInto(dptr, bytesOf(dst), lo, hi - lo + 1);
+  });
+}
+
+export { K, alloc, put, putI32, take, takeInto, scratch, isContiguousView, broadcastStrides };

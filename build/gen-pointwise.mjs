@@ -1,5 +1,7 @@
 // Generates assembly/generated/pointwise.ts from the pointwise table in ts/ops/pointwise_table.ts.
 // The table is TypeScript with no imports: we transpile it in memory and import it as a data URL.
+// Only the kernel fields (f, i, simd, out) are read here; the op fields (gradients, names) are
+// ts/ops/pointwise.ts's.
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -6,7 +6,7 @@ import { arrayFor, get_default_dtype, isFloating, toDType } from './dtype.js';
 import { numel, shapeStr, sizeArgs } from './shape.js';
 import { randomFill, randpermData, type Generator, default_generator } from './random.js';
 import { parseDevice, type Device } from './device.js';
-import { toDevice } from './backend/move.js';
+import { isOn, moveTo } from './backend/move.js';
 import { backendNamed } from './backend/dispatch.js';
 
 export interface CreateOpts { dtype?: DTypeLike | null; requires_grad?: boolean; device?: string | Device | null; generator?: Generator }
@@ -18,13 +18,13 @@ function checkDevice(op: string, o: CreateOpts): void {
   if (o.device) parseDevice(o.device, op);
 }
 
-/** Puts a freshly made CPU tensor on the requested device and sets requires_grad. */
+/** Puts a freshly made tensor on the requested device and sets requires_grad. */
 function finish(t: Tensor, o: CreateOpts): Tensor {
-  const device = o.device ? parseDevice(o.device, 'tensor') : t.device.type;
-  if (device !== t.device.type) {
-    const g = toDevice(t, device);
+  const device = o.device ? parseDevice(o.device, 'tensor') : null;
+  if (device && !isOn(t, device)) {
+    const moved = new Tensor(moveTo(t, device, 'tensor'), t.shape);
     t.dispose();
-    t = g;
+    t = moved;
   }
   if (o.requires_grad) t.requires_grad_(true);
   return t;
@@ -47,8 +47,8 @@ type Nested = number | boolean | Nested[];
 export function tensor(data: Nested | TypedArray | Tensor | ArrayLike<number>, opts: CreateOpts = {}): Tensor {
   checkDevice('tensor', opts);
   if (data instanceof Tensor) {
-    if (data.is_webgpu) return finish(data.detach().clone().to(opts.dtype ? toDType(opts.dtype) : data.dtype), { ...opts, device: opts.device ?? 'webgpu' });
-    return finish(data.detach().clone().to(opts.dtype ? toDType(opts.dtype) : data.dtype), opts);
+    // a copy on data's device unless another is named
+    return finish(data.detach().clone().to(opts.dtype ? toDType(opts.dtype) : data.dtype), { ...opts, device: opts.device ?? data.device });
   }
   if (ArrayBuffer.isView(data)) {
     const d = data as unknown as TypedArray;

@@ -1,6 +1,8 @@
-// PyTorch-style repr: tensor([[1., 2.], [3., 4.]], requires_grad=True)
+// PyTorch-style repr: tensor([[1., 2.], [3., 4.]], requires_grad=True). Installs Tensor's
+// toString (and Node's util.inspect form).
 import type { Tensor } from './tensor.js';
 import { numel } from './shape.js';
+import { installMethods } from './ops/methods.js';
 
 const EDGE = 3, THRESHOLD = 1000;
 
@@ -53,3 +55,16 @@ export function formatTensor(t: Tensor): string {
   if (numel(t.shape) === 0 && t.ndim === 1) body = '[]';
   return `tensor(${body}${extras.length ? ', ' + extras.join(', ') : ''})`;
 }
+
+declare module './tensor.js' {
+  interface Tensor {
+    /** PyTorch's repr */
+    toString(): string;
+  }
+}
+
+installMethods({
+  toString: formatTensor,
+  // Node's console.log and util.inspect
+  [Symbol.for('nodejs.util.inspect.custom')]: formatTensor,
+} as Parameters<typeof installMethods>[0]);

@@ -1,4 +1,11 @@
 // webtorch: `import * as torch from 'webtorch'`.
+//
+// Tensor methods are installed by the modules that implement them (ts/ops/methods.ts): every
+// such module is imported here, so the methods exist before user code runs. Those whose exports
+// are not re-exported below are imported for that effect alone.
+import './ops/copy.js';
+import './format.js';
+import './autograd/engine.js';
 export { __version__ } from './version.js';
 export { Tensor } from './tensor.js';
 export { float32, float64, int32, int64, uint8, bool, long, float, double, int, get_default_dtype, set_default_dtype, promoteTypes as promote_types } from './dtype.js';

@@ -1,12 +1,15 @@
 // The backward engine: walks the recorded graph from the roots in reverse creation order,
 // runs each node's backward formula, reduces broadcast gradients to their inputs' shapes (the one
 // place broadcasting's gradient is handled), and accumulates into leaves' .grad.
+// It also installs the autograd methods of Tensor: backward, register_hook, retain_grad.
 import { _tensorsCreated, type Tensor } from '../tensor.js';
 import { shapeStr, sameShape } from '../shape.js';
-import { set_grad_enabled } from './grad_mode.js';
-import type { Node, InputMeta } from './node.js';
+import { set_grad_enabled, no_grad } from './grad_mode.js';
+import type { Node, InputMeta, Hook } from './node.js';
 import { edgeOf } from './function.js';
 import { zerosOf, sumTo, addGrads } from './grad_utils.js';
+import { ones_like } from '../creation.js';
+import { installMethods } from '../ops/methods.js';
 
 export interface BackwardOptions {
   retain_graph?: boolean;
@@ -115,7 +118,7 @@ export function runBackward(roots: Tensor[], rootGrads: Tensor[], opts: Backward
           // a gradient only this leaf uses becomes its .grad without a copy
           const g = grads[0];
           const steal = !opts.create_graph && g === buf[0] && g._id >= firstOwned && uses.get(g) === 1 && !exposed.has(g) && !leaf._hooks.length;
-          leaf._accumulateGrad(g, !!opts.create_graph, steal);
+          accumulateGrad(leaf, g, !!opts.create_graph, steal);
         }
         buf.forEach((g) => g && drop(g));
         continue;
@@ -139,3 +142,74 @@ export function runBackward(roots: Tensor[], rootGrads: Tensor[], opts: Backward
     return captured;
   });
 }
+
+/** AccumulateGrad: runs the leaf's hooks, then stores or adds g as its .grad; `steal` reuses g's storage. */
+function accumulateGrad(leaf: Tensor, g: Tensor, createGraph: boolean, steal = false): void {
+  for (const h of leaf._hooks) {
+    const r = h(g);
+    if (r) g = r;
+  }
+  if (leaf.grad === null) {
+    leaf.grad = createGraph ? g.clone() : no_grad(() => (steal && g.is_contiguous() ? g.detach() : g.detach().clone()));
+  } else if (createGraph) {
+    leaf.grad = leaf.grad.add(g);
+  } else {
+    const acc = leaf.grad;
+    no_grad(() => acc.add_(g));
+  }
+}
+
+// ------------------------------------------------------------------ Tensor methods
+export type BackwardOpts = { retain_graph?: boolean; create_graph?: boolean; inputs?: Tensor[] };
+
+declare module '../tensor.js' {
+  interface Tensor {
+    /** Computes the gradient of this tensor with respect to the graph leaves (accumulated into their .grad). */
+    backward(gradient?: Tensor | null, opts?: BackwardOpts): void;
+    /** Registers fn(grad), run when this tensor's gradient is computed; it may return a replacement. */
+    register_hook(hook: Hook): { remove(): void };
+    /** Keeps the .grad of a non-leaf tensor after backward. */
+    retain_grad(): void;
+  }
+}
+
+function backward(self: Tensor, gradient?: Tensor | null, opts: BackwardOpts = {}): void {
+  if (!self.requires_grad) throw new Error('element 0 of tensors does not require grad and does not have a grad_fn');
+  let g: Tensor;
+  if (gradient == null) {
+    if (self.numel() !== 1) throw new Error(`grad can be implicitly created only for scalar outputs (got shape ${shapeStr(self.shape)})`);
+    g = ones_like(self);
+  } else {
+    if (gradient.numel() !== self.numel() || (gradient.ndim && gradient.shape.join() !== self.shape.join())) {
+      throw new Error(`Mismatch in shape: grad_output[0] has a shape of torch.Size(${shapeStr(gradient.shape)}) and output[0] has a shape of torch.Size(${shapeStr(self.shape)}).`);
+    }
+    g = gradient.reshape(self.shape);
+  }
+  if (opts.inputs) {
+    const inputs = opts.inputs;
+    const grads = runBackward([self], [g], { ...opts, inputs, allow_unused: true });
+    inputs.forEach((t, i) => { if (grads[i]) accumulateGrad(t, grads[i]!, !!opts.create_graph); });
+    return;
+  }
+  runBackward([self], [g], opts);
+}
+
+installMethods({
+  backward,
+  register_hook(self, hook) {
+    if (!self.requires_grad) throw new Error("cannot register a hook on a tensor that doesn't require gradient");
+    if (self.grad_fn) {
+      const node = self.grad_fn, nr = self._output_nr;
+      (node.outputHooks[nr] ??= []).push(hook);
+      return { remove: () => { const a = node.outputHooks[nr]; a.splice(a.indexOf(hook), 1); } };
+    }
+    self._hooks.push(hook);
+    return { remove: () => { self._hooks.splice(self._hooks.indexOf(hook), 1); } };
+  },
+  retain_grad(self) {
+    if (!self.requires_grad) throw new Error("can't retain_grad on Tensor that has requires_grad=False");
+    if (!self.grad_fn) return;
+    self._retainsGrad = true;
+    self.grad_fn.retained[self._output_nr] = self;
+  },
+});

@@ -19,7 +19,7 @@ import type { DType, DTypeLike } from '../dtype.js';
 import { isFloating, toDType } from '../dtype.js';
 import { isDeviceString, parseDevice, type Device } from '../device.js';
 import type { DeviceType } from '../backend/storage.js';
-import { word } from '../../gpu/wgsl/types.js';
+import { needsAsyncRead, checkDType } from '../backend/move.js';
 import { no_grad } from '../autograd/grad_mode.js';
 import { keep } from '../memory.js';
 import { Parameter } from './parameter.js';
@@ -329,18 +329,18 @@ export class Module {
       d = toDType(dtype, 'Module.to');
       if (!isFloating(d)) throw new TypeError(`nn.Module.to only accepts floating point dtypes, but got desired dtype=${d}`);
     }
-    if (target === 'cpu' && this._tensors().some((t) => t.is_webgpu)) {
-      throw new Error("Module.to('cpu'): this module has webgpu tensors, and reading them back is asynchronous: use `await model.cpu()`");
-    }
-    if (target === 'webgpu') {
+    if (target !== undefined) {
+      const from = this._tensors().find((t) => needsAsyncRead(t, target));
+      if (from) throw new Error(`Module.to('${target}'): this module has ${from.device.type} tensors, and reading them back is asynchronous: use \`await model.cpu()\``);
       // check every dtype first, so a model that cannot move is left as it was, not half moved
-      for (const t of this._tensors()) word(d !== undefined && isFloating(t.dtype) ? d : t.dtype, 'Module.to');
+      const dtypes = new Set(this._tensors().map((t) => (d !== undefined && isFloating(t.dtype) ? d : t.dtype)));
+      for (const dt of dtypes) checkDType(target, dt, 'Module.to');
     }
     if (d !== undefined) {
       const dt = d;
       this._apply((t) => (isFloating(t.dtype) ? t.to(dt) : t));
     }
-    if (target === 'webgpu') this._moveInPlace((t) => no_grad(() => t.to('webgpu')));
+    if (target !== undefined) this._moveInPlace((t) => no_grad(() => t.to(target)));
     return this;
   }
   float(): this { return this.to('float32'); }
@@ -354,7 +354,7 @@ export class Module {
    */
   async cpu(): Promise<this> {
     const copies = new Map<Tensor, Tensor>();
-    await Promise.all(this._tensors().filter((t) => t.is_webgpu).map(async (t) => { copies.set(t, await t.cpu()); }));
+    await Promise.all(this._tensors().map(async (t) => { copies.set(t, await t.cpu()); }));
     this._moveInPlace((t) => copies.get(t) ?? t);
     return this;
   }

@@ -350,3 +350,36 @@ export function one_hot(x: Tensor, numClasses: number | { num_classes?: number }
   return x.unsqueeze(-1).eq(arange(n)).to('int32');
 }
 
+
+// ------------------------------------------------------------------ Tensor methods
+import { installMethods, installInplace } from './methods.js';
+import { inplace } from './pointwise.js';
+
+type DimOpt = number | { dim?: number };
+declare module '../tensor.js' {
+  interface Tensor {
+    split(split_size_or_sections: number | number[], dim?: DimOpt): Tensor[];
+    chunk(chunks: number, dim?: DimOpt): Tensor[];
+    index_select(dim: number, index: Tensor): Tensor;
+    gather(dim: number, index: Tensor): Tensor;
+    scatter(dim: number, index: Tensor, src: TensorOrScalar | { value?: number; src?: Tensor; reduce?: string }): Tensor;
+    scatter_(dim: number, index: Tensor, src: TensorOrScalar | { value?: number; src?: Tensor; reduce?: string }): this;
+    scatter_add(dim: number, index: Tensor, src: Tensor): Tensor;
+    scatter_add_(dim: number, index: Tensor, src: Tensor): this;
+    /** x.where(condition, other): x where condition holds, else other */
+    where(condition: Tensor, other: TensorOrScalar): Tensor;
+    masked_fill(mask: Tensor, value: TensorOrScalar): Tensor;
+    masked_fill_(mask: Tensor, value: TensorOrScalar): this;
+    tril(diagonal?: number | { diagonal?: number }): Tensor;
+    triu(diagonal?: number | { diagonal?: number }): Tensor;
+    flip(...dims: (number | number[])[]): Tensor;
+    repeat(...sizes: (number | number[])[]): Tensor;
+  }
+}
+
+installMethods({
+  split, chunk, index_select, gather, scatter, scatter_add,
+  where: (x, condition, other) => where(condition, x, other),
+  masked_fill, tril, triu, flip, repeat,
+});
+installInplace(['scatter', 'scatter_add', 'masked_fill'], inplace);

@@ -146,3 +146,19 @@ export function addmm(input: Tensor, m1: Tensor, m2: Tensor, opts: { beta?: numb
     ];
   }, [input, m1, m2]);
 }
+
+// ------------------------------------------------------------------ Tensor methods
+import { installMethods } from './methods.js';
+
+declare module '../tensor.js' {
+  interface Tensor {
+    matmul(other: Tensor): Tensor;
+    mm(other: Tensor): Tensor;
+    bmm(other: Tensor): Tensor;
+    dot(other: Tensor): Tensor;
+    outer(other: Tensor): Tensor;
+    addmm(mat1: Tensor, mat2: Tensor, opts?: { beta?: number; alpha?: number }): Tensor;
+  }
+}
+
+installMethods({ matmul, mm, bmm, dot, outer, addmm });

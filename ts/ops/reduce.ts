@@ -331,3 +331,39 @@ export function log_softmax(x: Tensor, dim: unknown): Tensor {
   }, [x]);
 }
 
+
+// ------------------------------------------------------------------ Tensor methods
+import { installMethods } from './methods.js';
+import type { DimArg } from './types.js';
+
+type KeepArg = boolean | ReduceOpts;
+declare module '../tensor.js' {
+  interface Tensor {
+    sum(dim?: DimArg | ReduceOpts, keepdim?: KeepArg): Tensor;
+    mean(dim?: DimArg | ReduceOpts, keepdim?: KeepArg): Tensor;
+    prod(dim?: number | ReduceOpts, keepdim?: KeepArg): Tensor;
+    /** max() is the maximum value; max(dim) gives [values, indices] (also as .values, .indices); max(other) is maximum(). */
+    max(): Tensor;
+    max(dim: number | Tensor | ReduceOpts, keepdim?: KeepArg): any;
+    /** min() is the minimum value; min(dim) gives [values, indices] (also as .values, .indices); min(other) is minimum(). */
+    min(): Tensor;
+    min(dim: number | Tensor | ReduceOpts, keepdim?: KeepArg): any;
+    amax(dim?: DimArg | ReduceOpts, keepdim?: KeepArg): Tensor;
+    amin(dim?: DimArg | ReduceOpts, keepdim?: KeepArg): Tensor;
+    argmax(dim?: number | null | ReduceOpts, keepdim?: KeepArg): Tensor;
+    argmin(dim?: number | null | ReduceOpts, keepdim?: KeepArg): Tensor;
+    var(dim?: DimArg | ReduceOpts, opts?: KeepArg, keepdim?: boolean): Tensor;
+    std(dim?: DimArg | ReduceOpts, opts?: KeepArg, keepdim?: boolean): Tensor;
+    logsumexp(dim: DimArg | ReduceOpts, keepdim?: KeepArg): Tensor;
+    norm(p?: number | string | ReduceOpts | null, dim?: DimArg | ReduceOpts, keepdim?: KeepArg): Tensor;
+    all(dim?: number | ReduceOpts, keepdim?: KeepArg): Tensor;
+    any(dim?: number | ReduceOpts, keepdim?: KeepArg): Tensor;
+    cumsum(dim: number | ReduceOpts, opts?: ReduceOpts): Tensor;
+    softmax(dim: number | ReduceOpts): Tensor;
+    log_softmax(dim: number | ReduceOpts): Tensor;
+  }
+}
+
+installMethods({
+  sum, mean, prod, max, min, amax, amin, argmax, argmin, var: var_, std, logsumexp, norm, all, any, cumsum, softmax, log_softmax,
+});

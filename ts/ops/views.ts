@@ -3,11 +3,13 @@
 import { Tensor } from '../tensor.js';
 import type { DType } from '../dtype.js';
 import { contiguousStrides, numel, shapeStr, wrapDim, kwarg } from '../shape.js';
-import { isContiguousView } from '../backend/cpu.js';
-import { copyTensor, copyAs, writeView } from '../backend/move.js';
+import { isContiguousView } from '../backend/view.js';
+import { copyTensor, copyAs } from './copy.js';
+import { writeView } from '../backend/move.js';
 import { applyFunction } from '../autograd/function.js';
 import { zeros, on } from '../creation.js';
 import { sumTo as sumToShape } from '../autograd/grad_utils.js';
+import { installMethods } from './methods.js';
 
 interface Geom { shape: number[]; strides: number[]; offset: number }
 
@@ -309,3 +311,67 @@ export function rebaseHistory(self: Tensor, result: Tensor): void {
   self._setHistory(v.grad_fn!, 0);
 }
 
+
+// ------------------------------------------------------------------ Tensor methods
+type Sizes = (number | number[])[];
+declare module '../tensor.js' {
+  interface Tensor {
+    view(...shape: (number | number[] | DType)[]): Tensor;
+    view_as(other: Tensor): Tensor;
+    reshape(...shape: Sizes): Tensor;
+    reshape_as(other: Tensor): Tensor;
+    permute(...dims: Sizes): Tensor;
+    transpose(dim0: number, dim1: number): Tensor;
+    swapaxes(dim0: number, dim1: number): Tensor;
+    t(): Tensor;
+    /** all dims reversed */
+    readonly T: Tensor;
+    /** the last two dims swapped */
+    readonly mT: Tensor;
+    squeeze(dim?: number | number[] | { dim?: number | number[] }): Tensor;
+    unsqueeze(dim: number): Tensor;
+    expand(...sizes: Sizes): Tensor;
+    expand_as(other: Tensor): Tensor;
+    broadcast_to(shape: number[]): Tensor;
+    narrow(dim: number, start: number, length: number): Tensor;
+    select(dim: number, index: number): Tensor;
+    flatten(start_dim?: number | { start_dim?: number; end_dim?: number }, end_dim?: number): Tensor;
+    unflatten(dim: number, sizes: number[]): Tensor;
+    contiguous(): Tensor;
+    clone(): Tensor;
+    unbind(dim?: number): Tensor[];
+    as_strided(size: number[], stride: number[], storage_offset?: number): Tensor;
+    /** Basic slicing along one dim: t.slice(dim, start, end, step). */
+    slice(dim: number, start?: number | null, end?: number | null, step?: number): Tensor;
+    /** Basic indexing, Python's x[...]: numbers select, ranges ('a:b:c' or { start, stop, step }) slice, null inserts a dim, '...' is an ellipsis. */
+    index(...idx: IndexItem[]): Tensor;
+  }
+}
+
+installMethods({
+  view,
+  view_as: (x, o) => view(x, o.shape),
+  reshape,
+  reshape_as: (x, o) => reshape(x, o.shape),
+  permute,
+  transpose,
+  swapaxes: transpose,
+  t,
+  T: { get: (x) => permute(x, [...x.shape.keys()].reverse()) },
+  mT: { get: (x) => transpose(x, -2, -1) },
+  squeeze,
+  unsqueeze,
+  expand,
+  expand_as: (x, o) => expand(x, o.shape),
+  broadcast_to: (x, shape) => expand(x, shape),
+  narrow,
+  select,
+  flatten,
+  unflatten,
+  contiguous,
+  clone,
+  unbind,
+  as_strided,
+  slice,
+  index,
+});

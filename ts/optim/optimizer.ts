@@ -19,7 +19,7 @@ import { Tensor } from '../tensor.js';
 import { no_grad, enable_grad } from '../autograd/grad_mode.js';
 import { keep } from '../memory.js';
 import { isFloating, type DType } from '../dtype.js';
-import { copyAs, toDevice } from '../backend/move.js';
+import { copyAs, toDevice } from '../ops/copy.js';
 
 /** per-parameter state entries that are 0-dim counters kept on the CPU, not buffers shaped like the parameter */
 const SCALAR_STATE = new Set(['step', 'mu_product']);

@@ -8,8 +8,8 @@ import type { DType } from '../dtype.js';
 import { arrayFor, category, isFloating, resultType, scalarDType, get_default_dtype } from '../dtype.js';
 import { broadcastShapes, numel, shapeStr } from '../shape.js';
 import { backendFor } from '../backend/dispatch.js';
-import { isOn, writeView } from '../backend/move.js';
-import { copyTensor } from './copy.js';
+import { isOn, needsAsyncRead, writeView } from '../backend/move.js';
+import { copyTensor, toDevice } from './copy.js';
 import { rebaseHistory } from './views.js';
 import { zeros, on } from '../creation.js';
 import { POINTWISE, type PointwiseName, type PointwiseDef, type G } from './pointwise_table.js';
@@ -324,10 +324,16 @@ export function copy_<T extends Tensor>(self: T, src: Tensor): T {
   broadcastShapes('copy_', self.shape, src.shape);
   if (src.ndim > self.ndim && numel(src.shape) !== numel(self.shape)) throw new RangeError(`copy_: cannot broadcast ${shapeStr(src.shape)} to ${shapeStr(self.shape)}`);
   if (self.requires_grad && self.is_leaf && is_grad_enabled()) throw new Error('a leaf Variable that requires grad is being used in an in-place operation.');
-  writeView(self, src);
+  const here = isOn(src, self.device.type);
+  if (needsAsyncRead(src, self.device.type)) {
+    throw new Error(`copy_: writing a ${src.device.type} tensor (shape ${shapeStr(src.shape)}) into a ${self.device.type} tensor needs an asynchronous read: use \`dst.copy_(await src.cpu())\``);
+  }
+  // a source on another device is moved first
+  const from = here ? src : toDevice(src, self.device.type, 'copy_');
+  try { writeView(self, from); } finally { if (from !== src) from.dispose(); }
   self._bumpVersion();
   if (is_grad_enabled() && src.requires_grad) {
-    if (!isOn(src, self.device.type)) throw new Error('copy_: a copy between devices is not differentiable here');
+    if (!here) throw new Error('copy_: a copy between devices is not differentiable here');
     rebaseHistory(self, applyFunction('CopyBackwards', () => copyTensor(src, self.dtype, self.shape),
       (_c, g) => [g], [src]) as Tensor);
   }

@@ -8,9 +8,8 @@ export { Identity, Linear, Bilinear, Flatten, Unflatten } from './modules/linear
 export { Conv1d, Conv2d, ConvTranspose2d } from './modules/conv.js';
 export { MaxPool1d, MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, AdaptiveMaxPool2d } from './modules/pooling.js';
 export { BatchNorm1d, BatchNorm2d, LayerNorm, GroupNorm } from './modules/normalization.js';
-export {
-  Dropout, Dropout1d, Dropout2d, ReLU, LeakyReLU, ELU, GELU, SiLU, Sigmoid, Tanh, Softmax, LogSoftmax, Softplus, Hardtanh, ReLU6,
-} from './modules/activation.js';
+// dropout layers and activations: every class of modules/activation.ts
+export * from './modules/activation.js';
 export { NLLLoss, CrossEntropyLoss, MSELoss, L1Loss, SmoothL1Loss, HuberLoss, BCELoss, BCEWithLogitsLoss, KLDivLoss } from './modules/loss.js';
 export { Embedding } from './modules/sparse.js';
 export * as functional from './functional/index.js';

@@ -1,5 +1,5 @@
 // The elementwise ops, each declared here once: its kernels (wasm and WGSL), its autograd formula
-// and its names.
+// and its names. Adding an elementwise op is one row here (plus its PyTorch fixture line).
 //
 // This file has no imports: build/gen-pointwise.mjs transpiles it to generate the AssemblyScript
 // kernels (assembly/generated/pointwise.ts), gpu/wgsl/pointwise.ts generates the WGSL kernels
@@ -149,6 +149,15 @@ export const POINTWISE = {
   // softplus(x; beta=p, threshold=q)
   softplus: { arity: 1, f: 'x * <T>p > <T>q ? x : M.log1p(M.exp(x * <T>p)) / <T>p', w: 'select(log1p_(exp(x * p)) / p, x, x * p > q)',
     grad_fn: 'SoftplusBackward0', saves: 'x', grad: (g, x, _y, p, q) => g.mul(x.mul(p).sigmoid()).where(x.mul(p).le(q), g), dtype: 'float' },
+  hardswish: { arity: 1, f: 'x * M.min(M.max(x + <T>3, <T>0), <T>6) / <T>6', w: 'x * min(max(x + 3.0, 0.0), 6.0) / 6.0',
+    simd: 'f32x4.div(f32x4.mul(vx, f32x4.min(f32x4.max(f32x4.add(vx, f32x4.splat(3)), f32x4.splat(0)), f32x4.splat(6))), f32x4.splat(6))',
+    grad_fn: 'HardswishBackward0', saves: 'x', dtype: 'float',
+    // PyTorch's hardswish_backward: 0 below -3, g * (x / 3 + 1/2) up to 3, g above (and for NaN)
+    grad: (g, x) => g.mul(x.div(3).add(0.5)).where(x.le(3), g).where(x.lt(-3).logical_not(), 0) },
+  hardsigmoid: { arity: 1, f: 'M.min(M.max(x + <T>3, <T>0), <T>6) / <T>6', w: 'min(max(x + 3.0, 0.0), 6.0) / 6.0',
+    simd: 'f32x4.div(f32x4.min(f32x4.max(f32x4.add(vx, f32x4.splat(3)), f32x4.splat(0)), f32x4.splat(6)), f32x4.splat(6))',
+    grad_fn: 'HardsigmoidBackward0', saves: 'x', dtype: 'float',
+    grad: (g, x) => g.mul(1 / 6).where(x.gt(-3).logical_and(x.lt(3)), 0) },
   floor: { arity: 1, f: 'M.floor(x)', i: 'x', simd: 'f32x4.floor(vx)', w: 'floor(x)', wi: 'x',
     grad_fn: 'FloorBackward0', saves: 'none', grad: null, dtype: 'keep', method: ['floor'], inplace: true },
   ceil: { arity: 1, f: 'M.ceil(x)', i: 'x', simd: 'f32x4.ceil(vx)', w: 'ceil(x)', wi: 'x',

@@ -34,6 +34,10 @@ export function gelu(x: Tensor, approximate: 'none' | 'tanh' | { approximate?: '
   return P.gelu(x, { approximate: typeof approximate === 'object' ? approximate.approximate ?? 'none' : approximate });
 }
 export function silu(x: Tensor, inplace: boolean | { inplace?: boolean } = false): Tensor { return inplaceOf(x, P.silu(x), inplace); }
+/** F.hardswish(input, inplace=false): x * relu6(x + 3) / 6 */
+export function hardswish(x: Tensor, inplace: boolean | { inplace?: boolean } = false): Tensor { return inplaceOf(x, P.ops.hardswish(x), inplace); }
+/** F.hardsigmoid(input, inplace=false): relu6(x + 3) / 6 */
+export function hardsigmoid(x: Tensor, inplace: boolean | { inplace?: boolean } = false): Tensor { return inplaceOf(x, P.ops.hardsigmoid(x), inplace); }
 export function sigmoid(x: Tensor): Tensor { return P.sigmoid(x); }
 export function tanh(x: Tensor): Tensor { return P.tanh(x); }
 export function softplus(x: Tensor, beta: number | { beta?: number; threshold?: number } = 1, threshold = 20): Tensor {

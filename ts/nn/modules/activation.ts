@@ -44,6 +44,18 @@ export class SiLU extends Module {
   override forward(x: Tensor): Tensor { return F.silu(x, this.inplace); }
   override extra_repr(): string { return inplaceStr(this.inplace); }
 }
+/** nn.Hardswish(inplace=false) */
+export class Hardswish extends Module {
+  inplace: boolean;
+  constructor(inplace: boolean | { inplace?: boolean } = false) { super(); this.inplace = inplaceArg(inplace); }
+  override forward(x: Tensor): Tensor { return F.hardswish(x, this.inplace); }
+}
+/** nn.Hardsigmoid(inplace=false) */
+export class Hardsigmoid extends Module {
+  inplace: boolean;
+  constructor(inplace: boolean | { inplace?: boolean } = false) { super(); this.inplace = inplaceArg(inplace); }
+  override forward(x: Tensor): Tensor { return F.hardsigmoid(x, this.inplace); }
+}
 export class Sigmoid extends Module { override forward(x: Tensor): Tensor { return F.sigmoid(x); } }
 export class Tanh extends Module { override forward(x: Tensor): Tensor { return F.tanh(x); } }
 

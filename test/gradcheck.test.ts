@@ -103,6 +103,8 @@ const cases: Case[] = [
   ['repeat', () => [r(2, 3)], (a) => a.repeat(2, 1, 2), true],
 
   ['composite_mlp', () => [r(4, 3), r(3, 5), r(5)], (x, w, b) => x.matmul(w).add(b).tanh().sum(1).log_softmax(0), true],
+  ['hardswish', () => [r(8).mul(3).detach().requires_grad_()], (a) => torch.nn.functional.hardswish(a), true],
+  ['hardsigmoid', () => [r(8).mul(3).detach().requires_grad_()], (a) => torch.nn.functional.hardsigmoid(a), true],
 ];
 
 describe('gradcheck (float64 finite differences)', () => {

@@ -67,4 +67,4 @@ installMethods({
   toString: formatTensor,
   // Node's console.log and util.inspect
   [Symbol.for('nodejs.util.inspect.custom')]: formatTensor,
-} as Parameters<typeof installMethods>[0]);
+});

@@ -61,8 +61,9 @@ export function batchNormImpl(x: Tensor, rm: Tensor | null, rv: Tensor | null, w
         let m: number | Tensor | null = momentum;
         if (numBatches) {
           numBatches.add_(1);
-          // the factor stays a tensor beside the counter (a device counter cannot be read synchronously)
-          if (m === null) m = numBatches.to(rm.dtype).reciprocal();
+          // 1 / count: read on the host where the backend reads synchronously (exact, and cheaper than
+          // five tiny ops); elsewhere the factor stays a tensor beside the counter
+          if (m === null) m = backendFor('batch_norm', [numBatches]).syncReads ? 1 / (numBatches.itemSync() as number) : numBatches.to(rm.dtype).reciprocal();
         }
         m ??= 0.1;
         const keep = typeof m === 'number' ? 1 - m : m.neg().add(1);

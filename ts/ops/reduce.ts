@@ -4,6 +4,7 @@ import type { DType } from '../dtype.js';
 import { isFloating, toDType } from '../dtype.js';
 import { numel, normalizeDims, wrapDim } from '../shape.js';
 import { backendFor } from '../backend/dispatch.js';
+import type { ReduceKind } from '../backend/kernels/reduce.js';
 import { applyFunction } from '../autograd/function.js';
 import { no_grad } from '../autograd/grad_mode.js';
 import type { ReduceOpts } from './types.js';
@@ -11,7 +12,7 @@ import { checkTensor, kernel } from './pointwise.js';
 import { scatter } from './indexing.js';
 import { zeros, full, on } from '../creation.js';
 
-type Kind = 'sum' | 'prod' | 'max' | 'min';
+type Kind = ReduceKind;
 
 interface Parsed { dims: number[]; all: boolean; keepdim: boolean; dtype?: DType; opts: ReduceOpts }
 

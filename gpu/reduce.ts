@@ -1,12 +1,12 @@
-// Reductions and prefix sums of webgpu tensors (the GPU half of ts/ops/reduce.ts reduceRaw and
-// cumsum). The input is read through its strides, converted on load, so no copy is made first.
+// Reductions and prefix sums of webgpu views (the webgpu backend's reduce kernels). The input is read through its strides, converted on load, so no copy is made first.
 import type { ReduceKernels } from '../ts/backend/kernels/reduce.js';
-import { Tensor } from '../ts/tensor.js';
+import type { Storage } from '../ts/backend/storage.js';
+import { viewOf, type View } from '../ts/backend/view.js';
 import type { DType } from '../ts/dtype.js';
 import { isFloating } from '../ts/dtype.js';
 import { numel } from '../ts/shape.js';
 import { dispatch, wg, Params } from './runtime.js';
-import { emptyGpu, contiguous } from './tensor.js';
+import { emptyStorage, bufferOf, contiguousView, done, copyStorage } from './memory.js';
 import { word } from './wgsl/types.js';
 import { reduceKey, reduceSource, scanSource, type ReduceKind, type ReduceSpec } from './wgsl/reduce.js';
 
@@ -33,66 +33,69 @@ const nextPow2 = (v: number): number => 2 ** Math.ceil(Math.log2(Math.max(v, 1))
 interface Source { buf: GPUBuffer; dtype: DType; offset: number; kept: Dim[]; red: Dim[]; idx: GPUBuffer | null }
 
 /** One pass over `src`; long reductions write per-chunk partials and reduce those in a further pass. */
-function pass(kind: ReduceKind, src: Source, compute: DType, out: DType, wantIdx: boolean, mu: Tensor | null, shape: readonly number[]): { values: Tensor; indices?: Tensor } {
+function pass(kind: ReduceKind, src: Source, compute: DType, out: DType, wantIdx: boolean, mu: GPUBuffer | null): [Storage, Storage | null] {
   const W = wg();
   const O = numel(src.kept.map((d) => d[0])), R = numel(src.red.map((d) => d[0]));
   const chunks = R <= W * PER_LANE ? 1 : Math.ceil(R / (W * PER_LANE));
   const chunk = Math.ceil(R / chunks);
   const lanes = chunks > 1 ? W : Math.min(W, nextPow2(Math.ceil(R / PER_LANE)));
   const final = chunks === 1;
-  const values = emptyGpu(final ? out : compute, final ? shape : [O * chunks], kind);
-  const indices = wantIdx ? emptyGpu('int32', final ? shape : [O * chunks], kind) : undefined;
+  const values = emptyStorage(final ? out : compute, O * chunks, kind);
+  const indices = wantIdx ? emptyStorage('int32', O * chunks, kind) : null;
   const spec: ReduceSpec = { kind, input: src.dtype, compute, out: final ? out : compute, idxIn: !!src.idx, idxOut: wantIdx, center: !!mu, lanes };
   const params = new Params().i(O * chunks, R, chunks, chunk, src.offset, src.kept.length, src.red.length,
     ...src.kept.map((d) => d[0]), ...src.kept.map((d) => d[1]), ...src.red.map((d) => d[0]), ...src.red.map((d) => d[1]));
-  const buffers = [src.buf, ...(src.idx ? [src.idx] : []), ...(mu ? [mu._gpu()] : []), values._gpu(), ...(indices ? [indices._gpu()] : [])];
+  const buffers = [src.buf, ...(src.idx ? [src.idx] : []), ...(mu ? [mu] : []), values.buffer!, ...(indices ? [indices.buffer!] : [])];
   dispatch(reduceKey(spec, W), () => reduceSource(spec, W), buffers, params, Math.ceil((O * chunks) / (W / lanes)));
-  if (final) return { values, indices };
+  if (final) return [values, indices];
   try {
     // the partials: O rows of `chunks` contiguous values (indices already absolute)
-    const next: Source = { buf: values._gpu(), dtype: compute, offset: 0, kept: [[O, chunks]], red: [[chunks, 1]], idx: indices ? indices._gpu() : null };
-    return pass(kind, next, compute, out, wantIdx, null, shape);
+    const next: Source = { buf: values.buffer!, dtype: compute, offset: 0, kept: [[O, chunks]], red: [[chunks, 1]], idx: indices ? indices.buffer! : null };
+    return pass(kind, next, compute, out, wantIdx, null);
   } finally {
-    values.dispose();
-    indices?.dispose();
+    values.free();
+    indices?.free();
   }
 }
 
 /**
- * Reduces the webgpu tensor `x` over `dims` (sorted) with `kind`, computing in `compute` and
- * returning values of `out` shaped `shape` (and int32 indices of the first extreme when `wantIdx`).
- * `mu` (float32, one value per output): sums (x - mu)^2 instead, for batch-norm variances.
+ * Reduces the GPU view `x` over `dims` (sorted) with `kind`, computing in `compute` and returning
+ * values of `out`, one per kept position (and int32 indices of the first extreme when `wantIdx`).
+ * `mu` (a contiguous float32 view, one value per output): sums (x - mu)^2 instead, for batch-norm
+ * variances.
  */
-export function reduceGpu(kind: ReduceKind, x: Tensor, dims: number[], compute: DType, out: DType, shape: readonly number[], wantIdx = false, mu: Tensor | null = null): { values: Tensor; indices?: Tensor } {
+export function reduceView(kind: ReduceKind, x: View, dims: readonly number[], compute: DType, out: DType, wantIdx = false, mu: View | null = null): [Storage, Storage | null] {
   word(x.dtype, kind); word(compute, kind); word(out, kind);
   const kept: Dim[] = [], red: Dim[] = [];
   x.shape.forEach((n, i) => (dims.includes(i) ? red : kept).push([n, x._strides[i]]));
-  const src: Source = { buf: x._gpu(), dtype: x.dtype, offset: x._offset, kept: coalesce(kept), red: coalesce(red), idx: null };
-  return pass(kind, src, compute, out, wantIdx, mu, shape);
+  const src: Source = { buf: bufferOf(x), dtype: x.dtype, offset: x._offset, kept: coalesce(kept), red: coalesce(red), idx: null };
+  return pass(kind, src, compute, out, wantIdx, mu ? bufferOf(mu) : null);
 }
 
-/** Inclusive prefix sums of the webgpu tensor `x` along `d`, as dtype `out` (float32 or int32). */
-export function cumsumGpu(x: Tensor, d: number, out: DType): Tensor {
+/** Inclusive prefix sums of the GPU view `x` along `d`, as dtype `out` (float32 or int32). */
+function cumsum(x: View, d: number, out: DType): Storage {
   const compute: DType = isFloating(out) ? out : 'int32';
   word(compute, 'cumsum'); word(out, 'cumsum');
-  const src = contiguous(x, compute);
+  const src = contiguousView(x, compute);
   try {
-    const y = emptyGpu(compute, x.shape, 'cumsum');
-    const rows = x.numel() / Math.max(1, x.ndim ? x.shape[d] : 1);
-    const R = x.ndim ? x.shape[d] : 1, B = numel(x.shape.slice(d + 1));
-    if (x.numel() > 0) {
+    const n = numel(x.shape);
+    const y = emptyStorage(compute, n, 'cumsum');
+    const R = x.shape.length ? x.shape[d] : 1, B = numel(x.shape.slice(d + 1));
+    const rows = n / Math.max(1, R);
+    if (n > 0) {
       const W = wg(), tiled = R > SERIAL_SCAN;
-      dispatch(`scan_${compute}_${+tiled}_W${W}`, () => scanSource(compute, tiled, W), [src._gpu(), y._gpu()],
+      dispatch(`scan_${compute}_${+tiled}_W${W}`, () => scanSource(compute, tiled, W), [bufferOf(src), y.buffer!],
         new Params().i(rows, R, B, src._offset), tiled ? rows : Math.ceil(rows / W));
     }
     if (compute === out) return y;
-    const r = contiguous(y, out);
-    y.dispose();
-    return r;
+    try { return copyStorage(viewOf(y, x.shape), out); } finally { y.free(); }
   } finally {
-    if (src !== x) src.dispose();
+    done(x, src);
   }
 }
 
-/** The webgpu backend's reduce kernels (being moved behind the seam). */
-export const reduce: ReduceKernels = {};
+/** The webgpu backend's reduce kernels. */
+export const reduce: ReduceKernels = {
+  reduce: (kind, x, dims, compute, out, wantIdx) => reduceView(kind, x, dims, compute, out, wantIdx),
+  cumsum,
+};

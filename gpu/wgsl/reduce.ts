@@ -6,8 +6,9 @@
 import type { DType } from '../../ts/dtype.js';
 import { word, convert, type Word } from './types.js';
 import { MAIN_1D } from '../runtime.js';
+import type { ReduceKind } from '../../ts/backend/kernels/reduce.js';
 
-export type ReduceKind = 'sum' | 'prod' | 'max' | 'min';
+export type { ReduceKind };
 
 export interface ReduceSpec {
   kind: ReduceKind;

@@ -1,18 +1,18 @@
 // Reductions: one raw kernel path over [A, R, B] blocks, then each op's options and gradient.
 import { Tensor } from '../tensor.js';
 import type { DType } from '../dtype.js';
-import { ITEMSIZE, KSUFFIX, isFloating, toDType } from '../dtype.js';
+import { isFloating, toDType } from '../dtype.js';
 import { numel, normalizeDims, wrapDim } from '../shape.js';
-import { K, alloc, take, scratch, materialize } from '../backend/cpu.js';
+import { backendFor } from '../backend/dispatch.js';
+import type { ReduceKind } from '../backend/kernels/reduce.js';
 import { applyFunction } from '../autograd/function.js';
 import { no_grad } from '../autograd/grad_mode.js';
 import type { ReduceOpts } from './types.js';
 import { checkTensor, kernel } from './pointwise.js';
 import { scatter } from './indexing.js';
 import { zeros, full, on } from '../creation.js';
-import { reduceGpu, cumsumGpu } from '../../gpu/reduce.js';
 
-type Kind = 'sum' | 'prod' | 'max' | 'min';
+type Kind = ReduceKind;
 
 interface Parsed { dims: number[]; all: boolean; keepdim: boolean; dtype?: DType; opts: ReduceOpts }
 
@@ -28,7 +28,7 @@ function parse(x: Tensor, op: string, dim: unknown, keep: unknown): Parsed {
 
 const KERNEL_TYPES: Record<Kind, DType[]> = { sum: ['float32', 'float64', 'int32'], prod: ['float32', 'float64', 'int32'], max: ['float32', 'float64', 'int32', 'uint8'], min: ['float32', 'float64', 'int32', 'uint8'] };
 
-/** Reduces `x` over sorted `dims` with no autograd (webgpu tensors: gpu/reduce.ts). Indices (int32) only for one dim. */
+/** Reduces `x` over sorted `dims` with no autograd (the backend's reduce kernel). Indices (int32) only for one dim. */
 export function reduceRaw(kind: Kind, x: Tensor, dims: number[], keepdim: boolean, out?: DType, wantIdx = false): { values: Tensor; indices?: Tensor } {
   const outDtype: DType = out ?? (kind === 'sum' || kind === 'prod' ? (isFloating(x.dtype) ? x.dtype : 'int32') : x.dtype);
   const compute: DType = KERNEL_TYPES[kind].includes(outDtype) ? outDtype : (outDtype === 'bool' ? 'uint8' : 'int32');
@@ -39,40 +39,13 @@ export function reduceRaw(kind: Kind, x: Tensor, dims: number[], keepdim: boolea
       throw new RangeError(`${kind}(): Expected reduction dim ${d} to have non-zero size.`);
     }
   }
+  const be = backendFor(kind, [x]);
   const n = numel(outShape);
   if (n === 0 || numel(x.shape) === 0) {
-    const device = x.device;
-    return { values: full(finalShape, kind === 'prod' ? 1 : 0, { dtype: outDtype, device }), indices: wantIdx ? zeros(finalShape, { dtype: 'int32', device }) : undefined };
+    return { values: new Tensor(be.full(outDtype, n, kind === 'prod' ? 1 : 0), finalShape), indices: wantIdx ? new Tensor(be.full('int32', n, 0), finalShape) : undefined };
   }
-  if (x.is_webgpu) return reduceGpu(kind, x, dims, compute, outDtype, finalShape, wantIdx);
-  const [vals, idx] = scratch(() => {
-    let p = materialize(x, compute);
-    let shape = [...x.shape];
-    let ip = 0;
-    // reduce groups of adjacent dims, last group first
-    const groups: [number, number][] = [];
-    for (const d of dims) {
-      const g = groups[groups.length - 1];
-      if (g && g[1] === d - 1) g[1] = d; else groups.push([d, d]);
-    }
-    for (let gi = groups.length - 1; gi >= 0; gi--) {
-      const [d0, d1] = groups[gi];
-      const A = numel(shape.slice(0, d0)), R = numel(shape.slice(d0, d1 + 1)), B = numel(shape.slice(d1 + 1));
-      const o = alloc(A * B * ITEMSIZE[compute]);
-      const fn = K[`reduce_${kind}_${KSUFFIX[compute]}`];
-      if (kind === 'max' || kind === 'min') {
-        ip = wantIdx ? alloc(A * B * 4) : 0;
-        fn(p, o, ip, A, R, B);
-      } else fn(p, o, A, R, B);
-      p = o;
-      for (let d = d0; d <= d1; d++) shape[d] = 1;
-    }
-    const v = take(p, compute, n);
-    return [v, wantIdx ? take(ip, 'int32', n) : null];
-  });
-  let values = Tensor._fromData(vals, compute, finalShape);
-  if (compute !== outDtype) values = values.to(outDtype);
-  return { values, indices: idx ? Tensor._fromData(idx, 'int32', finalShape) : undefined };
+  const [values, indices] = be.reduce(kind, x, dims, compute, outDtype, wantIdx);
+  return { values: new Tensor(values, finalShape), indices: indices ? new Tensor(indices, finalShape) : undefined };
 }
 
 /** g (reduced over dims) broadcast back to the input's shape */
@@ -139,7 +112,7 @@ function extreme(kind: 'max' | 'min', x: Tensor, dim?: unknown, keep?: unknown):
     return amaxmin(kind, x, p, kind === 'max' ? 'MaxBackward1' : 'MinBackward1');
   }
   if (x.ndim === 0) {
-    const r = [x.clone(), zeros([], { dtype: 'int32', device: x.device.type })];
+    const r = [x.clone(), zeros([], { ...on(x), dtype: 'int32' })];
     return Object.assign(r, { values: r[0], indices: r[1] });
   }
   if (p.dims.length !== 1) throw new TypeError(`${kind}(): dim must be a single int`);
@@ -272,7 +245,7 @@ function boolReduce(kind: 'all' | 'any', x: Tensor, dim?: unknown, keep?: unknow
   const b = x.dtype === 'bool' ? x : x.ne(0);
   if (x.numel() === 0 || p.dims.some((d) => x.shape[d] === 0)) {
     const shape = x.shape.map((s, i) => (p.dims.includes(i) ? 1 : s)).filter((_, i) => p.keepdim || !p.dims.includes(i));
-    return full(shape, kind === 'all' ? 1 : 0, { dtype: x.dtype === 'uint8' ? 'uint8' : 'bool', device: x.device.type });
+    return full(shape, kind === 'all' ? 1 : 0, { ...on(x), dtype: x.dtype === 'uint8' ? 'uint8' : 'bool' });
   }
   const r = reduceRaw(kind === 'all' ? 'min' : 'max', b, p.dims, p.keepdim).values;
   return x.dtype === 'uint8' ? r.to('uint8') : r; // PyTorch keeps uint8 for uint8 inputs
@@ -287,17 +260,8 @@ export function cumsum(x: Tensor, dim: unknown, opts?: ReduceOpts): Tensor {
   const d = wrapDim(dim as number, x.ndim, 'cumsum');
   return applyFunction('CumsumBackward0', (_c, a: Tensor) => {
     const out: DType = o.dtype ? toDType(o.dtype) : isFloating(a.dtype) ? a.dtype : 'int32';
-    if (a.numel() === 0) return zeros(a.shape, { dtype: out, device: a.device.type });
-    if (a.is_webgpu) return cumsumGpu(a, d, out);
-    const data = scratch(() => {
-      const p = materialize(a, out);
-      const n = a.numel();
-      const dst = alloc(n * ITEMSIZE[out]);
-      const A = numel(a.shape.slice(0, d)), R = a.ndim ? a.shape[d] : 1, B = numel(a.shape.slice(d + 1));
-      K[`cumsum_${KSUFFIX[out]}`](p, dst, A, R, B);
-      return take(dst, out, n);
-    });
-    return Tensor._fromData(data, out, a.shape);
+    const be = backendFor('cumsum', [a]);
+    return new Tensor(a.numel() === 0 ? be.full(out, 0, 0) : be.cumsum(a, d, out), a.shape);
   }, (_c, g) => [g.sum(d, true).sub(g.cumsum(d)).add(g)], [x]);
 }
 

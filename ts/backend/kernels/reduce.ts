@@ -1,3 +1,19 @@
-// Reduce kernels (to be moved behind the seam: see docs/ARCHITECTURE.md).
-// eslint-disable-next-line @typescript-eslint/no-empty-interface
-export interface ReduceKernels {}
+// Reduction kernels: sum / prod / max / min over any set of dims (with argmax / argmin indices),
+// and prefix sums. The op layer (ts/ops/reduce.ts) picks dtypes and shapes and handles empty inputs.
+import type { DType } from '../../dtype.js';
+import type { Storage } from '../storage.js';
+import type { View } from '../view.js';
+
+export type ReduceKind = 'sum' | 'prod' | 'max' | 'min';
+
+export interface ReduceKernels {
+  /**
+   * Reduces `x` (not empty) with `kind` over `dims` (sorted, distinct, none of size 0), computing in
+   * `compute` (sum/prod: float32, float64 or int32; max/min also uint8) and returning a contiguous
+   * storage of `out` with one element per kept position (x's shape with `dims` set to 1). With
+   * `wantIdx` (max/min over one dim), also the int32 index of the first extreme along that dim.
+   */
+  reduce(kind: ReduceKind, x: View, dims: readonly number[], compute: DType, out: DType, wantIdx: boolean): [values: Storage, indices: Storage | null];
+  /** Inclusive prefix sums of `x` along `dim` as a contiguous storage of `out` (float32, float64 or int32) of x's shape. */
+  cumsum(x: View, dim: number, out: DType): Storage;
+}

@@ -1,16 +1,12 @@
-// Normalization: batch_norm (statistics in the wasm kernel of assembly/norm.ts, or gpu/norm.ts), layer_norm,
+// Normalization: batch_norm (statistics in the backend's batchStats kernel), layer_norm,
 // group_norm (composed from tensor ops, so all of them differentiate twice).
 import { Tensor } from '../../tensor.js';
-import type { DType } from '../../dtype.js';
 import { isFloating } from '../../dtype.js';
 import { numel } from '../../shape.js';
-import { K, alloc, take, scratch, materialize } from '../../backend/cpu.js';
+import { backendFor } from '../../backend/dispatch.js';
 import { applyFunction } from '../../autograd/function.js';
 import { no_grad } from '../../autograd/grad_mode.js';
 import { parseArgs, sizeStr } from './args.js';
-import { batchStatsGpu } from '../../../gpu/norm.js';
-
-const sfx = (d: DType) => (d === 'float32' ? 'f32' : 'f64');
 
 /** Per-channel [mean, biased var] of x [N, C, ...] (dims 0 and 2..), as a differentiable pair. */
 export function batchStats(x: Tensor): [Tensor, Tensor] {
@@ -20,15 +16,8 @@ export function batchStats(x: Tensor): [Tensor, Tensor] {
   const M = N * S;
   const r = applyFunction('NativeBatchNormStats', (ctx, xx: Tensor) => {
     ctx.save_for_backward(xx);
-    if (xx.is_webgpu) return batchStatsGpu(xx);
-    const dt = xx.dtype, es = dt === 'float32' ? 4 : 8;
-    const [m, v] = scratch(() => {
-      const xp = materialize(xx, dt);
-      const mp = alloc(C * es), vp = alloc(C * es);
-      K[`bn_stats_${sfx(dt)}`](xp, mp, vp, N, C, S);
-      return [take(mp, dt, C), take(vp, dt, C)];
-    });
-    return [Tensor._fromData(m, dt, [C]), Tensor._fromData(v, dt, [C])];
+    const [m, v] = backendFor('batch_norm', [xx]).batchStats(xx);
+    return [new Tensor(m, [C]), new Tensor(v, [C])];
   }, (ctx, gm, gv) => {
     const [xx] = ctx.saved_tensors;
     let g: Tensor | null = null;
@@ -72,8 +61,9 @@ export function batchNormImpl(x: Tensor, rm: Tensor | null, rv: Tensor | null, w
         let m: number | Tensor | null = momentum;
         if (numBatches) {
           numBatches.add_(1);
-          // a webgpu counter cannot be read synchronously: the factor stays a tensor on the device
-          if (m === null) m = numBatches.is_webgpu ? numBatches.to(rm.dtype).reciprocal() : 1 / (numBatches.itemSync() as number);
+          // 1 / count: read on the host where the backend reads synchronously (exact, and cheaper than
+          // five tiny ops); elsewhere the factor stays a tensor beside the counter
+          if (m === null) m = backendFor('batch_norm', [numBatches]).syncReads ? 1 / (numBatches.itemSync() as number) : numBatches.to(rm.dtype).reciprocal();
         }
         m ??= 0.1;
         const keep = typeof m === 'number' ? 1 - m : m.neg().add(1);

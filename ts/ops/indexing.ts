@@ -1,44 +1,22 @@
 // Joining, splitting and indexing ops. Gather/scatter-style kernels address elements through
 // precomputed offsets, so one kernel serves gather, scatter and index_select on any layout.
 import { Tensor } from '../tensor.js';
-import type { DType } from '../dtype.js';
-import { ITEMSIZE, arrayFor, promoteTypes } from '../dtype.js';
-import { broadcastShapes, contiguousStrides, kwarg, numel, shapeStr, wrapDim } from '../shape.js';
-import { K, alloc, put, putI32, take, scratch, materialize, putView, contiguousData } from '../backend/cpu.js';
+import { promoteTypes } from '../dtype.js';
+import { broadcastShapes, kwarg, numel, shapeStr, wrapDim } from '../shape.js';
 import { writeView } from '../backend/move.js';
-import { takeStatus } from '../backend/wasm/runtime.js';
+import { backendFor } from '../backend/dispatch.js';
 import { applyFunction } from '../autograd/function.js';
 import type { TensorOrScalar } from './types.js';
 import { checkTensor, promote, scalarTensor } from './pointwise.js';
 import { zeros, arange, on } from '../creation.js';
-import { emptyGpu } from '../../gpu/tensor.js';
-import { gatherGpu, scatterGpu, scatterAddGpu, whereGpu } from '../../gpu/indexing.js';
-import { onWebgpu } from '../device.js';
 
-// On webgpu, index values are not checked (reading them back is asynchronous): out-of-range
-// indices read zeros and write nothing (see gpu/wgsl/indexing.ts); the CPU raises IndexError.
-
-const bytesSuffix = (d: DType) => `b${ITEMSIZE[d]}`;
+// Index values are checked only where the backend reads them synchronously (`syncReads`): the
+// CPU raises IndexError; on webgpu out-of-range indices read zeros and write nothing (see
+// ts/backend/kernels/indexing.ts).
 
 function checkIndexTensor(op: string, index: Tensor): void {
   checkTensor(op, index);
   if (index.dtype !== 'int32') throw new TypeError(`${op}(): Expected dtype int64 for index (webtorch: int32), got ${index.dtype}`);
-}
-
-/** Element offsets (into src's storage span) of every position of a strided view. */
-function offsetsOf(shape: readonly number[], strides: readonly number[], base: number): number {
-  const meta = putI32([shape.length, ...shape, ...strides, base]);
-  const out = alloc(numel(shape) * 4);
-  K.offsets(meta, out);
-  return out;
-}
-
-/** Validates index values against `limit` (no negative indices, as in gather/scatter). */
-function checkIndices(op: string, idxPtr: number, n: number, limit: number, dim: number, allowNeg = false): void {
-  if (!K.check_index(idxPtr, n, limit, allowNeg ? 1 : 0)) {
-    const { value } = takeStatus(); // ERR_INDEX, with the offending index
-    throw new RangeError(`${op}(): index ${value} is out of bounds for dimension ${dim} with size ${limit}`);
-  }
 }
 
 // ------------------------------------------------------------------ cat / stack / split
@@ -58,13 +36,13 @@ export function cat(tensors: Tensor[], dim: number | { dim?: number } = 0): Tens
     });
   });
   const dtype = parts.map((t) => t.dtype).reduce(promoteTypes);
-  const gpu = onWebgpu('cat', tensors);
+  const backend = backendFor('cat', tensors);
   const skipped = (t: Tensor) => !parts.includes(t);
   return applyFunction('CatBackward0', (_c, ...ts: Tensor[]) => {
     const shape = [...ref.shape];
     shape[d] = parts.reduce((a, t) => a + t.shape[d], 0);
-    // on the GPU every element is written by one part, so no zero fill first
-    const out = gpu ? emptyGpu(dtype, shape, 'cat') : zeros(shape, { dtype });
+    // every element is written by one part, so no zero fill first
+    const out = new Tensor(backend.empty(dtype, numel(shape), 'cat'), shape);
     let off = 0;
     for (const t of ts) {
       if (skipped(t) || !t.shape[d]) continue;
@@ -125,23 +103,9 @@ export function chunk(x: Tensor, chunks: number, dimArg: number | { dim?: number
 }
 
 // ------------------------------------------------------------------ gather / scatter family
-/** out[i] = src[offsetsOf(base view)[i] + index[i] * stride_d] */
+/** out[pos] = src[pos with index[pos] along dim] (index_select: negative indices count from the end) */
 function gatherRaw(op: string, src: Tensor, dim: number, index: Tensor): Tensor {
-  if (onWebgpu(op, [src, index])) return gatherGpu(src, dim, index, op === 'index_select');
-  const n = index.numel();
-  if (n === 0) return Tensor._fromData(arrayFor(src.dtype, 0), src.dtype, index.shape);
-  const data = scratch(() => {
-    // base view: src narrowed to index's shape, with stride 0 along dim
-    const strides = [...src._strides]; strides[dim] = 0;
-    const sp = putView(src);
-    const offs = offsetsOf(index.shape, strides, 0);
-    const ip = materialize(index);
-    checkIndices(op, ip, n, src.shape[dim], dim, op === 'index_select');
-    const out = alloc(n * ITEMSIZE[src.dtype]);
-    K[`gather_${bytesSuffix(src.dtype)}`](sp, offs, ip, src._strides[dim], out, n);
-    return take(out, src.dtype, n);
-  });
-  return Tensor._fromData(data, src.dtype, index.shape);
+  return new Tensor(backendFor(op, [src, index]).gather(src, dim, index, op === 'index_select', op), index.shape);
 }
 
 function checkGatherShapes(op: string, x: Tensor, dim: number, index: Tensor, src?: Tensor): void {
@@ -174,7 +138,7 @@ export function index_select(x: Tensor, dim: number, index: Tensor): Tensor {
     // the index broadcast along the other dims, as a gather index
     const view = [1 + 0, ...Array(a.ndim).fill(1)].slice(1); view[d] = flatIdx.shape[0];
     const full = flatIdx.reshape(view).expand(shape);
-    return gatherRaw('index_select', a, d, a.is_webgpu ? full : full.contiguous());
+    return gatherRaw('index_select', a, d, full);
   }, (ctx, g) => {
     const shape = ctx.shape as number[];
     // negative indices count from the end here; scatter_add takes only non-negative ones
@@ -183,8 +147,8 @@ export function index_select(x: Tensor, dim: number, index: Tensor): Tensor {
     if (shape.length === 0) return [scatter_add(zeros([1], on(g)), 0, idx, g.reshape([-1])).reshape([])];
     const view = Array(shape.length).fill(1); view[d] = flatIdx.shape[0];
     const full = idx.reshape(view).expand(g.shape);
-    // the GPU kernels read the expanded index through its strides
-    return [scatter_add(zeros(shape, on(g)), d, g.is_webgpu ? full : full.contiguous(), g)];
+    // the kernels read the expanded index through its strides
+    return [scatter_add(zeros(shape, on(g)), d, full, g)];
   }, [x]);
 }
 
@@ -194,30 +158,10 @@ function scatterRaw(op: 'scatter' | 'scatter_add', x: Tensor, dim: number, index
     const one = (t: Tensor) => (t.ndim ? t : t.reshape([1]));
     return scatterRaw(op, one(x), 0, one(index), src instanceof Tensor ? one(src) : src).reshape(x.shape);
   }
-  if (onWebgpu(op, [x, index, src instanceof Tensor ? src : null])) {
-    if (op === 'scatter_add') return scatterAddGpu(x, dim, index, narrowTo(src as Tensor, index.shape));
-    return scatterGpu(x, dim, index, typeof src === 'number' ? src : narrowTo(src, index.shape));
-  }
-  const out = Tensor._fromData(contiguousData(x), x.dtype, x.shape);
-  const n = index.numel();
-  if (n === 0) return out;
-  const data = scratch(() => {
-    const strides = contiguousStrides(out.shape); const sd = strides[dim]; strides[dim] = 0;
-    const dp = put(out._bytes());
-    const offs = offsetsOf(index.shape, strides, 0);
-    const ip = materialize(index);
-    checkIndices(op, ip, n, x.shape[dim], dim);
-    if (op === 'scatter') {
-      const sp = typeof src === 'number' ? put(Object.assign(arrayFor(x.dtype, 1), { 0: src })) : materialize(narrowTo(src, index.shape), x.dtype);
-      K[`scatter_${bytesSuffix(x.dtype)}`](dp, offs, ip, sd, sp, n, typeof src === 'number' ? 1 : 0);
-    } else {
-      const t = x.dtype === 'float64' ? 'f64' : x.dtype === 'float32' ? 'f32' : 'i32';
-      if (t === 'i32' && x.dtype !== 'int32') throw new TypeError(`scatter_add: not supported for ${x.dtype}`);
-      K[`scatter_add_${t}`](dp, offs, ip, sd, materialize(narrowTo(src as Tensor, index.shape), x.dtype), n);
-    }
-    return take(dp, x.dtype, out.numel());
-  });
-  return Tensor._fromData(data, x.dtype, x.shape);
+  const backend = backendFor(op, [x, index, src instanceof Tensor ? src : null]);
+  const s = typeof src === 'number' ? src : narrowTo(src, index.shape);
+  const out = op === 'scatter_add' ? backend.scatterAdd(x, dim, index, s as Tensor) : backend.scatter(x, dim, index, s);
+  return new Tensor(out, x.shape);
 }
 
 /** src narrowed (from 0) to `shape` along every dim */
@@ -266,18 +210,8 @@ export function where(cond: Tensor, a: TensorOrScalar, b: TensorOrScalar): Tenso
   const ta = a instanceof Tensor ? a : scalarTensor(a, dtype);
   const tb = b instanceof Tensor ? b : scalarTensor(b, dtype);
   const shape = broadcastShapes('where', cond.shape, ta.shape, tb.shape);
-  const gpu = onWebgpu('where', [cond, ta, tb], true);
-  return applyFunction('WhereBackward0', (_c, c: Tensor, x: Tensor, y: Tensor) => {
-    if (gpu) return whereGpu(c, x, y, dtype, shape);
-    const n = numel(shape);
-    const data = n === 0 ? arrayFor(dtype, 0) : scratch(() => {
-      const cp = materialize(c, 'bool', shape), xp = materialize(x, dtype, shape), yp = materialize(y, dtype, shape);
-      const o = alloc(n * ITEMSIZE[dtype]);
-      K[`where_${bytesSuffix(dtype)}`](cp, xp, yp, o, n);
-      return take(o, dtype, n);
-    });
-    return Tensor._fromData(data, dtype, shape);
-  }, (ctx, g) => {
+  const backend = backendFor('where', [cond, ta, tb], true);
+  return applyFunction('WhereBackward0', (_c, c: Tensor, x: Tensor, y: Tensor) => new Tensor(backend.where(c, x, y, dtype, shape), shape), (ctx, g) => {
     const zero = scalarTensor(0, g.dtype);
     return [null, ctx.needs_input_grad[1] ? where(cond, g, zero) : null, ctx.needs_input_grad[2] ? where(cond, zero, g) : null];
   }, [cond, ta, tb]);
@@ -298,7 +232,7 @@ function triangle(op: 'tril' | 'triu', x: Tensor, k: number): Tensor {
   checkTensor(op, x);
   if (x.ndim < 2) throw new RangeError(`${op}: input tensor must have at least 2 dimensions`);
   const [r, c] = x.shape.slice(-2);
-  const dev = { device: x.device.type };
+  const dev = { device: x.device };
   const diff = arange(c, dev).unsqueeze(0).sub(arange(r, dev).unsqueeze(1)); // col - row
   const keep = op === 'tril' ? diff.le(k) : diff.ge(k);
   return where(keep, x, scalarTensor(0, x.dtype));
@@ -311,7 +245,7 @@ export function flip(x: Tensor, ...dimsArg: (number | number[])[]): Tensor {
   for (const d0 of dims) {
     const d = wrapDim(d0, x.ndim, 'flip');
     const n = x.shape[d];
-    r = index_select(r, d, arange(n - 1, -1, -1, { device: x.device.type }));
+    r = index_select(r, d, arange(n - 1, -1, -1, { device: x.device }));
   }
   return dims.length ? r : x.clone();
 }
@@ -335,19 +269,19 @@ export function one_hot(x: Tensor, numClasses: number | { num_classes?: number }
   checkTensor('one_hot', x);
   if (x.dtype !== 'int32') throw new TypeError('one_hot is only applicable to index tensor.');
   let n = num_classes;
-  if (x.is_webgpu) {
+  if (!backendFor('one_hot', [x]).syncReads) {
     // the checks below read values back; on webgpu class values outside [0, n) give all-zero rows
     if (n === -1 && x.numel()) {
       throw new Error('one_hot: on webgpu, pass num_classes: inferring it needs the largest class value, and reading webgpu values back is asynchronous '
         + '(e.g. `num_classes: (await x.max().item()) + 1`)');
     }
     if (n < -1 && x.numel()) throw new RangeError('Class values must be smaller than num_classes.');
-    return x.unsqueeze(-1).eq(arange(Math.max(n, 0), { device: 'webgpu' })).to('int32');
+    return x.unsqueeze(-1).eq(arange(Math.max(n, 0), { device: x.device })).to('int32');
   }
   if (n === -1) n = x.numel() ? (x.max().itemSync() as number) + 1 : 0;
   if (x.numel() && (x.min().itemSync() as number) < 0) throw new RangeError('Class values must be non-negative.');
   if (x.numel() && (x.max().itemSync() as number) >= n) throw new RangeError('Class values must be smaller than num_classes.');
-  return x.unsqueeze(-1).eq(arange(n)).to('int32');
+  return x.unsqueeze(-1).eq(arange(n, { device: x.device })).to('int32');
 }
 
 

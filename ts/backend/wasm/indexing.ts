@@ -1,4 +1,93 @@
-// The wasm backend's indexing kernels (to be moved here from the op layer: docs/ARCHITECTURE.md).
+// The wasm backend's indexing kernels (assembly/index_ops.ts). Gather/scatter address elements
+// through precomputed element offsets (`offsets`) plus index * stride, so one kernel serves gather,
+// scatter and index_select on any layout. Index values are checked (`check_index`): out-of-range
+// ones raise PyTorch's IndexError.
+import type { DType } from '../../dtype.js';
+import { ITEMSIZE, KSUFFIX, arrayFor } from '../../dtype.js';
+import { contiguousStrides, numel } from '../../shape.js';
+import { Storage } from '../storage.js';
 import type { IndexingKernels } from '../kernels/indexing.js';
+import { K, alloc, put, putI32, take, scratch, takeStatus } from './runtime.js';
+import { materialize, putView, contiguousData } from './scratch.js';
 
-export const indexing: IndexingKernels = {};
+/** Element offsets (into src's storage span) of every position of a strided view. */
+function offsetsOf(shape: readonly number[], strides: readonly number[], base: number): number {
+  const meta = putI32([shape.length, ...shape, ...strides, base]);
+  const out = alloc(numel(shape) * 4);
+  K.offsets(meta, out);
+  return out;
+}
+
+/** Validates index values against `limit` (negative ones wrap first with `allowNeg`, as in index_select). */
+function checkIndices(op: string, idxPtr: number, n: number, limit: number, dim: number, allowNeg = false): void {
+  if (!K.check_index(idxPtr, n, limit, allowNeg ? 1 : 0)) {
+    const { value } = takeStatus(); // ERR_INDEX, with the offending index
+    throw new RangeError(`${op}(): index ${value} is out of bounds for dimension ${dim} with size ${limit}`);
+  }
+}
+
+/** The kernels that only move elements are named by element width. */
+const bytesSuffix = (d: DType) => `b${ITEMSIZE[d]}`;
+
+export const indexing: IndexingKernels = {
+  gather(src, dim, index, wrapNegative, op) {
+    const n = numel(index.shape);
+    if (n === 0) return new Storage(arrayFor(src.dtype, 0), src.dtype);
+    const data = scratch(() => {
+      // base view: src narrowed to index's shape, with stride 0 along dim
+      const strides = [...src._strides]; strides[dim] = 0;
+      const sp = putView(src);
+      const offs = offsetsOf(index.shape, strides, 0);
+      const ip = materialize(index);
+      checkIndices(op, ip, n, src.shape[dim], dim, wrapNegative);
+      const out = alloc(n * ITEMSIZE[src.dtype]);
+      K[`gather_${bytesSuffix(src.dtype)}`](sp, offs, ip, src._strides[dim], out, n);
+      return take(out, src.dtype, n);
+    });
+    return new Storage(data, src.dtype);
+  },
+
+  scatter(x, dim, index, src) {
+    const n = numel(index.shape);
+    if (n === 0) return new Storage(contiguousData(x), x.dtype);
+    const data = scratch(() => {
+      const strides = contiguousStrides(x.shape); const sd = strides[dim]; strides[dim] = 0;
+      const dp = materialize(x);
+      const offs = offsetsOf(index.shape, strides, 0);
+      const ip = materialize(index);
+      checkIndices('scatter', ip, n, x.shape[dim], dim);
+      const scalar = typeof src === 'number';
+      const sp = scalar ? put(Object.assign(arrayFor(x.dtype, 1), { 0: src })) : materialize(src, x.dtype);
+      K[`scatter_${bytesSuffix(x.dtype)}`](dp, offs, ip, sd, sp, n, scalar ? 1 : 0);
+      return take(dp, x.dtype, numel(x.shape));
+    });
+    return new Storage(data, x.dtype);
+  },
+
+  scatterAdd(x, dim, index, src) {
+    const n = numel(index.shape);
+    if (n === 0) return new Storage(contiguousData(x), x.dtype);
+    const data = scratch(() => {
+      const strides = contiguousStrides(x.shape); const sd = strides[dim]; strides[dim] = 0;
+      const dp = materialize(x);
+      const offs = offsetsOf(index.shape, strides, 0);
+      const ip = materialize(index);
+      checkIndices('scatter_add', ip, n, x.shape[dim], dim);
+      if (x.dtype !== 'float32' && x.dtype !== 'float64' && x.dtype !== 'int32') throw new TypeError(`scatter_add: not supported for ${x.dtype}`);
+      K[`scatter_add_${KSUFFIX[x.dtype]}`](dp, offs, ip, sd, materialize(src, x.dtype), n);
+      return take(dp, x.dtype, numel(x.shape));
+    });
+    return new Storage(data, x.dtype);
+  },
+
+  where(cond, a, b, dtype, shape) {
+    const n = numel(shape);
+    const data = n === 0 ? arrayFor(dtype, 0) : scratch(() => {
+      const cp = materialize(cond, 'bool', shape), xp = materialize(a, dtype, shape), yp = materialize(b, dtype, shape);
+      const o = alloc(n * ITEMSIZE[dtype]);
+      K[`where_${bytesSuffix(dtype)}`](cp, xp, yp, o, n);
+      return take(o, dtype, n);
+    });
+    return new Storage(data, dtype);
+  },
+};

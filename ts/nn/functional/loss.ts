@@ -4,6 +4,7 @@ import { Tensor } from '../../tensor.js';
 import { isFloating } from '../../dtype.js';
 import { parseArgs, sizeStr } from './args.js';
 import { log_softmax } from './activation.js';
+import { backendFor } from '../../backend/dispatch.js';
 
 export type Reduction = 'none' | 'mean' | 'sum';
 
@@ -48,8 +49,8 @@ function checkClassTarget(op: string, input: Tensor, target: Tensor): void {
 function pickClasses(op: string, input: Tensor, target: Tensor, weight: Tensor | null, ignore_index: number): { picked: Tensor; w: Tensor; valid: Tensor } {
   const C = input.ndim >= 2 ? input.shape[1] : input.shape[0];
   const valid = target.ne(ignore_index);
-  // webgpu: no synchronous check; the gather below reads zero for an out-of-range target
-  const bad = input.is_webgpu ? null : target.lt(0).logical_or(target.ge(C)).logical_and(valid);
+  // no synchronous check where reads are asynchronous (webgpu): the gather below reads zero for an out-of-range target
+  const bad = !backendFor(op, [input, target]).syncReads ? null : target.lt(0).logical_or(target.ge(C)).logical_and(valid);
   if (bad?.any().itemSync()) {
     const v = target.masked_fill(bad!.logical_not(), 0).abs().amax().itemSync();
     throw new RangeError(`${op}: Target ${v} is out of bounds.`);
@@ -190,8 +191,8 @@ export function huber_loss(input: Tensor, target: Tensor, ...rest: unknown[]): T
 export function binary_cross_entropy(input: Tensor, target: Tensor, ...rest: unknown[]): Tensor {
   const a = parseArgs<PairArgs>('binary_cross_entropy', rest, ['weight', 'size_average', 'reduce', 'reduction'], { weight: null });
   checkPair('binary_cross_entropy', input, target, true);
-  // webgpu: no synchronous range check (values outside [0, 1] give NaN losses, where CUDA asserts)
-  if (!input.is_webgpu && input.lt(0).logical_or(input.gt(1)).any().itemSync()) throw new RangeError('all elements of input should be between 0 and 1');
+  // no synchronous range check where reads are asynchronous (webgpu): values outside [0, 1] give NaN losses, where CUDA asserts
+  if (backendFor('binary_cross_entropy', [input, target]).syncReads && input.lt(0).logical_or(input.gt(1)).any().itemSync()) throw new RangeError('all elements of input should be between 0 and 1');
   const logx = input.log().clamp(-100, null), log1mx = input.neg().log1p().clamp(-100, null);
   let loss = target.mul(logx).add(target.neg().add(1).mul(log1mx)).neg();
   if (a.weight) loss = loss.mul(a.weight);

@@ -7,6 +7,7 @@ import { applyFunction } from '../../autograd/function.js';
 import { no_grad } from '../../autograd/grad_mode.js';
 import { rand, zeros, full, on, tensor as makeTensor } from '../../creation.js';
 import { one_hot as oneHotCore } from '../../ops/indexing.js';
+import { backendFor } from '../../backend/dispatch.js';
 import { parseArgs, sizeStr } from './args.js';
 
 /** F.linear(input, weight, bias=null): input @ weight.T + bias */
@@ -94,8 +95,8 @@ export function embedding(input: Tensor, weight: Tensor, ...rest: unknown[]): Te
     if (pad < 0) pad += V;
   }
   let flat = input.reshape([-1]);
-  if (input.is_webgpu) {
-    // no synchronous check on the GPU: indices outside [0, V) give zero rows and no gradient
+  if (!backendFor('embedding', [input, weight]).syncReads) {
+    // no synchronous check (webgpu): indices outside [0, V) give zero rows and no gradient
     // (index_select would count negative ones from the end, so they are moved out of range)
     flat = flat.masked_fill(flat.lt(0), V);
   } else if (input.numel() && (input.lt(0).any().itemSync() || input.ge(V).any().itemSync())) {
@@ -128,7 +129,7 @@ function padIndex(x: Tensor, n: number, lo: number, hi: number, mode: string): T
     else if (mode === 'circular') j = ((i % n) + n) % n;
     out.push(j);
   }
-  return makeTensor(out, { dtype: 'int32', device: x.device.type });
+  return makeTensor(out, { dtype: 'int32', device: x.device });
 }
 
 function constantPad(x: Tensor, pads: number[], value: number): Tensor {
@@ -201,7 +202,7 @@ export function interpolate(input: Tensor, ...rest: unknown[]): Tensor {
       const idx: number[] = [];
       const scale = Math.fround(sc && sc > 0 ? 1 / sc : n / m);
       for (let o = 0; o < m; o++) idx.push(m === n ? o : m === 2 * n ? o >> 1 : Math.min(Math.floor(Math.fround(o * scale)), n - 1));
-      y = y.index_select(d, makeTensor(idx, { dtype: 'int32', device: input.device.type }));
+      y = y.index_select(d, makeTensor(idx, { dtype: 'int32', device: input.device }));
       continue;
     }
     const scale = align ? (m > 1 ? (n - 1) / (m - 1) : 0) : (sc && sc > 0 ? 1 / sc : n / m);
@@ -213,7 +214,7 @@ export function interpolate(input: Tensor, ...rest: unknown[]): Tensor {
       i0.push(f); i1.push(f < n - 1 ? f + 1 : f); l1.push(src - f);
     }
     const wshape = y.shape.map((_, k) => (k === d ? m : 1));
-    const dev = { device: input.device.type };
+    const dev = { device: input.device };
     const w1 = makeTensor(l1, { dtype: y.dtype, ...dev }).reshape(wshape);
     const a0 = y.index_select(d, makeTensor(i0, { dtype: 'int32', ...dev })), a1 = y.index_select(d, makeTensor(i1, { dtype: 'int32', ...dev }));
     y = a0.add(a1.sub(a0).mul(w1));

@@ -1,22 +1,17 @@
 // Pooling on the wasm kernels in assembly/pool.ts. Max pooling returns argmax indices (flat in
 // each H*W plane, as PyTorch); its backward scatters through them, and the backward of that is a
 // gather, so double backward works. Average pooling's backward is linear and its own adjoint pair.
-// Webgpu tensors run the WGSL versions in gpu/pool.ts (same windows, same results).
+// The kernels are the backend's (ts/backend/kernels/pool.ts; same windows, same results on
+// every backend).
 import { Tensor } from '../../tensor.js';
-import type { DType } from '../../dtype.js';
 import { isFloating } from '../../dtype.js';
-import { numel } from '../../shape.js';
-import { K, alloc, take, scratch, materialize } from '../../backend/cpu.js';
+import { backendFor } from '../../backend/dispatch.js';
+import type { PoolGeom } from '../../backend/kernels/pool.js';
 import { applyFunction } from '../../autograd/function.js';
-import { zeros } from '../../creation.js';
+import type { FunctionCtx } from '../../autograd/node.js';
 import { parseArgs, ntuple, sizeStr } from './args.js';
-import { maxPoolGpu, maxPoolBackwardGpu, poolGatherGpu, avgPoolGpu, type PoolGeom } from '../../../gpu/pool.js';
 
-const sfx = (d: DType) => (d === 'float32' ? 'f32' : 'f64');
-const esOf = (d: DType) => (d === 'float32' ? 4 : 8);
-const zerosOf = (dt: DType, shape: number[]) => zeros(shape, { dtype: dt });
-
-/** A 2-d geometry as the WGSL kernels take it, from the CPU kernels' argument list. */
+/** A 2-d sliding-window geometry. */
 function windowGeom(H: number, W: number, OH: number, OW: number, k: number[], s: number[], p: number[], d: number[]): PoolGeom {
   return { H, W, OH, OW, adaptive: false, k, s, p, d };
 }
@@ -26,39 +21,14 @@ function checkFloat(op: string, x: Tensor): void {
   if (!isFloating(x.dtype)) throw new TypeError(`"${op}" not implemented for '${x.dtype}'`);
 }
 
-/** dx[P, HW] = scatter-add of g[P, S] through idx[P, S]; `geom` (the pool's) lets the GPU gather instead */
+/** dx[P, HW] = scatter-add of g[P, S] through idx[P, S] (inShape ends in [H, W]); `geom` is the pool's */
 function scatterRaw(g: Tensor, idx: Tensor, inShape: number[], geom: PoolGeom): Tensor {
-  if (g.is_webgpu) return maxPoolBackwardGpu(g, idx, geom, inShape);
-  const dt = g.dtype, es = esOf(dt);
-  const n = numel(inShape);
-  const HW = inShape[inShape.length - 1] * inShape[inShape.length - 2];
-  const P = HW ? n / HW : 0, S = P ? g.numel() / P : 0;
-  if (n === 0) return zerosOf(dt, inShape);
-  const data = scratch(() => {
-    const gp = materialize(g, dt), ip = materialize(idx, 'int32');
-    const dx = alloc(n * es);
-    K.zero_bytes(dx, n * es);
-    K[`pool_scatter_${sfx(dt)}`](gp, ip, dx, P, S, HW);
-    return take(dx, dt, n);
-  });
-  return Tensor._fromData(data, dt, inShape);
+  return new Tensor(backendFor('max_pool2d_backward', [g, idx]).maxPoolBackward(g, idx, geom, inShape), inShape);
 }
 
 /** out[P, S] = x[P, idx[P, S]] */
 function gatherRaw(x: Tensor, idx: Tensor): Tensor {
-  const dt = x.dtype, es = esOf(dt);
-  const n = idx.numel();
-  const HW = x.shape[x.ndim - 1] * x.shape[x.ndim - 2];
-  if (x.is_webgpu) return poolGatherGpu(x, idx, HW);
-  const P = HW ? x.numel() / HW : 0, S = P ? n / P : 0;
-  if (n === 0) return zerosOf(dt, [...idx.shape]);
-  const data = scratch(() => {
-    const xp = materialize(x, dt), ip = materialize(idx, 'int32');
-    const out = alloc(n * es);
-    K[`pool_gather_${sfx(dt)}`](xp, ip, out, P, S, HW);
-    return take(out, dt, n);
-  });
-  return Tensor._fromData(data, dt, [...idx.shape]);
+  return new Tensor(backendFor('max_pool2d_backward', [x, idx]).poolGather(x, idx), idx.shape);
 }
 
 function scatterFn(g: Tensor, idx: Tensor, inShape: number[], geom: PoolGeom): Tensor {
@@ -105,34 +75,23 @@ function maxPoolCore(op: string, x: Tensor, nd: number, a: PoolArgs): [Tensor, T
   const H = nd === 1 ? 1 : x.shape[x.ndim - 2], W = x.shape[x.ndim - 1];
   const OH = nd === 1 ? 1 : pooledSize(op, H, K2[0], S2[0], P2[0], D2[0], a.ceil_mode);
   const OW = pooledSize(op, W, K2[1], S2[1], P2[1], D2[1], a.ceil_mode);
-  const P = numel(lead);
   const outShape = nd === 1 ? [...lead, OW] : [...lead, OH, OW];
   const inShape = [...x.shape];
   const geom = windowGeom(H, W, OH, OW, K2, S2, P2, D2);
-  const res = applyFunction('MaxPool2DWithIndicesBackward0', (ctx, xx: Tensor) => {
-    if (xx.is_webgpu) {
-      const [values, indices] = maxPoolGpu(xx, geom, outShape);
-      ctx.save_for_backward(indices);
-      ctx.mark_non_differentiable(indices);
-      return [values, indices];
-    }
-    const dt = xx.dtype, es = esOf(dt), n = P * OH * OW;
-    const [vals, idx] = n === 0 ? [new (dt === 'float32' ? Float32Array : Float64Array)(0), new Int32Array(0)] : scratch(() => {
-      const xp = materialize(xx, dt);
-      const out = alloc(n * es), ip = alloc(n * 4);
-      K[`maxpool2d_${sfx(dt)}`](xp, out, ip, P, H, W, OH, OW, K2[0], K2[1], S2[0], S2[1], P2[0], P2[1], D2[0], D2[1]);
-      return [take(out, dt, n), take(ip, 'int32', n)];
-    });
-    const values = Tensor._fromData(vals, dt, outShape);
-    const indices = Tensor._fromData(idx, 'int32', outShape);
-    ctx.save_for_backward(indices);
-    ctx.mark_non_differentiable(indices);
-    return [values, indices];
-  }, (ctx, g) => {
+  const res = applyFunction('MaxPool2DWithIndicesBackward0', (ctx, xx: Tensor) => maxPoolRaw(op, ctx, xx, geom, outShape), (ctx, g) => {
     const [idx] = ctx.saved_tensors;
     return [scatterFn(g, idx, nd === 1 ? [...inShape.slice(0, -1), 1, inShape[inShape.length - 1]] : inShape, geom).reshape(inShape)];
   }, [x]) as Tensor[];
   return [res[0], res[1]];
+}
+
+/** Max pooling's values and indices (saved for backward, not differentiable). */
+function maxPoolRaw(op: string, ctx: FunctionCtx, x: Tensor, geom: PoolGeom, outShape: number[]): Tensor[] {
+  const [v, i] = backendFor(op, [x]).maxPool(x, geom, outShape);
+  const values = new Tensor(v, outShape), indices = new Tensor(i, outShape);
+  ctx.save_for_backward(indices);
+  ctx.mark_non_differentiable(indices);
+  return [values, indices];
 }
 
 const POOL_NAMES: (keyof PoolArgs)[] = ['kernel_size', 'stride', 'padding', 'dilation', 'ceil_mode', 'return_indices'];
@@ -157,31 +116,15 @@ export function max_pool1d(input: Tensor, ...rest: unknown[]): any {
 
 interface AvgArgs { kernel_size: number | number[]; stride: number | number[] | null; padding: number | number[]; ceil_mode: boolean; count_include_pad: boolean; divisor_override: number | null }
 
-function avgRaw(x: Tensor, geo: number[], outHW: number[], backward: boolean, outShape: number[]): Tensor {
-  const dt = x.dtype, es = esOf(dt);
-  const [H, W, kh, kw, sh, sw, ph, pw, inc, div] = geo;
-  const [OH, OW] = outHW;
-  if (x.is_webgpu) {
-    const g: PoolGeom = { ...windowGeom(H, W, OH, OW, [kh, kw], [sh, sw], [ph, pw], [1, 1]), includePad: !!inc, divisor: div };
-    return avgPoolGpu(x, g, backward, outShape);
-  }
-  const n = numel(outShape);
-  const P = backward ? (OH * OW ? x.numel() / (OH * OW) : 0) : (H * W ? x.numel() / (H * W) : 0);
-  if (n === 0 || P === 0) return zerosOf(dt, outShape);
-  const data = scratch(() => {
-    const xp = materialize(x, dt);
-    const out = alloc(n * es);
-    if (backward) K.zero_bytes(out, n * es);
-    K[`avgpool2d_${sfx(dt)}`](xp, out, P, H, W, OH, OW, kh, kw, sh, sw, ph, pw, inc, div, backward ? 1 : 0);
-    return take(out, dt, n);
-  });
-  return Tensor._fromData(data, dt, outShape);
+/** Average pooling (forward: x -> `shape` [..., OH, OW]) or its backward (x: the output gradient -> `shape` [..., H, W]). */
+function avgRaw(op: string, x: Tensor, geom: PoolGeom, backward: boolean, shape: number[]): Tensor {
+  return new Tensor(backendFor(op, [x]).avgPool(x, geom, backward, shape), shape);
 }
 
-function avgFn(x: Tensor, geo: number[], outHW: number[], backward: boolean, inShape: number[], outShape: number[]): Tensor {
+function avgFn(x: Tensor, geom: PoolGeom, backward: boolean, inShape: number[], outShape: number[]): Tensor {
   return applyFunction(backward ? 'AvgPool2DBackwardBackward0' : 'AvgPool2DBackward0',
-    () => avgRaw(x, geo, outHW, backward, backward ? inShape : outShape),
-    (_ctx, g) => [avgFn(g, geo, outHW, !backward, inShape, outShape)], [x]);
+    () => avgRaw('avg_pool2d', x, geom, backward, backward ? inShape : outShape),
+    (_ctx, g) => [avgFn(g, geom, !backward, inShape, outShape)], [x]);
 }
 
 /** F.avg_pool2d(input, kernel_size, stride=kernel_size, padding=0, ceil_mode=false, count_include_pad=true, divisor_override=null) */
@@ -198,27 +141,13 @@ export function avg_pool2d(input: Tensor, ...rest: unknown[]): Tensor {
   if (a.divisor_override !== null && a.divisor_override <= 0) throw new RangeError(`${op}: divisor must be not zero`);
   const H = input.shape[input.ndim - 2], W = input.shape[input.ndim - 1];
   const OH = pooledSize(op, H, k[0], s[0], p[0], 1, a.ceil_mode), OW = pooledSize(op, W, k[1], s[1], p[1], 1, a.ceil_mode);
-  const geo = [H, W, k[0], k[1], s[0], s[1], p[0], p[1], a.count_include_pad ? 1 : 0, a.divisor_override ?? 0];
-  return avgFn(input, geo, [OH, OW], false, [...input.shape], [...lead, OH, OW]);
+  const geom: PoolGeom = { ...windowGeom(H, W, OH, OW, k, s, p, [1, 1]), includePad: a.count_include_pad, divisor: a.divisor_override ?? 0 };
+  return avgFn(input, geom, false, [...input.shape], [...lead, OH, OW]);
 }
 
 function adaptiveAvgFn(x: Tensor, H: number, W: number, OH: number, OW: number, backward: boolean, inShape: number[], outShape: number[]): Tensor {
-  return applyFunction(backward ? 'AdaptiveAvgPool2DBackwardBackward0' : 'AdaptiveAvgPool2DBackward0', () => {
-    const dt = x.dtype, es = esOf(dt);
-    const shape = backward ? inShape : outShape;
-    if (x.is_webgpu) return avgPoolGpu(x, { H, W, OH, OW, adaptive: true }, backward, shape);
-    const n = numel(shape);
-    const P = numel(inShape.slice(0, -2));
-    if (n === 0 || P === 0) return zerosOf(dt, shape);
-    const data = scratch(() => {
-      const xp = materialize(x, dt);
-      const out = alloc(n * es);
-      if (backward) K.zero_bytes(out, n * es);
-      K[`adaptive_avgpool2d_${sfx(dt)}`](xp, out, P, H, W, OH, OW, backward ? 1 : 0);
-      return take(out, dt, n);
-    });
-    return Tensor._fromData(data, dt, shape);
-  }, (_ctx, g) => [adaptiveAvgFn(g, H, W, OH, OW, !backward, inShape, outShape)], [x]);
+  return applyFunction(backward ? 'AdaptiveAvgPool2DBackwardBackward0' : 'AdaptiveAvgPool2DBackward0',
+    () => avgRaw('adaptive_avg_pool2d', x, { H, W, OH, OW, adaptive: true }, backward, backward ? inShape : outShape), (_ctx, g) => [adaptiveAvgFn(g, H, W, OH, OW, !backward, inShape, outShape)], [x]);
 }
 
 function outputSize(op: string, v: unknown, x: Tensor): number[] {
@@ -245,27 +174,9 @@ export function adaptive_max_pool2d(input: Tensor, output_size: number | (number
   const lead = planes(op, input, 2);
   const [OH, OW] = outputSize(op, output_size, input);
   const H = input.shape[input.ndim - 2], W = input.shape[input.ndim - 1];
-  const P = numel(lead), outShape = [...lead, OH, OW], inShape = [...input.shape];
+  const outShape = [...lead, OH, OW], inShape = [...input.shape];
   const geom: PoolGeom = { H, W, OH, OW, adaptive: true };
-  const res = applyFunction('AdaptiveMaxPool2DBackward0', (ctx, xx: Tensor) => {
-    if (xx.is_webgpu) {
-      const [values, indices] = maxPoolGpu(xx, geom, outShape);
-      ctx.save_for_backward(indices);
-      ctx.mark_non_differentiable(indices);
-      return [values, indices];
-    }
-    const dt = xx.dtype, es = esOf(dt), n = P * OH * OW;
-    const [vals, idx] = n === 0 ? [new (dt === 'float32' ? Float32Array : Float64Array)(0), new Int32Array(0)] : scratch(() => {
-      const xp = materialize(xx, dt);
-      const out = alloc(n * es), ip = alloc(n * 4);
-      K[`adaptive_maxpool2d_${sfx(dt)}`](xp, out, ip, P, H, W, OH, OW);
-      return [take(out, dt, n), take(ip, 'int32', n)];
-    });
-    const indices = Tensor._fromData(idx, 'int32', outShape);
-    ctx.save_for_backward(indices);
-    ctx.mark_non_differentiable(indices);
-    return [Tensor._fromData(vals, dt, outShape), indices];
-  }, (ctx, g) => [scatterFn(g, ctx.saved_tensors[0], inShape, geom)], [input]) as Tensor[];
+  const res = applyFunction('AdaptiveMaxPool2DBackward0', (ctx, xx: Tensor) => maxPoolRaw(op, ctx, xx, geom, outShape), (ctx, g) => [scatterFn(g, ctx.saved_tensors[0], inShape, geom)], [input]) as Tensor[];
   return ri ? [res[0], res[1]] : res[0];
 }
 

@@ -1,6 +1,6 @@
 // The wasm backend's convolutions: im2col + the SIMD GEMM kernel (assembly/conv.ts,
 // assembly/gemm.ts). Each driver runs inside one scratch section, so the column matrix never
-// leaves wasm memory; the batch is cut into chunks whose column matrix fits convTuning.colBytes
+// leaves wasm memory; the batch is cut into chunks whose column matrix fits COL_BYTES
 // (it fits L2: the GEMM packs it while it is hot), and groups are slices of each product.
 //   forward        t[g][Og, N*S] = w[g][Og, Kg] @ col[g][Kg, N*S], then y = t as [N, O, S] + bias
 //   input grad     col[g] = w[g]^T @ gt[g] (gt = gy as [O, N*S]), then col2im adds it into dx
@@ -13,8 +13,9 @@ import type { ConvKernels, ConvGeometry } from '../kernels/conv.js';
 import { K, alloc, take, scratch } from './runtime.js';
 import { materialize } from './scratch.js';
 
+let COL_BYTES = 1 << 20;
 /** Tuning and test hook: the column-matrix budget per batch chunk, in bytes. */
-export const convTuning = { colBytes: 1 << 20 };
+export function _setConvChunkBytes(b: number): void { COL_BYTES = b; }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Kernel = (...args: any[]) => any;
@@ -32,7 +33,7 @@ function problem(dt: DType, xshape: readonly number[], wshape: readonly number[]
   const es = ITEMSIZE[dt], s = KSUFFIX[dt];
   const [N, C, H, W] = xshape, [O, Cg, kh, kw] = wshape;
   const S = OH * OW;
-  const Nc = Math.max(1, Math.min(N, Math.floor(convTuning.colBytes / Math.max(1, C * kh * kw * S * es))));
+  const Nc = Math.max(1, Math.min(N, Math.floor(COL_BYTES / Math.max(1, C * kh * kw * S * es))));
   return {
     dt, es, g, N, C, H, W, O, kh, kw, OH, OW, S, Kg: Cg * kh * kw, Og: O / g.groups, Nc,
     gemm: K[`gemm_${s}`], workspace: K[`gemm_${s}_workspace`], im2col: K[`im2col_${s}`], col2im: K[`col2im_${s}`],

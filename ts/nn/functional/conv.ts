@@ -17,10 +17,8 @@ import type { ConvGeometry as Geo } from '../../backend/kernels/conv.js';
 import { applyFunction } from '../../autograd/function.js';
 import { no_grad } from '../../autograd/grad_mode.js';
 import { parseArgs, ntuple, sizeStr } from './args.js';
-import { convTuning } from '../../backend/wasm/conv.js';
 
-/** tuning hook: the column-matrix budget per batch chunk of the wasm backend, in bytes */
-export function _setConvChunkBytes(b: number): void { convTuning.colBytes = b; }
+export { _setConvChunkBytes } from '../../backend/wasm/conv.js';
 
 function kdtype(op: string, x: Tensor, w: Tensor): DType {
   if (!isFloating(x.dtype)) throw new TypeError(`${op}: expected a floating point input, got ${x.dtype}`);

@@ -30,30 +30,34 @@
   for (; b < bytes; b += 4) store<i32>(d + b, 0);
 }
 
+// The output positions o in [0, O) whose input position o*s + off lies inside [0, L) form one
+// range [validStart, validEnd): im2col zero-fills outside it, col2im skips outside it.
+// @ts-ignore: decorator
+@inline function validEnd(off: i32, s: i32, L: i32, O: i32): i32 {
+  const e = L - off <= 0 ? 0 : (L - off + s - 1) / s;
+  return e > O ? O : e;
+}
+// @ts-ignore: decorator
+@inline function validStart(off: i32, s: i32, end: i32): i32 {
+  const b = off >= 0 ? 0 : (-off + s - 1) / s;
+  return b > end ? end : b;
+}
+
 // @ts-ignore: decorator
 @inline function im2colT<T>(x: usize, col: usize, Nc: i32, C: i32, H: i32, W: i32, kh: i32, kw: i32,
   sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, OH: i32, OW: i32): void {
   const es = <usize>sizeof<T>();
   const S = OH * OW;
   const NS = <usize>Nc * <usize>S;
-  // valid ow range for each kernel column j: iw = ow*sw - pw + j*dw in [0, W)
   for (let c = 0; c < C; c++) {
     for (let i = 0; i < kh; i++) {
       for (let j = 0; j < kw; j++) {
         const r = (c * kh + i) * kw + j;
         const rowp = col + <usize>r * NS * es;
-        const off = j * dw - pw;
-        // ow0 = first ow with ow*sw + off >= 0; ow1 = first ow with ow*sw + off >= W
-        let ow0 = off >= 0 ? 0 : (-off + sw - 1) / sw;
-        let ow1 = W - off <= 0 ? 0 : (W - off + sw - 1) / sw;
-        if (ow1 > OW) ow1 = OW;
-        if (ow0 > ow1) ow0 = ow1;
-        // output rows whose input row is inside: oh in [oh0, oh1)
-        const voff = i * dh - ph;
-        let oh0 = voff >= 0 ? 0 : (-voff + sh - 1) / sh;
-        let oh1 = H - voff <= 0 ? 0 : (H - voff + sh - 1) / sh;
-        if (oh1 > OH) oh1 = OH;
-        if (oh0 > oh1) oh0 = oh1;
+        // output columns [ow0, ow1) and rows [oh0, oh1) whose input column / row is inside
+        const off = j * dw - pw, voff = i * dh - ph;
+        const ow1 = validEnd(off, sw, W, OW), ow0 = validStart(off, sw, ow1);
+        const oh1 = validEnd(voff, sh, H, OH), oh0 = validStart(voff, sh, oh1);
         if (sw == 1 && ow0 == 0 && ow1 == OW) {
           // no horizontal padding: whole output rows are contiguous input runs
           const rowBytes = <usize>OW * es;
@@ -75,12 +79,11 @@
         for (let n = 0; n < Nc; n++) {
           const xc = x + (<usize>(n * C + c) * <usize>H * <usize>W) * es;
           const dst0 = rowp + <usize>n * <usize>S * es;
-          for (let oh = 0; oh < OH; oh++) {
-            const ih = oh * sh - ph + i * dh;
+          // short runs: inline SIMD copies beat memory.copy/fill calls (one call per output row)
+          if (oh0 > 0) zeroRun(dst0, <usize>(oh0 * OW) * es);
+          for (let oh = oh0; oh < oh1; oh++) {
             const dst = dst0 + <usize>(oh * OW) * es;
-            // short runs: inline SIMD copies beat memory.copy/fill calls (one call per output row)
-            if (ih < 0 || ih >= H) { zeroRun(dst, <usize>OW * es); continue; }
-            const src = xc + <usize>(ih * W) * es;
+            const src = xc + <usize>((oh * sh + voff) * W) * es;
             if (ow0 > 0) zeroRun(dst, <usize>ow0 * es);
             if (sw == 1) {
               if (ow1 > ow0) copyRun<T>(dst + <usize>ow0 * es, src + <usize>(ow0 + off) * es, <usize>(ow1 - ow0) * es);
@@ -89,6 +92,7 @@
             }
             if (ow1 < OW) zeroRun(dst + <usize>ow1 * es, <usize>(OW - ow1) * es);
           }
+          if (oh1 < OH) zeroRun(dst0 + <usize>(oh1 * OW) * es, <usize>((OH - oh1) * OW) * es);
         }
       }
     }
@@ -107,18 +111,12 @@
       for (let j = 0; j < kw; j++) {
         const r = (c * kh + i) * kw + j;
         const rowp = col + <usize>r * NS * es;
-        const off = j * dw - pw;
-        let ow0 = off >= 0 ? 0 : (-off + sw - 1) / sw;
-        let ow1 = W - off <= 0 ? 0 : (W - off + sw - 1) / sw;
-        if (ow1 > OW) ow1 = OW;
-        if (ow0 > ow1) ow0 = ow1;
+        // output columns [ow0, ow1) and rows [oh0, oh1) whose input column / row is inside
+        const off = j * dw - pw, voff = i * dh - ph;
+        const ow1 = validEnd(off, sw, W, OW), ow0 = validStart(off, sw, ow1);
+        const oh1 = validEnd(voff, sh, H, OH), oh0 = validStart(voff, sh, oh1);
         if (sw == 1 && ow0 == 0 && ow1 == OW) {
           // no horizontal padding: add whole output rows into input rows
-          const voff = i * dh - ph;
-          let oh0 = voff >= 0 ? 0 : (-voff + sh - 1) / sh;
-          let oh1 = H - voff <= 0 ? 0 : (H - voff + sh - 1) / sh;
-          if (oh1 > OH) oh1 = OH;
-          if (oh0 > oh1) oh0 = oh1;
           for (let n = 0; n < Nc; n++) {
             const xc = dx + (<usize>(n * C + c) * <usize>H * <usize>W) * es;
             let src = rowp + (<usize>n * <usize>S + <usize>(oh0 * OW)) * es;
@@ -134,28 +132,11 @@
         for (let n = 0; n < Nc; n++) {
           const xc = dx + (<usize>(n * C + c) * <usize>H * <usize>W) * es;
           const src0 = rowp + <usize>n * <usize>S * es;
-          for (let oh = 0; oh < OH; oh++) {
-            const ih = oh * sh - ph + i * dh;
-            if (ih < 0 || ih >= H) continue;
+          for (let oh = oh0; oh < oh1; oh++) {
             const src = src0 + <usize>(oh * OW) * es;
-            const dst = xc + <usize>(ih * W) * es;
+            const dst = xc + <usize>((oh * sh + voff) * W) * es;
             if (sw == 1) {
-              let ow = ow0;
-              if (es == 4) {
-                for (; ow + 4 <= ow1; ow += 4) {
-                  const q = dst + <usize>(ow + off) * es;
-                  v128.store(q, f32x4.add(v128.load(q), v128.load(src + <usize>ow * es)));
-                }
-              } else {
-                for (; ow + 2 <= ow1; ow += 2) {
-                  const q = dst + <usize>(ow + off) * es;
-                  v128.store(q, f64x2.add(v128.load(q), v128.load(src + <usize>ow * es)));
-                }
-              }
-              for (; ow < ow1; ow++) {
-                const q = dst + <usize>(ow + off) * es;
-                store<T>(q, load<T>(q) + load<T>(src + <usize>ow * es));
-              }
+              if (ow1 > ow0) addRun<T>(dst + <usize>(ow0 + off) * es, src + <usize>ow0 * es, <usize>(ow1 - ow0) * es);
             } else {
               for (let ow = ow0; ow < ow1; ow++) {
                 const q = dst + <usize>(ow * sw + off) * es;

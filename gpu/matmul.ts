@@ -3,12 +3,11 @@
 // limits. Operands are described by buffer, offset and strides, so callers (matmul, conv) pass
 // transposed or broadcast views and column slices without copies.
 import type { LinalgKernels } from '../ts/backend/kernels/linalg.js';
-import type { Tensor } from '../ts/tensor.js';
 import type { DType } from '../ts/dtype.js';
 import { numel } from '../ts/shape.js';
-import { broadcastStrides } from '../ts/backend/cpu.js';
+import { broadcastStrides } from '../ts/backend/view.js';
 import { dispatch, acquire, release, limits, Params, wg } from './runtime.js';
-import { emptyGpu } from './tensor.js';
+import { emptyStorage, bufferOf } from './memory.js';
 import { word } from './wgsl/types.js';
 import {
   matmulKey, matmulSource, splitReduceKey, splitReduceSource, tileStorageBytes,
@@ -125,21 +124,22 @@ export function gemmGpu(d: GemmDesc): void {
   }
 }
 
-/** [..., m, k] @ [..., k, n] with broadcast batch dims `batch`, as a new webgpu tensor. */
-export function matmulGpu(a: Tensor, b: Tensor, batch: readonly number[]): Tensor {
-  const m = a.shape[a.ndim - 2], k = a.shape[a.ndim - 1], n = b.shape[b.ndim - 1];
-  const out = emptyGpu(a.dtype, [...batch, m, n], 'matmul');
-  if (out.numel() === 0) return out;
-  const nbd = batch.length;
-  const aStr = broadcastStrides(a, [...batch, m, k]), bStr = broadcastStrides(b, [...batch, k, n]);
-  gemmGpu({
-    dtype: a.dtype, M: m, N: n, K: k, batch,
-    a: { buf: a._gpu(), off: a._offset, rs: aStr[nbd], cs: aStr[nbd + 1], batch: aStr.slice(0, nbd) },
-    b: { buf: b._gpu(), off: b._offset, rs: bStr[nbd], cs: bStr[nbd + 1], batch: bStr.slice(0, nbd) },
-    c: { buf: out._gpu(), off: 0, ld: n, batch: m * n },
-  });
-  return out;
-}
-
-/** The webgpu backend's linalg kernels (being moved behind the seam). */
-export const linalg: LinalgKernels = {};
+export const linalg: LinalgKernels = {
+  /** [..., m, k] @ [..., k, n] with broadcast batch dims `batch`, as a new storage [...batch, m, n]. */
+  matmul(a, b, batch) {
+    const m = a.shape[a.shape.length - 2], k = a.shape[a.shape.length - 1], n = b.shape[b.shape.length - 1];
+    const nbd = batch.length;
+    const aStr = broadcastStrides(a, [...batch, m, k]), bStr = broadcastStrides(b, [...batch, k, n]);
+    // the operands' buffers first: they throw for a disposed input, and the output must not leak
+    const abuf = bufferOf(a), bbuf = bufferOf(b);
+    const out = emptyStorage(a.dtype, numel(batch) * m * n, 'matmul');
+    if (out.length === 0) return out;
+    gemmGpu({
+      dtype: a.dtype, M: m, N: n, K: k, batch,
+      a: { buf: abuf, off: a._offset, rs: aStr[nbd], cs: aStr[nbd + 1], batch: aStr.slice(0, nbd) },
+      b: { buf: bbuf, off: b._offset, rs: bStr[nbd], cs: bStr[nbd + 1], batch: bStr.slice(0, nbd) },
+      c: { buf: out.buffer!, off: 0, ld: n, batch: m * n },
+    });
+    return out;
+  },
+};

@@ -1,14 +1,12 @@
-// Matrix products on the blocked SIMD GEMM kernel (transposes travel as strides, never copies);
-// on webgpu, on the tiled WGSL kernel of gpu/matmul.ts, which reads strides the same way.
+// Matrix products (mm, bmm, dot, matmul, addmm) with their autograd; the backend's batched GEMM
+// (ts/backend/kernels/linalg.ts) reads transposes and broadcasts as strides, never copies.
 import { Tensor } from '../tensor.js';
 import type { DType } from '../dtype.js';
-import { isFloating } from '../dtype.js';
 import { broadcastShapes, numel, shapeStr } from '../shape.js';
-import { K, alloc, take, scratch, putView, broadcastStrides } from '../backend/cpu.js';
+import { backendFor } from '../backend/dispatch.js';
+import type { Backend } from '../backend/backend.js';
 import { applyFunction } from '../autograd/function.js';
 import { checkTensor } from './pointwise.js';
-import { onWebgpu } from '../device.js';
-import { matmulGpu } from '../../gpu/matmul.js';
 
 function sameDtype(op: string, a: Tensor, b: Tensor): DType {
   if (a.dtype !== b.dtype) throw new TypeError(`${op}: expected m1 and m2 to have the same dtype, but got: ${a.dtype} != ${b.dtype}`);
@@ -16,43 +14,17 @@ function sameDtype(op: string, a: Tensor, b: Tensor): DType {
 }
 
 /** [..., m, k] @ [..., k, n] with broadcast batch dims, no autograd. */
-function gemmRaw(a: Tensor, b: Tensor): Tensor {
-  const dtype = a.dtype;
-  const m = a.shape[a.ndim - 2], k = a.shape[a.ndim - 1], n = b.shape[b.ndim - 1];
+function gemmRaw(be: Backend, a: Tensor, b: Tensor): Tensor {
+  const m = a.shape[a.ndim - 2], n = b.shape[b.ndim - 1];
   const batch = broadcastShapes('matmul', a.shape.slice(0, -2), b.shape.slice(0, -2));
-  if (a.is_webgpu) return matmulGpu(a, b, batch);
-  const nb = numel(batch);
-  const outShape = [...batch, m, n];
-  const kdt: DType = dtype === 'float32' ? 'float32' : 'float64';
-  if (!isFloating(dtype)) return gemmRaw(a.to('float64'), b.to('float64')).to(dtype);
-  const es = kdt === 'float32' ? 4 : 8;
-  const data = scratch(() => {
-    const aStr = broadcastStrides(a, [...batch, m, k]);
-    const bStr = broadcastStrides(b, [...batch, k, n]);
-    const ap = putView(a, [...batch, m, k], aStr), bp = putView(b, [...batch, k, n], bStr);
-    const cp = alloc(nb * m * n * es);
-    const ws = alloc(K[`gemm_${kdt === 'float32' ? 'f32' : 'f64'}_workspace`](m, n, k));
-    const fn = K[kdt === 'float32' ? 'gemm_f32' : 'gemm_f64'];
-    const nbd = batch.length;
-    const idx = new Array<number>(nbd).fill(0);
-    let ao = 0, bo = 0;
-    for (let bi = 0; bi < nb; bi++) {
-      fn(m, n, k, 1, ap + ao * es, aStr[nbd], aStr[nbd + 1], bp + bo * es, bStr[nbd], bStr[nbd + 1], 0, cp + bi * m * n * es, n, ws);
-      for (let d = nbd - 1; d >= 0; d--) {
-        if (++idx[d] < batch[d]) { ao += aStr[d]; bo += bStr[d]; break; }
-        ao -= (idx[d] - 1) * aStr[d]; bo -= (idx[d] - 1) * bStr[d]; idx[d] = 0;
-      }
-    }
-    return take(cp, kdt, nb * m * n);
-  });
-  return Tensor._fromData(data, kdt, outShape);
+  return new Tensor(be.matmul(a, b, batch), [...batch, m, n]);
 }
 
 /** The differentiable batched product behind mm, bmm and matmul. */
-function product(name: string, a: Tensor, b: Tensor): Tensor {
+function product(name: string, be: Backend, a: Tensor, b: Tensor): Tensor {
   return applyFunction(name, (ctx, x: Tensor, y: Tensor) => {
     ctx.save_for_backward(x, y);
-    return gemmRaw(x, y);
+    return gemmRaw(be, x, y);
   }, (ctx, g) => {
     const [x, y] = ctx.saved_tensors;
     return [
@@ -68,8 +40,7 @@ export function mm(a: Tensor, b: Tensor): Tensor {
   if (b.ndim !== 2) throw new RangeError(`mat2 must be a matrix (mm got a ${b.ndim}-D tensor of shape ${shapeStr(b.shape)})`);
   if (a.shape[1] !== b.shape[0]) throw new RangeError(`mat1 and mat2 shapes cannot be multiplied (${a.shape[0]}x${a.shape[1]} and ${b.shape[0]}x${b.shape[1]})`);
   sameDtype('mm', a, b);
-  onWebgpu('mm', [a, b]);
-  return product('MmBackward0', a, b);
+  return product('MmBackward0', backendFor('mm', [a, b]), a, b);
 }
 
 export function bmm(a: Tensor, b: Tensor): Tensor {
@@ -80,8 +51,7 @@ export function bmm(a: Tensor, b: Tensor): Tensor {
     throw new RangeError(`Expected size for first two dimensions of batch2 tensor to be: [${a.shape[0]}, ${a.shape[2]}] but got: [${b.shape[0]}, ${b.shape[1]}].`);
   }
   sameDtype('bmm', a, b);
-  onWebgpu('bmm', [a, b]);
-  return product('BmmBackward0', a, b);
+  return product('BmmBackward0', backendFor('bmm', [a, b]), a, b);
 }
 
 export function dot(a: Tensor, b: Tensor): Tensor {
@@ -91,10 +61,10 @@ export function dot(a: Tensor, b: Tensor): Tensor {
     throw new RangeError(`inconsistent tensor size, expected tensor [${a.shape[0]}] and src [${b.shape[0]}] to have the same number of elements, but got ${a.shape[0]} and ${b.shape[0]} elements respectively`);
   }
   sameDtype('dot', a, b);
-  onWebgpu('dot', [a, b]);
+  const be = backendFor('dot', [a, b]);
   return applyFunction('DotBackward0', (ctx, x: Tensor, y: Tensor) => {
     ctx.save_for_backward(x, y);
-    return gemmRaw(x.unsqueeze(0), y.unsqueeze(1)).reshape([]);
+    return gemmRaw(be, x.unsqueeze(0), y.unsqueeze(1)).reshape([]);
   }, (ctx, g) => {
     const [x, y] = ctx.saved_tensors;
     return [ctx.needs_input_grad[0] ? y.mul(g) : null, ctx.needs_input_grad[1] ? x.mul(g) : null];
@@ -113,8 +83,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     throw new RangeError(`mat1 and mat2 shapes cannot be multiplied (${s(a2)} and ${b2.shape[b2.ndim - 2]}x${b2.shape[b2.ndim - 1]}) (matmul of ${shapeStr(a.shape)} and ${shapeStr(b.shape)})`);
   }
   sameDtype('matmul', a, b);
-  onWebgpu('matmul', [a, b]);
-  let r = product(a2.ndim === 2 && b2.ndim === 2 ? 'MmBackward0' : 'BmmBackward0', a2, b2);
+  let r = product(a2.ndim === 2 && b2.ndim === 2 ? 'MmBackward0' : 'BmmBackward0', backendFor('matmul', [a, b]), a2, b2);
   if (a.ndim === 1) r = r.squeeze(-2);
   if (b.ndim === 1) r = r.squeeze(-1);
   return r;

@@ -1,3 +1,13 @@
-// Linalg kernels (to be moved behind the seam: see docs/ARCHITECTURE.md).
-// eslint-disable-next-line @typescript-eslint/no-empty-interface
-export interface LinalgKernels {}
+// Matrix products: the batched GEMM behind mm, bmm, dot and matmul. Transposes and broadcasts
+// travel as strides, never copies.
+import type { Storage } from '../storage.js';
+import type { View } from '../view.js';
+
+export interface LinalgKernels {
+  /**
+   * `a` [..., m, k] @ `b` [..., k, n], both broadcast over the batch shape `batch` (the op layer
+   * checked the shapes and that both have one dtype), as a new contiguous storage
+   * [...batch, m, n] of that dtype.
+   */
+  matmul(a: View, b: View, batch: readonly number[]): Storage;
+}

@@ -1,4 +1,171 @@
-// The wasm backend's conv kernels (to be moved here from the op layer: docs/ARCHITECTURE.md).
-import type { ConvKernels } from '../kernels/conv.js';
+// The wasm backend's convolutions: im2col + the SIMD GEMM kernel (assembly/conv.ts,
+// assembly/gemm.ts). Each driver runs inside one scratch section, so the column matrix never
+// leaves wasm memory; the batch is cut into chunks whose column matrix fits COL_BYTES
+// (it fits L2: the GEMM packs it while it is hot), and groups are slices of each product.
+//   forward        t[g][Og, N*S] = w[g][Og, Kg] @ col[g][Kg, N*S], then y = t as [N, O, S] + bias
+//   input grad     col[g] = w[g]^T @ gt[g] (gt = gy as [O, N*S]), then col2im adds it into dx
+//   weight grad    dw[g] (+)= gt[g] @ col[g]^T, summed over the batch chunks
+import type { DType, TypedArray } from '../../dtype.js';
+import { ITEMSIZE, KSUFFIX, arrayFor } from '../../dtype.js';
+import { Storage } from '../storage.js';
+import type { View } from '../view.js';
+import type { ConvKernels, ConvGeometry } from '../kernels/conv.js';
+import { K, alloc, take, scratch } from './runtime.js';
+import { materialize } from './scratch.js';
 
-export const conv: ConvKernels = {};
+let COL_BYTES = 1 << 20;
+/** Tuning and test hook: the column-matrix budget per batch chunk, in bytes. */
+export function _setConvChunkBytes(b: number): void { COL_BYTES = b; }
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Kernel = (...args: any[]) => any;
+
+/** One problem: its sizes, the batch chunk, and its dtype's kernels (the prologue of every driver). */
+interface Problem {
+  dt: DType; es: number; g: ConvGeometry;
+  N: number; C: number; H: number; W: number; O: number; kh: number; kw: number; OH: number; OW: number;
+  /** output positions per sample, rows of one group's columns, output channels per group, samples per chunk */
+  S: number; Kg: number; Og: number; Nc: number;
+  gemm: Kernel; workspace: Kernel; im2col: Kernel; col2im: Kernel; cnsToNcs: Kernel; ncsToCns: Kernel;
+}
+
+function problem(dt: DType, xshape: readonly number[], wshape: readonly number[], OH: number, OW: number, g: ConvGeometry): Problem {
+  const es = ITEMSIZE[dt], s = KSUFFIX[dt];
+  const [N, C, H, W] = xshape, [O, Cg, kh, kw] = wshape;
+  const S = OH * OW;
+  const Nc = Math.max(1, Math.min(N, Math.floor(COL_BYTES / Math.max(1, C * kh * kw * S * es))));
+  return {
+    dt, es, g, N, C, H, W, O, kh, kw, OH, OW, S, Kg: Cg * kh * kw, Og: O / g.groups, Nc,
+    gemm: K[`gemm_${s}`], workspace: K[`gemm_${s}_workspace`], im2col: K[`im2col_${s}`], col2im: K[`col2im_${s}`],
+    cnsToNcs: K[`cns_to_ncs_${s}`], ncsToCns: K[`ncs_to_cns_${s}`],
+  };
+}
+
+/** In scratch: the column matrix of one batch chunk, and a GEMM workspace for every product [m, n, k] given. */
+function columns(p: Problem, ...products: [number, number, number][]): [col: number, ws: number] {
+  const col = alloc(p.C * p.kh * p.kw * p.Nc * p.S * p.es);
+  const ws = alloc(Math.max(...products.map(([m, n, k]) => p.workspace(m, n, k) as number)));
+  return [col, ws];
+}
+
+/** In scratch: the output gradient gy [N, O, S] as gt [O, N*S]. */
+function transposed(p: Problem, gy: View): number {
+  const gp = materialize(gy, p.dt);
+  const gt = alloc(p.O * p.N * p.S * p.es);
+  p.ncsToCns(gp, gt, p.N, p.O, p.S);
+  return gt;
+}
+
+/** In scratch: a zeroed array of n elements. */
+function zeroed(p: Problem, n: number): number {
+  const q = alloc(n * p.es);
+  K.zero_bytes(q, n * p.es);
+  return q;
+}
+
+/** The columns of samples [n0, n0 + nc) of x (at xp) into col. */
+function im2col(p: Problem, xp: number, col: number, n0: number, nc: number): void {
+  const { g } = p;
+  p.im2col(xp + n0 * p.C * p.H * p.W * p.es, col, nc, p.C, p.H, p.W, p.kh, p.kw, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, p.OH, p.OW);
+}
+
+/** t[g][:, chunk] = w[g] @ col[g] */
+function forwardChunk(p: Problem, wp: number, col: number, t: number, n0: number, nc: number, ws: number): void {
+  const { es, Kg, Og, N, S } = p, cols = nc * S;
+  for (let gi = 0; gi < p.g.groups; gi++) {
+    p.gemm(Og, cols, Kg, 1, wp + gi * Og * Kg * es, Kg, 1, col + gi * Kg * cols * es, cols, 1, 0,
+      t + (gi * Og * N * S + n0 * S) * es, N * S, ws);
+  }
+}
+
+/** dw[g] (+)= gt[g][:, chunk] @ col[g]^T (the first chunk sets, later ones add) */
+function weightChunk(p: Problem, gt: number, col: number, dw: number, n0: number, nc: number, ws: number): void {
+  const { es, Kg, Og, N, S } = p, cols = nc * S;
+  for (let gi = 0; gi < p.g.groups; gi++) {
+    p.gemm(Og, Kg, cols, 1, gt + (gi * Og * N * S + n0 * S) * es, N * S, 1, col + gi * Kg * cols * es, 1, cols,
+      n0 === 0 ? 0 : 1, dw + gi * Og * Kg * es, Kg, ws);
+  }
+}
+
+/** col[g] = w[g]^T @ gt[g][:, chunk], then added into dx's samples of the chunk */
+function inputChunk(p: Problem, wp: number, gt: number, col: number, dx: number, n0: number, nc: number, ws: number): void {
+  const { es, Kg, Og, N, S, g } = p, cols = nc * S;
+  for (let gi = 0; gi < g.groups; gi++) {
+    p.gemm(Kg, cols, Og, 1, wp + gi * Og * Kg * es, 1, Kg, gt + (gi * Og * N * S + n0 * S) * es, N * S, 1, 0,
+      col + gi * Kg * cols * es, cols, ws);
+  }
+  p.col2im(col, dx + n0 * p.C * p.H * p.W * es, nc, p.C, p.H, p.W, p.kh, p.kw, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, p.OH, p.OW);
+}
+
+const zeros = (dt: DType, n: number): Storage => new Storage(arrayFor(dt, n), dt);
+const stored = (dt: DType, data: TypedArray): Storage => new Storage(data, dt);
+
+const conv2dInputGrad: ConvKernels['conv2dInputGrad'] = (gy, w, xshape, g) => {
+  const p = problem(gy.dtype, xshape, w.shape, gy.shape[2], gy.shape[3], g);
+  const n = p.N * p.C * p.H * p.W;
+  if (n === 0 || p.S === 0 || p.O === 0) return zeros(p.dt, n);
+  return stored(p.dt, scratch(() => {
+    const wp = materialize(w, p.dt), gt = transposed(p, gy), dx = zeroed(p, n);
+    const [col, ws] = columns(p, [p.Kg, p.Nc * p.S, p.Og]);
+    for (let n0 = 0; n0 < p.N; n0 += p.Nc) inputChunk(p, wp, gt, col, dx, n0, Math.min(p.Nc, p.N - n0), ws);
+    return take(dx, p.dt, n);
+  }));
+};
+
+const conv2dWeightGrad: ConvKernels['conv2dWeightGrad'] = (x, gy, wshape, g) => {
+  const p = problem(x.dtype, x.shape, wshape, gy.shape[2], gy.shape[3], g);
+  const n = p.O * p.Kg;
+  if (n === 0 || p.N * p.S === 0) return zeros(p.dt, n);
+  return stored(p.dt, scratch(() => {
+    const xp = materialize(x, p.dt), gt = transposed(p, gy), dw = alloc(n * p.es);
+    const [col, ws] = columns(p, [p.Og, p.Kg, p.Nc * p.S]);
+    for (let n0 = 0; n0 < p.N; n0 += p.Nc) {
+      const nc = Math.min(p.Nc, p.N - n0);
+      im2col(p, xp, col, n0, nc);
+      weightChunk(p, gt, col, dw, n0, nc, ws);
+    }
+    return take(dw, p.dt, n);
+  }));
+};
+
+export const conv: ConvKernels = {
+  conv2d(x, w, b, g, OH, OW) {
+    const p = problem(x.dtype, x.shape, w.shape, OH, OW, g);
+    const n = p.N * p.O * p.S;
+    if (n === 0) return zeros(p.dt, n);
+    return stored(p.dt, scratch(() => {
+      const xp = materialize(x, p.dt), wp = materialize(w, p.dt), bp = b ? materialize(b, p.dt) : 0;
+      const t = alloc(n * p.es);
+      const [col, ws] = columns(p, [p.Og, p.Nc * p.S, p.Kg]);
+      for (let n0 = 0; n0 < p.N; n0 += p.Nc) {
+        const nc = Math.min(p.Nc, p.N - n0);
+        im2col(p, xp, col, n0, nc);
+        forwardChunk(p, wp, col, t, n0, nc, ws);
+      }
+      const y = alloc(n * p.es);
+      p.cnsToNcs(t, y, bp, p.N, p.O, p.S);
+      return take(y, p.dt, n);
+    }));
+  },
+  conv2dInputGrad,
+  conv2dWeightGrad,
+  /** gy is transposed once; per batch chunk the columns of x feed the weight gradient, then the same buffer takes the input gradient's. */
+  conv2dGrads(x, w, gy, g) {
+    const p = problem(x.dtype, x.shape, w.shape, gy.shape[2], gy.shape[3], g);
+    const nx = p.N * p.C * p.H * p.W, nw = p.O * p.Kg;
+    if (nx === 0 || nw === 0 || p.N * p.S === 0) return [conv2dInputGrad(gy, w, x.shape, g), conv2dWeightGrad(x, gy, w.shape, g)];
+    const [dx, dw] = scratch(() => {
+      const xp = materialize(x, p.dt), wp = materialize(w, p.dt), gt = transposed(p, gy);
+      const dxp = zeroed(p, nx), dwp = alloc(nw * p.es);
+      const [col, ws] = columns(p, [p.Og, p.Kg, p.Nc * p.S], [p.Kg, p.Nc * p.S, p.Og]);
+      for (let n0 = 0; n0 < p.N; n0 += p.Nc) {
+        const nc = Math.min(p.Nc, p.N - n0);
+        im2col(p, xp, col, n0, nc);
+        weightChunk(p, gt, col, dwp, n0, nc, ws);
+        inputChunk(p, wp, gt, col, dxp, n0, nc, ws);
+      }
+      return [take(dxp, p.dt, nx), take(dwp, p.dt, nw)];
+    });
+    return [stored(p.dt, dx), stored(p.dt, dw)];
+  },
+};

@@ -21,7 +21,25 @@ const SIMD_OP = { '+': 'add', '-': 'sub', '*': 'mul', '/': 'div' };
 const SIMD_CALL = { sqrt: 'f32x4.sqrt', abs: 'f32x4.abs', max: 'f32x4.max', pmax: 'f32x4.pmax' };
 const SCALAR_CALL = { sqrt: 'sqrt', abs: 'fabs', max: 'nanmax', pmax: 'pmax' };
 
-/** AssemblyScript for one rule's loop body; `simd`: over v128 lanes, else over scalars of T. */
+/** The names a statement (or expression) reads or writes, except scalars. */
+function refs(x, rule, acc = new Set()) {
+  if (Array.isArray(x)) { for (const y of x) refs(y, rule, acc); return acc; }
+  switch (x.k) {
+    case 'set': acc.add(x.n); refs(x.e, rule, acc); break;
+    case 'if': refs(x.t, rule, acc); refs(x.f, rule, acc); break;
+    case 'name': if (!rule.scalars.includes(x.n)) acc.add(x.n); break;
+    case 'neg': refs(x.a, rule, acc); break;
+    case 'bin': case 'sel': refs(x.a, rule, acc); refs(x.b, rule, acc); break;
+    case 'call': refs(x.args, rule, acc); break;
+  }
+  return acc;
+}
+
+/**
+ * AssemblyScript for one rule's loop body; `simd`: over v128 lanes, else over scalars of T.
+ * Each value lives in the innermost block that holds all its uses: a state used only under
+ * `if amsgrad { ... }` is loaded and stored there, as a hand-written kernel would.
+ */
 function body(rule, parsed, T, simd) {
   const states = Object.keys(rule.states);
   const scalar = (n) => (simd ? `x_${n}` : `k_${n}`);
@@ -37,35 +55,52 @@ function body(rule, parsed, T, simd) {
     }
     throw new Error(`unknown expression ${e.k}`);
   }
-  const out = [];
-  function stmts(list, ind) {
-    for (const s of list) {
-      if (s.k === 'set') { out.push(`${ind}v_${s.n} = ${expr(s.e)};`); continue; }
-      out.push(`${ind}if (${cond(s.c)}) {`);
-      stmts(s.t, ind + '  ');
-      if (s.f.length) { out.push(`${ind}} else {`); stmts(s.f, ind + '  '); }
-      out.push(`${ind}}`);
-    }
-  }
   const VT = simd ? 'v128' : T;
   const zero = simd ? 'zero4' : `<${T}>0`;
-  const ld = (ptr) => (simd ? `v128.load(${ptr} + (<usize>i << 2))` : `load<${T}>(${ptr} + (<usize>i << ${T === 'f32' ? 2 : 3}))`);
-  const st = (ptr, v) => (simd ? `v128.store(${ptr} + (<usize>i << 2), ${v});` : `store<${T}>(${ptr} + (<usize>i << ${T === 'f32' ? 2 : 3}), ${v});`);
-  const ind = '    ';
-  out.push(`${ind}let v_p: ${VT} = ${ld('P')};`, `${ind}const v_g: ${VT} = ${ld('G')};`);
-  for (const s of states) {
-    const f = rule.states[s];
-    if (!f) out.push(`${ind}let v_${s}: ${VT} = ${ld(`S_${s}`)};`);
-    else out.push(`${ind}let v_${s}: ${VT} = ${zero};`, `${ind}if (f_${f}) v_${s} = ${ld(`S_${s}`)};`);
+  const ptr = (n) => (n === 'p' ? 'P' : n === 'g' ? 'G' : `S_${n}`);
+  const at = (n) => `${ptr(n)} + (<usize>i << ${simd || T === 'f32' ? 2 : 3})`;
+  const ld = (n) => (simd ? `v128.load(${at(n)})` : `load<${T}>(${at(n)})`);
+  const st = (n) => (simd ? `v128.store(${at(n)}, v_${n});` : `store<${T}>(${at(n)}, v_${n});`);
+  const out = [];
+  function block(list, ind, declared, guards) {
+    const sets = list.map((x) => refs(x, rule));
+    const owned = new Map(); // name -> [first, last] statement index
+    for (const n of new Set(sets.flatMap((x) => [...x]))) {
+      if (declared.has(n)) continue;
+      const idx = sets.flatMap((x, k) => (x.has(n) ? [k] : []));
+      if (idx.length === 1 && list[idx[0]].k === 'if') continue; // the branch holds it
+      owned.set(n, [idx[0], idx[idx.length - 1]]);
+    }
+    const inner = new Set([...declared, ...owned.keys()]);
+    list.forEach((x, k) => {
+      let inlineDecl = null;
+      for (const [n, [first]] of owned) {
+        if (first !== k) continue;
+        const memory = n === 'p' || n === 'g' || states.includes(n);
+        if (!memory) {
+          if (x.k === 'set' && x.n === n) inlineDecl = n; else out.push(`${ind}let v_${n}: ${VT} = ${zero};`);
+          continue;
+        }
+        const f = rule.states[n];
+        if (f && !guards.has(f)) out.push(`${ind}let v_${n}: ${VT} = ${zero};`, `${ind}if (f_${f}) v_${n} = ${ld(n)};`);
+        else out.push(`${ind}${n === 'g' ? 'const' : 'let'} v_${n}: ${VT} = ${ld(n)};`);
+      }
+      if (x.k === 'set') out.push(`${ind}${inlineDecl ? `let v_${x.n}: ${VT}` : `v_${x.n}`} = ${expr(x.e)};`);
+      else {
+        const then = new Set([...guards, ...x.c.filter((a) => 'flag' in a && !a.not).map((a) => a.flag)]);
+        out.push(`${ind}if (${cond(x.c)}) {`);
+        block(x.t, ind + '  ', inner, then);
+        if (x.f.length) { out.push(`${ind}} else {`); block(x.f, ind + '  ', inner, guards); }
+        out.push(`${ind}}`);
+      }
+      for (const [n, [, last]] of owned) {
+        if (last !== k || !parsed.written.has(n)) continue;
+        const f = rule.states[n];
+        out.push(`${ind}${f && !guards.has(f) ? `if (f_${f}) ` : ''}${st(n)}`);
+      }
+    });
   }
-  for (const l of parsed.locals) out.push(`${ind}let v_${l}: ${VT} = ${zero};`);
-  stmts(parsed.body, ind);
-  out.push(`${ind}${st('P', 'v_p')}`);
-  for (const s of states) {
-    if (!parsed.written.has(s)) continue;
-    const f = rule.states[s];
-    out.push(`${ind}${f ? `if (f_${f}) ` : ''}${st(`S_${s}`, `v_${s}`)}`);
-  }
+  block(parsed.body, '    ', new Set(), new Set());
   return out;
 }
 

@@ -4,7 +4,7 @@
 // An optimizer owns no data of its own beyond its per-parameter state buffers: param_groups hold
 // references to the parameters (the model owns them) plus the options; each subclass only
 // supplies its defaults, an option check and `_update(p, grad, state, group)`, which runs one
-// fused wasm kernel (see fused.ts) under no_grad.
+// fused kernel on the parameter's backend (see fused.ts, optim_table.ts) under no_grad.
 //
 // PyTorch's implementation-choice options (foreach, fused, capturable, differentiable) are accepted
 // and kept in the groups for state_dict compatibility; they change nothing here (there is one

@@ -1,4 +1,4 @@
-// Builds the wasm kernels: generates the pointwise kernels, compiles assembly/ with asc (per
+// Builds the wasm kernels: generates the pointwise and optimizer kernels, compiles assembly/ with asc (per
 // asconfig.json) into build/out/webtorch.wasm, and embeds the bytes in build/out/wasm_bytes.js so
 // that every runtime can load them without file access.
 import { execFileSync } from 'node:child_process';
@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 execFileSync(process.execPath, [join(root, 'build/gen-pointwise.mjs')], { stdio: 'inherit' });
+execFileSync(process.execPath, [join(root, 'build/gen-optim.mjs')], { stdio: 'inherit' });
 mkdirSync(join(root, 'build/out'), { recursive: true });
 const asc = join(root, 'node_modules/assemblyscript/bin/asc.js');
 execFileSync(process.execPath, [asc, '--config', join(root, 'asconfig.json'), '--target', 'release'], { stdio: 'inherit', cwd: root });

@@ -1,17 +1,16 @@
 // Checks the layering of ts/ and gpu/ (issue 12): Tensor is not a hub, and backends sit below it.
 //
-//   node build/check-imports.mjs [--strict-gpu] [--all-cycles] [--quiet] [--verbose] [--root DIR]
+//   node build/check-imports.mjs [--all-cycles] [--quiet] [--verbose] [--root DIR]
 //
 // It walks the imports of ts/**/*.ts and gpu/**/*.ts. The runtime graph is read from each file
 // transpiled by TypeScript (so imports used only as types, which TypeScript erases, do not count;
 // dynamic import() does not either, since it cannot make a module-evaluation cycle). It fails
 // (exit 1) when
 //   - an import cycle runs through ts/tensor.ts (with --all-cycles: any import cycle), or
-//   - a file under ts/backend/ imports (even only for types) ts/tensor.ts or anything under
-//     ts/ops/, ts/nn/, ts/optim/ or ts/autograd/ (the ts/ops/*_table.ts data tables excepted:
-//     they have no imports). With --strict-gpu the same holds for gpu/; without it, what gpu/
-//     files import from those layers is only reported, and left out of the cycle search (other
-//     files are still moving there).
+//   - a file under ts/backend/ or gpu/ (the backend interface and its implementations) imports
+//     (even only for types) ts/tensor.ts or anything under ts/ops/, ts/nn/, ts/optim/ or
+//     ts/autograd/; the *_table.ts data tables of ts/ops/ and ts/optim/ are excepted (plain data,
+//     declared once, with no imports of their own: checked too).
 // Every other cycle is reported, not failed.
 import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
 import { join, dirname, relative, resolve, sep } from 'node:path';
@@ -22,7 +21,6 @@ const argv = process.argv.slice(2);
 const args = new Set(argv);
 // --root: check another tree (test/layering.test.ts checks small trees made to fail)
 const root = args.has('--root') ? resolve(argv[argv.indexOf('--root') + 1]) : resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const strictGpu = args.has('--strict-gpu');
 const allCycles = args.has('--all-cycles');
 const quiet = args.has('--quiet');
 
@@ -121,11 +119,11 @@ let failed = false;
 const fail = (msg) => { failed = true; console.error(`FAIL ${msg}`); };
 const note = (msg) => { if (!quiet) console.log(msg); };
 
-// Without --strict-gpu, gpu/ files' imports of the layers above (reported below) are left out of
-// the cycle search: they are the files still moving behind the backend seam.
-const ABOVE = [/^ts\/tensor\.ts$/, /^ts\/ops\/(?!\w+_table\.ts$)/, /^ts\/nn\//, /^ts\/optim\//, /^ts\/autograd\//];
-const above = (f) => ABOVE.some((re) => re.test(rel(f)));
-const cycleGraph = strictGpu ? runGraph : new Map([...runGraph].map(([f, deps]) => [f, rel(f).startsWith('gpu/') ? deps.filter((d) => !above(d)) : deps]));
+const TABLE = /^ts\/(ops|optim)\/\w+_table\.ts$/;
+const ABOVE = [/^ts\/tensor\.ts$/, /^ts\/ops\//, /^ts\/nn\//, /^ts\/optim\//, /^ts\/autograd\//];
+const above = (f) => !TABLE.test(rel(f)) && ABOVE.some((re) => re.test(rel(f)));
+const cycleGraph = runGraph;
+for (const f of files) if (TABLE.test(rel(f)) && typeGraph.get(f).length) fail(`${rel(f)} is a data table and must not import anything (it imports ${typeGraph.get(f).map(rel).join(', ')})`);
 
 for (const comp of sccs(cycleGraph)) {
   const start = comp.includes(TENSOR) ? TENSOR : comp.slice().sort()[0];
@@ -144,10 +142,9 @@ for (const f of files) {
     const d = rel(dep);
     if (!above(dep)) continue;
     const msg = `${r} imports ${d} (backends sit below the Tensor and the op layer)`;
-    if (backend || strictGpu) fail(msg);
-    else note(`note: ${msg}`);
+    fail(msg);
   }
 }
 
 if (failed) process.exit(1);
-note(`check-imports: ${files.length} files, no import cycle through ts/tensor.ts, ts/backend/${strictGpu ? ' and gpu/' : ''} below the op layer`);
+note(`check-imports: ${files.length} files, no import cycle through ts/tensor.ts, ts/backend/ and gpu/ below the op layer`);

@@ -2,8 +2,7 @@
 // creation ops, Tensor.to and Module.to take, and PyTorch's mixed-device error.
 import type { DeviceType } from './backend/storage.js';
 import { isReady, gpu } from '../gpu/runtime.js';
-import { backendFor, mixedDeviceError } from './backend/dispatch.js';
-import type { View } from './backend/view.js';
+import { mixedDeviceError } from './backend/dispatch.js';
 
 export interface Device { readonly type: DeviceType; readonly index?: number; toString(): string }
 
@@ -41,10 +40,5 @@ export function device(type: string | Device): Device {
 }
 
 export const deviceOf = (t: DeviceType): Device => DEVICES[t];
-
-/** TRANSITIONAL (op files not yet behind the seam): true when `backendFor` picks webgpu. */
-export function onWebgpu(op: string, tensors: readonly (View | null | undefined)[], cpuScalars = false): boolean {
-  return backendFor(op, tensors, cpuScalars).device === 'webgpu';
-}
 
 export { mixedDeviceError };

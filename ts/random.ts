@@ -1,11 +1,14 @@
-// Random numbers: a counter-based generator (splitmix64 over seed + counter, in wasm). A draw
-// of n values uses counters [offset, offset + n) and advances the offset, so a seed gives the
-// same stream on every runtime. Documented in the README ("Random numbers").
+// Random numbers: a counter-based generator (splitmix64 over seed + counter). A draw of n values
+// uses counters [offset, offset + n) and advances the offset, so a seed gives the same stream on
+// every runtime and device: the backends make the values from (key, counter) alone
+// (ts/backend/kernels/random.ts). Documented in the README ("Random numbers").
 import { Tensor } from './tensor.js';
 import type { DType } from './dtype.js';
-import { ITEMSIZE, arrayFor } from './dtype.js';
 import { numel } from './shape.js';
-import { K, alloc, take, scratch } from './backend/cpu.js';
+import type { DeviceType } from './backend/storage.js';
+import { viewOf } from './backend/view.js';
+import { backendNamed } from './backend/dispatch.js';
+import type { RandomKind } from './backend/kernels/random.js';
 
 export class Generator {
   private seed = 67280421310721n;
@@ -32,41 +35,23 @@ export function manual_seed(seed: number | bigint): Generator { return default_g
 export function seed(): number { return default_generator.seed_(); }
 export function initial_seed(): number { return default_generator.initial_seed(); }
 
-export type RandomKind = 'uniform' | 'normal' | 'int' | 'bernoulli';
+export type { RandomKind };
 
-/** A new tensor of random values: uniform [a, b), normal(a, b), integers [a, b), or bernoulli(a). */
-export function randomFill(kind: RandomKind, shape: readonly number[], dtype: DType, a: number, b: number, gen: Generator = default_generator): Tensor {
+/**
+ * A new tensor of random values: uniform [a, b), normal(a, b), integers [a, b), or bernoulli(a),
+ * made on `device` (the CPU unless given).
+ */
+export function randomFill(kind: RandomKind, shape: readonly number[], dtype: DType, a: number, b: number,
+  gen: Generator = default_generator, device: DeviceType = 'cpu'): Tensor {
   const n = numel(shape);
-  if (n === 0) return Tensor._fromData(arrayFor(dtype, 0), dtype, shape);
-  const f64 = dtype === 'float64';
-  const data = scratch(() => {
-    if (kind === 'int') {
-      const p = alloc(n * 4);
-      const [key, ctr] = gen._take(n);
-      K.rand_int_i32(key, ctr, p, n, a, b);
-      const t = take(p, 'int32', n);
-      return dtype === 'int32' ? t : Tensor._fromData(t, 'int32', shape).to(dtype).dataSync();
-    }
-    const kd: DType = f64 ? 'float64' : 'float32';
-    const p = alloc(n * ITEMSIZE[kd]);
-    const [key, ctr] = gen._take(kind === 'normal' ? n + (n & 1) : n);
-    if (kind === 'normal') K[f64 ? 'rand_normal_f64' : 'rand_normal_f32'](key, ctr, p, n, a, b);
-    else K[f64 ? 'rand_uniform_f64' : 'rand_uniform_f32'](key, ctr, p, n, 0, 1);
-    const u = take(p, kd, n);
-    if (kind === 'uniform' && (a !== 0 || b !== 1)) {
-      return Tensor._fromData(u, kd, shape).mul(b - a).add(a).to(dtype).dataSync();
-    }
-    if (kind === 'bernoulli') return Tensor._fromData(u, kd, shape).lt(a).to(dtype).dataSync();
-    return u;
-  });
-  return Tensor._fromData(data, dtype, shape);
+  const [key, counter] = gen._take(kind === 'normal' ? n + (n & 1) : n);
+  return new Tensor(backendNamed(device).random(kind, n, dtype, a, b, key, counter), shape);
 }
 
+/** A random permutation of 0..n-1 as host values (samplers and randperm). */
 export function randpermData(n: number, gen: Generator = default_generator): Int32Array {
-  return scratch(() => {
-    const p = alloc(n * 4);
-    const [key, ctr] = gen._take(n);
-    K.rand_perm_i32(key, ctr, p, n);
-    return take(p, 'int32', n) as Int32Array;
-  });
+  const [key, counter] = gen._take(n);
+  const cpu = backendNamed('cpu');
+  const s = cpu.randperm(n, key, counter);
+  try { return cpu.readSync(viewOf(s, [n]), 'randperm') as Int32Array; } finally { s.free(); }
 }

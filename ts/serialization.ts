@@ -17,7 +17,7 @@
 // offsets lie, or an oversized header is rejected with an Error naming the problem.
 import { Tensor } from './tensor.js';
 import type { DType, TypedArray } from './dtype.js';
-import { contiguousData } from './backend/cpu.js';
+import { needsAsyncRead } from './backend/move.js';
 import { readFile, writeFile } from './platform/index.js';
 
 /** Largest header accepted, as in the reference implementation. */
@@ -113,7 +113,7 @@ export interface SaveOptions {
 export function save_bytes(obj: Saveable | object, opts: SaveOptions = {}): Uint8Array {
   const { tensors, structure } = flatten(obj);
   for (const [name, t] of tensors) {
-    if (t.is_webgpu) throw new Error(`save: tensor '${name}' is on webgpu, and reading it back is asynchronous: save CPU copies (\`await model.cpu()\` first, or \`await t.cpu()\`)`);
+    if (needsAsyncRead(t, 'cpu')) throw new Error(`save: tensor '${name}' is on ${t.device.type}, and reading it back is asynchronous: save CPU copies (\`await model.cpu()\` first, or \`await t.cpu()\`)`);
   }
   const metadata: Record<string, string> = { format: 'pt', ...opts.metadata };
   if (structure !== undefined) metadata[STRUCTURE_KEY] = JSON.stringify(structure);
@@ -124,7 +124,7 @@ export function save_bytes(obj: Saveable | object, opts: SaveOptions = {}): Uint
   const entries: Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] }> = {};
   let off = 0;
   for (const e of order) {
-    const d = contiguousData(e.t);
+    const d = e.t.dataSync();
     datas.push(d);
     entries[e.name] = { dtype: e.code, shape: [...e.t.shape], data_offsets: [off, off + d.byteLength] };
     off += d.byteLength;

@@ -95,16 +95,7 @@ export class Tensor {
   _checkAlive(): void {
     if (this._disposed) throw new Error(`This tensor (shape ${shapeStr(this.shape)}, ${this.dtype}) has been disposed and can no longer be used`);
   }
-  /**
-   * TRANSITIONAL (GPU kernels not yet behind the backend seam call this; it goes with gpu/tensor.ts):
-   * the GPU buffer of a webgpu tensor, checked for disposal. Backends use gpu/memory.ts's bufferOf.
-   */
-  _gpu(): GPUBuffer {
-    this._checkAlive();
-    const b = this._storage.buffer;
-    if (!b) throw new Error(`Expected a webgpu tensor, but got a cpu tensor (shape ${shapeStr(this.shape)}, ${this.dtype})`);
-    return b;
-  }
+
   _storageVersion(): number { return this._storage.version; }
   _bumpVersion(): void { this._storage.version++; }
   /** PyTorch's t._version */

@@ -31,6 +31,7 @@ export class Adadelta extends Optimizer {
       state.acc_delta = stateLike(p);
     }
     incStep(state);
-    fusedUpdate('adadelta', p, grad, [state.square_avg, state.acc_delta], [g.lr, g.rho, g.eps, g.weight_decay], g.maximize ? 1 : 0);
+    fusedUpdate('adadelta', p, grad, { s: state.square_avg, a: state.acc_delta },
+      { nlr: -g.lr, rho: g.rho, omr: 1 - g.rho, eps: g.eps, wd: g.weight_decay }, { maximize: g.maximize });
   }
 }

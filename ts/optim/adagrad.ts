@@ -41,6 +41,6 @@ export class Adagrad extends Optimizer {
     if (!state.step) Object.assign(state, this._init(p, g));
     const step = incStep(state);
     const clr = g.lr / (1 + (step - 1) * g.lr_decay);
-    fusedUpdate('adagrad', p, grad, [state.sum], [clr, g.eps, g.weight_decay], g.maximize ? 1 : 0);
+    fusedUpdate('adagrad', p, grad, { s: state.sum }, { nclr: -clr, eps: g.eps, wd: g.weight_decay }, { maximize: g.maximize });
   }
 }

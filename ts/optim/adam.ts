@@ -10,8 +10,6 @@ export interface AdamOptions {
   foreach?: boolean | null; capturable?: boolean; differentiable?: boolean; fused?: boolean | null;
 }
 
-const MAXIMIZE = 1, AMSGRAD = 2, DECOUPLED = 4;
-
 function checkAdam(g: GroupOptions): void {
   checkLr(g.lr);
   checkNonNegative('epsilon', g.eps);
@@ -32,9 +30,10 @@ function adamUpdate(p: Tensor, grad: Tensor, state: OptimizerState, g: ParamGrou
   const bc1 = 1 - beta1 ** step;
   const bc2 = 1 - beta2 ** step;
   const stepSize = g.lr / bc1;
-  const flags = (g.maximize ? MAXIMIZE : 0) | (g.amsgrad ? AMSGRAD : 0) | (decoupled ? DECOUPLED : 0);
-  fusedUpdate('adam', p, grad, [state.exp_avg, state.exp_avg_sq, g.amsgrad ? state.max_exp_avg_sq : null],
-    [-stepSize, beta1, beta2, Math.sqrt(bc2), g.eps, g.weight_decay, 1 - g.lr * g.weight_decay], flags);
+  fusedUpdate('adam', p, grad, { m: state.exp_avg, v: state.exp_avg_sq, vm: state.max_exp_avg_sq },
+    { nss: -stepSize, b1: beta1, omb1: 1 - beta1, b2: beta2, omb2: 1 - beta2, bc2s: Math.sqrt(bc2), eps: g.eps,
+      wd: g.weight_decay, decay: 1 - g.lr * g.weight_decay },
+    { maximize: g.maximize, amsgrad: g.amsgrad, decoupled });
 }
 
 /** `new optim.Adam(params, { lr: 1e-3, betas: [0.9, 0.999] })` */

@@ -25,6 +25,7 @@ export class Adamax extends Optimizer {
     const step = incStep(state);
     const [beta1, beta2] = g.betas as [number, number];
     const clr = g.lr / (1 - beta1 ** step);
-    fusedUpdate('adamax', p, grad, [state.exp_avg, state.exp_inf], [-clr, beta1, beta2, g.eps, g.weight_decay], g.maximize ? 1 : 0);
+    fusedUpdate('adamax', p, grad, { m: state.exp_avg, u: state.exp_inf },
+      { nclr: -clr, b1: beta1, omb1: 1 - beta1, b2: beta2, eps: g.eps, wd: g.weight_decay }, { maximize: g.maximize });
   }
 }

@@ -41,8 +41,8 @@ export class NAdam extends Optimizer {
     const c1 = -g.lr * (1 - mu) / (1 - muProduct);
     const c2 = -g.lr * muNext / (1 - muProductNext);
     const decoupled = !!g.decoupled_weight_decay;
-    const flags = (g.maximize ? 1 : 0) | (decoupled ? 4 : 0);
-    fusedUpdate('nadam', p, grad, [state.exp_avg, state.exp_avg_sq],
-      [beta1, beta2, bc2, g.eps, c1, c2, g.weight_decay, 1 - g.lr * g.weight_decay], flags);
+    fusedUpdate('nadam', p, grad, { m: state.exp_avg, v: state.exp_avg_sq },
+      { b1: beta1, omb1: 1 - beta1, b2: beta2, omb2: 1 - beta2, bc2, eps: g.eps, c1, c2, wd: g.weight_decay, decay: 1 - g.lr * g.weight_decay },
+      { maximize: g.maximize, decoupled });
   }
 }

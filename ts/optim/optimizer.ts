@@ -4,7 +4,7 @@
 // An optimizer owns no data of its own beyond its per-parameter state buffers: param_groups hold
 // references to the parameters (the model owns them) plus the options; each subclass only
 // supplies its defaults, an option check and `_update(p, grad, state, group)`, which runs one
-// fused wasm kernel (see fused.ts) under no_grad.
+// fused kernel on the parameter's backend (see fused.ts, optim_table.ts) under no_grad.
 //
 // PyTorch's implementation-choice options (foreach, fused, capturable, differentiable) are accepted
 // and kept in the groups for state_dict compatibility; they change nothing here (there is one
@@ -20,6 +20,7 @@ import { no_grad, enable_grad } from '../autograd/grad_mode.js';
 import { keep } from '../memory.js';
 import { isFloating, type DType } from '../dtype.js';
 import { copyAs, toDevice } from '../ops/copy.js';
+import { backendOf } from '../backend/dispatch.js';
 
 /** per-parameter state entries that are 0-dim counters kept on the CPU, not buffers shaped like the parameter */
 const SCALAR_STATE = new Set(['step', 'mu_product']);
@@ -260,13 +261,17 @@ function gpuStateError(key: string): Error {
     + 'build a new optimizer after `await model.cpu()`, or load a state_dict whose tensors were moved with `await t.cpu()`');
 }
 
-/** Moves CPU state buffers of a webgpu parameter to webgpu (the state of an optimizer built before model.to('webgpu')). */
+/**
+ * Moves state buffers to their parameter's backend (the state of an optimizer built before
+ * model.to('webgpu')). Only state that can be read synchronously can follow its parameter.
+ */
 function stateToDevice(p: Tensor, state: OptimizerState): void {
+  const target = backendOf(p);
   for (const [key, v] of Object.entries(state)) {
-    if (!(v instanceof Tensor) || SCALAR_STATE.has(key) || v.is_webgpu === p.is_webgpu) continue;
-    if (v.is_webgpu) throw gpuStateError(key);
+    if (!(v instanceof Tensor) || SCALAR_STATE.has(key) || backendOf(v) === target) continue;
+    if (!backendOf(v).syncReads) throw gpuStateError(key);
     // the old buffer is left to the garbage collector: a state_dict() taken earlier may still refer to it
-    state[key] = keep(toDevice(v));
+    state[key] = keep(toDevice(v, target.device));
   }
 }
 
@@ -281,11 +286,13 @@ function castState(key: string, v: unknown, p: Tensor): unknown {
     if (!scalar && v.numel() !== p.numel()) {
       throw new Error(`loaded state '${key}' has ${v.numel()} elements but its parameter has ${p.numel()}`);
     }
-    if (v.is_webgpu && scalar) throw new Error(`optim: loaded state '${key}' is on webgpu; step counters are cpu tensors (move it with \`await t.cpu()\`)`);
-    if (v.is_webgpu && !p.is_webgpu) throw gpuStateError(key);
+    // counters are read and written on the host every step; buffers follow their parameter
+    const from = backendOf(v), target = scalar ? from : backendOf(p);
+    if (scalar && !from.syncReads) throw new Error(`optim: loaded state '${key}' is on webgpu; step counters are cpu tensors (move it with \`await t.cpu()\`)`);
+    if (from !== target && !from.syncReads) throw gpuStateError(key);
     const c = copyAs(v.to(dtype), scalar ? v.shape : p.shape);
-    if (scalar || c.is_webgpu || !p.is_webgpu) return keep(c);
-    try { return keep(toDevice(c)); } finally { c.dispose(); }
+    if (from === target) return keep(c);
+    try { return keep(toDevice(c, target.device)); } finally { c.dispose(); }
   }
   if (SCALAR_STATE.has(key) && typeof v === 'number') return keep(Tensor._fromData(new Float32Array([v]), 'float32', []));
   return cloneOption(v);

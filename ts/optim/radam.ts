@@ -33,8 +33,9 @@ export class RAdam extends Optimizer {
     const rectify = rhoT > 5;
     const rect = rectify ? Math.sqrt((rhoT - 4) * (rhoT - 2) * rhoInf / ((rhoInf - 4) * (rhoInf - 2) * rhoT)) : 1;
     const decoupled = !!g.decoupled_weight_decay;
-    const flags = (g.maximize ? 1 : 0) | (rectify ? 2 : 0) | (decoupled ? 4 : 0);
-    fusedUpdate('radam', p, grad, [state.exp_avg, state.exp_avg_sq],
-      [beta1, beta2, bc1, g.lr, Math.sqrt(bc2), g.eps, rect, g.weight_decay, 1 - g.lr * g.weight_decay], flags);
+    fusedUpdate('radam', p, grad, { m: state.exp_avg, v: state.exp_avg_sq },
+      { b1: beta1, omb1: 1 - beta1, b2: beta2, omb2: 1 - beta2, bc1, lr: g.lr, bc2s: Math.sqrt(bc2), eps: g.eps, rect,
+        wd: g.weight_decay, decay: 1 - g.lr * g.weight_decay },
+      { maximize: g.maximize, rectify, decoupled });
   }
 }

@@ -9,8 +9,6 @@ export interface RMSpropOptions {
   foreach?: boolean | null; differentiable?: boolean;
 }
 
-const MAXIMIZE = 1, CENTERED = 2, MOMENTUM = 4;
-
 function check(g: GroupOptions): void {
   checkLr(g.lr);
   checkNonNegative('epsilon', g.eps);
@@ -38,8 +36,8 @@ export class RMSprop extends Optimizer {
     if (g.momentum > 0 && !state.momentum_buffer) state.momentum_buffer = stateLike(p);
     if (g.centered && !state.grad_avg) state.grad_avg = stateLike(p);
     incStep(state);
-    const flags = (g.maximize ? MAXIMIZE : 0) | (g.centered ? CENTERED : 0) | (g.momentum > 0 ? MOMENTUM : 0);
-    fusedUpdate('rmsprop', p, grad, [state.square_avg, g.centered ? state.grad_avg : null, g.momentum > 0 ? state.momentum_buffer : null],
-      [g.lr, g.alpha, g.eps, g.weight_decay, g.momentum], flags);
+    fusedUpdate('rmsprop', p, grad, { s: state.square_avg, ga: state.grad_avg, b: state.momentum_buffer },
+      { nlr: -g.lr, al: g.alpha, oma: 1 - g.alpha, eps: g.eps, wd: g.weight_decay, mom: g.momentum },
+      { maximize: g.maximize, centered: g.centered, momentum: g.momentum > 0 });
   }
 }

@@ -10,8 +10,6 @@ export interface SGDOptions {
   foreach?: boolean | null; differentiable?: boolean;
 }
 
-const MAXIMIZE = 1, NESTEROV = 2, FIRST = 4, MOMENTUM = 8;
-
 /** `new optim.SGD(params, { lr: 0.01, momentum: 0.9 })` */
 export class SGD extends Optimizer {
   constructor(params: ParamsInput, options: SGDOptions = {}) {
@@ -31,14 +29,15 @@ export class SGD extends Optimizer {
   }
 
   protected _update(p: Tensor, grad: Tensor, state: OptimizerState, g: ParamGroup): void {
-    let flags = g.maximize ? MAXIMIZE : 0;
+    const momentum = g.momentum !== 0;
     let buf: Tensor | null = null;
-    if (g.momentum !== 0) {
-      flags |= MOMENTUM | (g.nesterov ? NESTEROV : 0);
+    let first = false;
+    if (momentum) {
       buf = state.momentum_buffer ?? null;
-      if (!buf) { buf = stateLike(p); flags |= FIRST; }
+      if (!buf) { buf = stateLike(p); first = true; }
     }
-    fusedUpdate('sgd', p, grad, [buf], [g.lr, g.momentum, g.dampening, g.weight_decay], flags);
+    fusedUpdate('sgd', p, grad, { b: buf }, { nlr: -g.lr, mom: g.momentum, damp1: 1 - g.dampening, wd: g.weight_decay },
+      { maximize: g.maximize, nesterov: momentum && g.nesterov, first, momentum });
     state.momentum_buffer = buf;
   }
 }

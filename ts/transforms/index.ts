@@ -4,7 +4,6 @@
 //   const transform = transforms.Compose([transforms.ToTensor(), transforms.Normalize([0.1307], [0.3081])]);
 import { Tensor } from '../tensor.js';
 import { arrayFor } from '../dtype.js';
-import { contiguousData } from '../backend/cpu.js';
 import { randint, rand } from '../creation.js';
 import type { Generator } from '../random.js';
 
@@ -43,9 +42,9 @@ export function ToTensor(): Transform<Tensor, Tensor> {
     if (img.ndim !== 2 && img.ndim !== 3) throw new RangeError(`ToTensor: expected an image of 2 or 3 dimensions (HxW or HxWxC), got shape [${img.shape}]`);
     const [h, w] = img.shape, c = img.ndim === 3 ? img.shape[2] : 1;
     let out: Float32Array | Float64Array;
-    if (img.dtype === 'uint8') out = bytesToUnit(img.is_contiguous() ? (img._bytes() as Uint8Array).subarray(img._offset, img._offset + h * w * c) : contiguousData(img) as Uint8Array);
-    else if (img.dtype === 'float64') out = contiguousData(img) as Float64Array;
-    else out = Float32Array.from(contiguousData(img) as ArrayLike<number>);
+    if (img.dtype === 'uint8') out = bytesToUnit(img.is_contiguous() ? (img._bytes() as Uint8Array).subarray(img._offset, img._offset + h * w * c) : img.dataSync() as Uint8Array);
+    else if (img.dtype === 'float64') out = img.dataSync() as Float64Array;
+    else out = Float32Array.from(img.dataSync() as ArrayLike<number>);
     const dtype = out instanceof Float64Array ? 'float64' : 'float32';
     if (c === 1) return Tensor._fromData(out, dtype, [1, h, w]);
     return Tensor._fromData(out, dtype, [h, w, c]).permute(2, 0, 1).contiguous();
@@ -75,7 +74,7 @@ export function Normalize(mean: number[] | number, std: number[] | number, opts:
     const c = x.shape[x.ndim - 3], hw = x.shape[x.ndim - 1] * x.shape[x.ndim - 2];
     if (m.length !== 1 && m.length !== c) throw new RangeError(`Normalize: mean has ${m.length} values for ${c} channels`);
     if (s.length !== 1 && s.length !== c) throw new RangeError(`Normalize: std has ${s.length} values for ${c} channels`);
-    const src = contiguousData(x) as Float32Array | Float64Array;
+    const src = x.dataSync() as Float32Array | Float64Array;
     const out = arrayFor(x.dtype, src.length) as Float32Array | Float64Array;
     const f32 = x.dtype === 'float32';
     for (let base = 0, ch = 0; base < src.length; base += hw, ch = (ch + 1) % c) {
@@ -102,7 +101,7 @@ function pair(size: number | number[]): [number, number] {
 function pad2d(x: Tensor, [l, t, r, b]: number[], fill: number): Tensor {
   const h = x.shape[x.ndim - 2], w = x.shape[x.ndim - 1];
   const H = h + t + b, W = w + l + r, lead = x.numel() / (h * w || 1);
-  const src = contiguousData(x);
+  const src = x.dataSync();
   const out = arrayFor(x.dtype, lead * H * W);
   if (fill) out.fill(fill);
   for (let k = 0; k < lead; k++) for (let i = 0; i < h; i++) {
@@ -147,7 +146,7 @@ export function RandomRotation(degrees: number | [number, number], opts: { inter
     const h = img.shape[img.ndim - 2], w = img.shape[img.ndim - 1], lead = img.numel() / (h * w || 1);
     const [cx, cy] = opts.center ?? [(w - 1) / 2, (h - 1) / 2];
     const th = (angle * Math.PI) / 180, cos = Math.cos(th), sin = Math.sin(th);
-    const src = contiguousData(img);
+    const src = img.dataSync();
     const out = arrayFor(img.dtype, src.length);
     for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
       const dx = x - cx, dy = y - cy;

@@ -1,3 +1,18 @@
-// Random kernels (to be moved behind the seam: see docs/ARCHITECTURE.md).
-// eslint-disable-next-line @typescript-eslint/no-empty-interface
-export interface RandomKernels {}
+// Random numbers from the counter-based generator (ts/random.ts keeps the seed and the offset):
+// value i of a draw is a function of (key, counter + i) alone, so every backend makes the same
+// stream.
+import type { DType } from '../../dtype.js';
+import type { Storage } from '../storage.js';
+
+/** uniform [a, b), normal(mean a, std b), integers [a, b), or bernoulli(p = a) */
+export type RandomKind = 'uniform' | 'normal' | 'int' | 'bernoulli';
+
+export interface RandomKernels {
+  /**
+   * A new contiguous storage of `n` values of `dtype` drawn with `key` from counters `counter`
+   * onwards (n of them; normal uses n rounded up to even, a Box-Muller pair each).
+   */
+  random(kind: RandomKind, n: number, dtype: DType, a: number, b: number, key: bigint, counter: bigint): Storage;
+  /** A random permutation of 0..n-1 as a new int32 storage (Fisher-Yates over counters [counter, counter + n)). */
+  randperm(n: number, key: bigint, counter: bigint): Storage;
+}

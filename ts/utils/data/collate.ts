@@ -9,7 +9,7 @@
 import { Tensor } from '../../tensor.js';
 import type { DType, TypedArray } from '../../dtype.js';
 import { arrayFor } from '../../dtype.js';
-import { isContiguousView, contiguousData } from '../../backend/cpu.js';
+import { isContiguousView } from '../../backend/view.js';
 import { stack } from '../../ops/indexing.js';
 import { tensor } from '../../creation.js';
 import { shapeStr } from '../../shape.js';
@@ -29,7 +29,7 @@ export function stackBatch(ts: Tensor[]): Tensor {
   const out = arrayFor(ref.dtype, n * ts.length);
   ts.forEach((t, i) => {
     if (isContiguousView(t.shape, t._strides)) out.set(t._bytes().subarray(t._offset, t._offset + n) as never, i * n);
-    else out.set(contiguousData(t) as never, i * n);
+    else out.set(t.dataSync() as never, i * n);
   });
   return Tensor._fromData(out, ref.dtype, [ts.length, ...ref.shape]);
 }

@@ -153,6 +153,7 @@ function resolveGlobal(module: string, name: string): PyGlobal {
 // ------------------------------------------------------------------ REDUCE / NEWOBJ
 const isInt = (v: PyVal): v is number => typeof v === 'number' && Number.isSafeInteger(v);
 const seq = (v: PyVal): PyVal[] | null => (Array.isArray(v) ? v : v instanceof PyTuple ? v.items : null);
+const article = (s: string): string => (/^[aeiouAEIOU]/.test(s) ? `an ${s}` : `a ${s}`);
 const typeName = (v: PyVal): string => (v === null ? 'None' : typeof v === 'boolean' ? 'bool' : typeof v === 'number' ? (Number.isInteger(v) ? 'int' : 'float')
   : typeof v === 'bigint' ? 'int' : typeof v === 'string' ? 'str' : v instanceof Uint8Array ? 'bytes' : Array.isArray(v) ? 'list'
     : v instanceof PyTuple ? 'tuple' : v instanceof PyDict ? v.kind : v instanceof PySet ? (v.frozen ? 'frozenset' : 'set')
@@ -225,7 +226,7 @@ function fillDict(d: PyDict, src: PyVal, fn: string): PyDict {
 
 /** Applies an allowed callable to its arguments, as data. */
 function call(g: PyVal, args: PyVal, op: string): PyVal {
-  if (!(g instanceof PyGlobal)) return fail(`${op} of a ${typeName(g)}, which is not callable (only allowed globals may be called)`);
+  if (!(g instanceof PyGlobal)) return fail(`${op} of ${article(typeName(g))}, which is not callable (only allowed globals may be called)`);
   const a = seq(args);
   if (!(args instanceof PyTuple) || !a) return fail(`${op} of ${g.full} with ${typeName(args)} arguments (a tuple is required)`);
   const fn = g.full;
@@ -378,11 +379,11 @@ export function unpickle(buf: Uint8Array, start: number, end: number, persistent
     return Number.isSafeInteger(Number(v)) ? Number(v) : v;
   };
   const setItem = (d: PyVal, k: PyVal, v: PyVal, op: string): void => {
-    if (!(d instanceof PyDict)) fail(`${op} on a ${typeName(d)} ${where()}: only dicts take items`);
+    if (!(d instanceof PyDict)) fail(`${op} on ${article(typeName(d))} ${where()}: only dicts take items`);
     (d as PyDict).set(k, v);
   };
   const append = (l: PyVal, items: PyVal[], op: string): void => {
-    if (!Array.isArray(l)) fail(`${op} to a ${typeName(l)} ${where()}: only lists can be appended to`);
+    if (!Array.isArray(l)) fail(`${op} to ${article(typeName(l))} ${where()}: only lists can be appended to`);
     for (const x of items) (l as PyVal[]).push(x);
   };
 
@@ -478,7 +479,7 @@ export function unpickle(buf: Uint8Array, start: number, end: number, persistent
       case 0x90: { // ADDITEMS
         const items = popMark();
         const s = top();
-        if (!(s instanceof PySet) || s.frozen) fail(`ADDITEMS to a ${typeName(s)} ${where()}: only sets take items`);
+        if (!(s instanceof PySet) || s.frozen) fail(`ADDITEMS to ${article(typeName(s))} ${where()}: only sets take items`);
         for (const x of items) (s as PySet).add(x);
         break;
       }
@@ -546,7 +547,7 @@ export function unpickle(buf: Uint8Array, start: number, end: number, persistent
           // Parameter.__setstate__: (data, requires_grad, hooks) or a dict of attributes
           if (state instanceof PyTuple && state.items.length >= 2 && typeof state.items[1] === 'boolean') inst.requires_grad = state.items[1] as boolean;
         } else {
-          fail(`BUILD of a ${typeName(inst)} is not allowed ${where()} (only OrderedDict, Parameter and legacy tensors can be built)`);
+          fail(`BUILD of ${article(typeName(inst))} is not allowed ${where()} (only OrderedDict, Parameter and legacy tensors can be built)`);
         }
         break;
       }

@@ -6,8 +6,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { deflateRawSync } from 'node:zlib';
 import * as torch from '../ts/index.js';
 import type { Tensor } from '../ts/index.js';
+import { inflateRaw } from '../ts/pt/inflate.js';
 
 const { nn } = torch;
 const F = nn.functional;
@@ -174,6 +176,29 @@ describe('torch.load of PyTorch 1.13 checkpoints', () => {
     const sd = { w: torch.arange(6, { dtype: 'float32' }).reshape(2, 3) };
     const back = torch.load(torch.save(sd));
     expect(back.w.tolistSync()).toEqual([[0, 1, 2], [3, 4, 5]]);
+  });
+});
+
+describe('inflate (deflate zip entries, read synchronously)', () => {
+  it('matches zlib on stored, fixed and dynamic blocks at every level', () => {
+    let s = 7;
+    const rand = () => { s = (s * 1103515245 + 12345) >>> 0; return s >>> 16; };
+    const inputs = [
+      new Uint8Array(0),
+      new Uint8Array(70000).map(() => rand() & 0xff),                 // incompressible: stored blocks
+      new Uint8Array(100000).map((_, i) => (i % 97) ^ (rand() & 3)),  // long matches
+      new Uint8Array(new Float32Array(5000).map((_, i) => Math.sin(i)).buffer),
+      new TextEncoder().encode('abc'.repeat(1000)),
+    ];
+    for (const data of inputs) {
+      for (const level of [0, 1, 6, 9]) {
+        const z = new Uint8Array(deflateRawSync(data, { level }));
+        expect(inflateRaw(z, data.length, 'x')).toEqual(data);
+      }
+      const z = new Uint8Array(deflateRawSync(data, { level: 6 }));
+      expect(() => inflateRaw(z, data.length + 1, 'x')).toThrow(/^torch\.load: /);
+      if (data.length) expect(() => inflateRaw(z, data.length - 1, 'x')).toThrow(/^torch\.load: /);
+    }
   });
 });
 

@@ -19,6 +19,8 @@ import { Tensor } from './tensor.js';
 import type { DType, TypedArray } from './dtype.js';
 import { needsAsyncRead } from './backend/move.js';
 import { readFile, writeFile } from './platform/index.js';
+import { isPtCheckpoint, loadPt } from './pt/load.js';
+import { savePt } from './pt/save.js';
 
 /** Largest header accepted, as in the reference implementation. */
 export const MAX_HEADER_BYTES = 100_000_000;
@@ -105,12 +107,16 @@ function unflatten(structure: unknown, tensors: Map<string, Tensor>): unknown {
 }
 
 export interface SaveOptions {
-  /** extra string metadata stored in the header's __metadata__ */
+  /** extra string metadata stored in the header's __metadata__ (safetensors only) */
   metadata?: Record<string, string>;
+  /** 'safetensors' (the default) or 'pt': PyTorch's zip checkpoint, as torch.save writes it (see ts/pt/save.ts) */
+  format?: 'safetensors' | 'pt';
 }
 
-/** Encodes tensors (a state dict, or any object holding tensors) as safetensors bytes. */
+/** Encodes tensors (a state dict, or any object holding tensors) as safetensors bytes, or as a PyTorch checkpoint with { format: 'pt' }. */
 export function save_bytes(obj: Saveable | object, opts: SaveOptions = {}): Uint8Array {
+  if (opts.format === 'pt') return savePt(obj);
+  if (opts.format !== undefined && opts.format !== 'safetensors') throw new TypeError(`torch.save: unknown format ${JSON.stringify(opts.format)} (expected 'safetensors' or 'pt')`);
   const { tensors, structure } = flatten(obj);
   for (const [name, t] of tensors) {
     if (needsAsyncRead(t, 'cpu')) throw new Error(`save: tensor '${name}' is on ${t.device.type}, and reading it back is asynchronous: save CPU copies (\`await model.cpu()\` first, or \`await t.cpu()\`)`);
@@ -259,9 +265,14 @@ function decodeTensor(bytes: Uint8Array, start: number, e: Entry): Tensor {
   throw new SafetensorsError(`unsupported dtype ${e.dtype}`);
 }
 
-/** Decodes safetensors bytes: a { name: Tensor } object, or the saved structure (see save). */
+/**
+ * Decodes a checkpoint: safetensors bytes give a { name: Tensor } object or the saved structure
+ * (see save); a PyTorch checkpoint (a zip, or a legacy pickle starting with PROTO and PyTorch's
+ * magic number) goes to the restricted loader in ts/pt/load.ts.
+ */
 export function load_bytes(data: Uint8Array | ArrayBuffer): any {
   const bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : data;
+  if (bytes instanceof Uint8Array && isPtCheckpoint(bytes)) return loadPt(bytes);
   const { entries, metadata, dataStart } = read_header(bytes);
   const tensors = new Map<string, Tensor>();
   for (const e of entries) tensors.set(e.name, decodeTensor(bytes, dataStart, e));
@@ -283,7 +294,7 @@ export function load_metadata(data: Uint8Array | ArrayBuffer): Record<string, st
  * torch.save(obj) returns the safetensors bytes; torch.save(obj, path) also writes them to a
  * file (where the runtime has a file system) and resolves to the bytes.
  */
-export function save(obj: Saveable | object): Uint8Array;
+export function save(obj: Saveable | object, opts?: SaveOptions): Uint8Array;
 export function save(obj: Saveable | object, path: string, opts?: SaveOptions): Promise<Uint8Array>;
 export function save(obj: Saveable | object, path?: string | SaveOptions, opts?: SaveOptions): Uint8Array | Promise<Uint8Array> {
   if (typeof path === 'string') {

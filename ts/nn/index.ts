@@ -12,5 +12,6 @@ export { BatchNorm1d, BatchNorm2d, LayerNorm, GroupNorm } from './modules/normal
 export * from './modules/activation.js';
 export { NLLLoss, CrossEntropyLoss, MSELoss, L1Loss, SmoothL1Loss, HuberLoss, BCELoss, BCEWithLogitsLoss, KLDivLoss } from './modules/loss.js';
 export { Embedding } from './modules/sparse.js';
+export { RNNBase, RNN, LSTM, GRU, RNNCellBase, RNNCell, LSTMCell, GRUCell } from './modules/rnn.js';
 export * as functional from './functional/index.js';
 export * as init from './init.js';

@@ -15,3 +15,4 @@ export { Embedding } from './modules/sparse.js';
 export { RNNBase, RNN, LSTM, GRU, RNNCellBase, RNNCell, LSTMCell, GRUCell } from './modules/rnn.js';
 export * as functional from './functional/index.js';
 export * as init from './init.js';
+export * as utils from './utils/index.js';

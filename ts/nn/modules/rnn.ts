@@ -13,6 +13,7 @@ import * as init from '../init.js';
 import * as F from '../functional/index.js';
 import { pyBool } from '../repr.js';
 import { dtypeOf } from './linear.js';
+import { PackedSequence } from '../utils/rnn.js';
 import type { FactoryOpts } from './linear.js';
 
 type Mode = 'RNN_TANH' | 'RNN_RELU' | 'LSTM' | 'GRU';
@@ -161,13 +162,15 @@ export class RNNBase extends Module {
     return { x, h: hx, batched };
   }
 
-  /** Runs all layers and directions over x [T, B, I]; returns output [T, B, D*H'] and final states. */
-  protected _run(x: Tensor, hx: Tensor[]): { out: Tensor; hn: Tensor[] } {
+  /** Runs all layers and directions over time-major rows data [N, I], step t holding sizes[t]
+   * rows (decreasing: a packed sequence; all equal: a padded one); hx [L*D, sizes[0], H].
+   * Returns the output rows [N, D*H'] and the final states. */
+  protected _run(data: Tensor, sizes: number[], hx: Tensor[]): { out: Tensor; hn: Tensor[] } {
     const lstm = this.mode === 'LSTM';
     const D = this.bidirectional ? 2 : 1;
-    const [T, B] = [x.shape[0], x.shape[1]];
+    const T = sizes.length;
     const hN: Tensor[] = [], cN: Tensor[] = [];
-    let layerIn = x;
+    let layerIn = data;
     for (let layer = 0; layer < this.num_layers; layer++) {
       const dirOuts: Tensor[] = [];
       for (let d = 0; d < D; d++) {
@@ -176,14 +179,23 @@ export class RNNBase extends Module {
         const wih = this.p(`weight_ih_l${layer}${sfx}`)!, whh = this.p(`weight_hh_l${layer}${sfx}`)!;
         const bih = this.p(`bias_ih_l${layer}${sfx}`), bhh = this.p(`bias_hh_l${layer}${sfx}`);
         const whr = this.p(`weight_hr_l${layer}${sfx}`);
-        const I = layerIn.shape[2];
-        // the input projection for the whole sequence: one GEMM
-        const gi = lin(layerIn.reshape([T * B, I]), wih, bih).view([T, B, wih.shape[0]]).unbind(0);
-        let h = hx[0].select(0, idx);
-        let c = lstm ? hx[1].select(0, idx) : null;
+        // the input projection for the whole sequence: one GEMM, then split per step
+        const gi = T > 0 ? lin(layerIn, wih, bih).split(sizes, 0) : [];
+        const h0 = hx[0].select(0, idx), c0 = lstm ? hx[1].select(0, idx) : null;
+        let h = h0, c = c0;
         const outs: Tensor[] = new Array(T);
+        const doneH: Tensor[] = [], doneC: Tensor[] = []; // rows whose sequence ended (forward direction)
+        if (d === 1 && T > 0) { h = h0.narrow(0, 0, sizes[T - 1]); c = c0 ? c0.narrow(0, 0, sizes[T - 1]) : null; }
         for (let s = 0; s < T; s++) {
           const t = d === 1 ? T - 1 - s : s;
+          const bs = sizes[t], cur = h.shape[0];
+          if (bs < cur) { // forward: sequences bs..cur ended at the previous step
+            doneH.unshift(h.narrow(0, bs, cur - bs)); h = h.narrow(0, 0, bs);
+            if (c) { doneC.unshift(c.narrow(0, bs, cur - bs)); c = c.narrow(0, 0, bs); }
+          } else if (bs > cur) { // reverse: sequences cur..bs start here from their initial state
+            h = cat([h, h0.narrow(0, cur, bs - cur)], 0);
+            if (c) c = cat([c, c0!.narrow(0, cur, bs - cur)], 0);
+          }
           const gh = lin(h, whh, bhh);
           if (this.mode === 'LSTM') {
             const [h2, c2] = gatesLSTM(gi[t].add(gh), c!);
@@ -196,11 +208,11 @@ export class RNNBase extends Module {
           }
           outs[t] = h;
         }
-        dirOuts.push(T > 0 ? stack(outs, 0) : zeros([0, B, h.shape[1]], { dtype: x.dtype, device: x.device }));
-        hN.push(h);
-        if (c) cN.push(c);
+        dirOuts.push(T > 0 ? cat(outs, 0) : zeros([0, h.shape[1]], { dtype: data.dtype, device: data.device }));
+        hN.push(doneH.length ? cat([h, ...doneH], 0) : h);
+        if (c) cN.push(doneC.length ? cat([c, ...doneC], 0) : c);
       }
-      layerIn = D === 2 ? cat(dirOuts, 2) : dirOuts[0];
+      layerIn = D === 2 ? cat(dirOuts, 1) : dirOuts[0];
       if (this.dropout > 0 && this.training && layer < this.num_layers - 1) layerIn = F.dropout(layerIn, this.dropout, true);
     }
     const hn = [stack(hN, 0)];
@@ -208,9 +220,13 @@ export class RNNBase extends Module {
     return { out: layerIn, hn };
   }
 
-  protected _forward(input: Tensor, hx: Tensor[] | null): { out: Tensor; hn: Tensor[] } {
+  protected _forward(input: Tensor | PackedSequence, hx: Tensor[] | null): { out: Tensor | PackedSequence; hn: Tensor[] } {
+    if (input instanceof PackedSequence) return this._forwardPacked(input, hx);
     const { x, h, batched } = this._prepare(input, hx);
-    let { out, hn } = this._run(x, h);
+    const [T, B] = [x.shape[0], x.shape[1]];
+    const r = this._run(x.reshape([T * B, x.shape[2]]), new Array<number>(T).fill(B), h);
+    let out = r.out.view([T, B, r.out.shape[1]]);
+    let hn = r.hn;
     if (this.batch_first) out = out.transpose(0, 1);
     if (!batched) {
       out = out.squeeze(this.batch_first ? 0 : 1);
@@ -218,8 +234,35 @@ export class RNNBase extends Module {
     }
     return { out, hn };
   }
-}
 
+  /** A PackedSequence: hx is in the caller's batch order (PyTorch's permute_hidden). */
+  protected _forwardPacked(input: PackedSequence, hx: Tensor[] | null): { out: PackedSequence; hn: Tensor[] } {
+    const sizes = input._sizes;
+    const data = input.data;
+    if (data.dim() !== 2) throw new Error(`input must have 2 dimensions, got ${data.dim()}`);
+    if (data.shape[1] !== this.input_size) throw new Error(`input.size(-1) must be equal to input_size. Expected ${this.input_size}, got ${data.shape[1]}`);
+    const B = sizes[0];
+    const D = this.bidirectional ? 2 : 1;
+    const realH = this.proj_size > 0 ? this.proj_size : this.hidden_size;
+    const expH = [this.num_layers * D, B, realH], expC = [this.num_layers * D, B, this.hidden_size];
+    const dev = String(data.device);
+    let h: Tensor[];
+    if (!hx) {
+      h = [zeros(expH, { dtype: data.dtype, device: data.device })];
+      if (this.mode === 'LSTM') h.push(zeros(expC, { dtype: data.dtype, device: data.device }));
+    } else {
+      const same = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((v, i) => v === b[i]);
+      if (this.mode === 'LSTM') {
+        if (!same(hx[0].shape, expH)) throw new Error(`Expected hidden[0] size ${tupleStr(expH)}, got ${shapeStr(hx[0].shape)}`);
+        if (!same(hx[1].shape, expC)) throw new Error(`Expected hidden[1] size ${tupleStr(expC)}, got ${shapeStr(hx[1].shape)}`);
+      } else if (!same(hx[0].shape, expH)) throw new Error(`Expected hidden size ${tupleStr(expH)}, got ${shapeStr(hx[0].shape)}`);
+      h = input.sorted_indices ? hx.map((t) => t.index_select(1, input.sorted_indices!.to(dev))) : hx;
+    }
+    const r = this._run(data, sizes, h);
+    const hn = input.unsorted_indices ? r.hn.map((t) => t.index_select(1, input.unsorted_indices!.to(dev))) : r.hn;
+    return { out: new PackedSequence(r.out, input.batch_sizes, input.sorted_indices, input.unsorted_indices), hn };
+  }
+}
 /** nn.RNN(input_size, hidden_size, { num_layers, nonlinearity = 'tanh', bias, batch_first, dropout, bidirectional }) */
 export class RNN extends RNNBase {
   nonlinearity: string;
@@ -230,9 +273,9 @@ export class RNN extends RNNBase {
     this.nonlinearity = nl;
   }
   /** Returns [output, h_n]. */
-  override forward(input: Tensor, hx: Tensor | null = null): [Tensor, Tensor] {
+  override forward<I extends Tensor | PackedSequence>(input: I, hx: Tensor | null = null): [I, Tensor] {
     const { out, hn } = this._forward(input, hx ? [hx] : null);
-    return [out, hn[0]];
+    return [out as I, hn[0]];
   }
 }
 
@@ -240,9 +283,9 @@ export class RNN extends RNNBase {
 export class LSTM extends RNNBase {
   constructor(input_size: number, hidden_size: number, opts: RNNOpts = {}) { super('LSTM', input_size, hidden_size, opts); }
   /** Returns [output, [h_n, c_n]]. */
-  override forward(input: Tensor, hx: [Tensor, Tensor] | null = null): [Tensor, [Tensor, Tensor]] {
+  override forward<I extends Tensor | PackedSequence>(input: I, hx: [Tensor, Tensor] | null = null): [I, [Tensor, Tensor]] {
     const { out, hn } = this._forward(input, hx ? [hx[0], hx[1]] : null);
-    return [out, [hn[0], hn[1]]];
+    return [out as I, [hn[0], hn[1]]];
   }
 }
 
@@ -250,9 +293,9 @@ export class LSTM extends RNNBase {
 export class GRU extends RNNBase {
   constructor(input_size: number, hidden_size: number, opts: RNNOpts = {}) { super('GRU', input_size, hidden_size, opts); }
   /** Returns [output, h_n]. */
-  override forward(input: Tensor, hx: Tensor | null = null): [Tensor, Tensor] {
+  override forward<I extends Tensor | PackedSequence>(input: I, hx: Tensor | null = null): [I, Tensor] {
     const { out, hn } = this._forward(input, hx ? [hx] : null);
-    return [out, hn[0]];
+    return [out as I, hn[0]];
   }
 }
 

@@ -51,4 +51,24 @@ describeGpu('recurrent layers on webgpu', () => {
     expect(out.device.type).toBe('webgpu');
     expect(h.device.type).toBe('webgpu');
   });
+  it('LSTM over a PackedSequence (unsorted lengths) and clip_grad_norm_', async () => {
+    const R = nn.utils.rnn;
+    const mc = new nn.LSTM(3, 4, { bidirectional: true }), mg = new nn.LSTM(3, 4, { bidirectional: true });
+    mg.load_state_dict(mc.state_dict()); mg.to('webgpu');
+    const x = torch.randn([5, 3, 3]);
+    const xc = x.detach().requires_grad_(), xg = gpu(x, true);
+    const run = (m: torch.nn.Module, xi: Tensor): Tensor[] => {
+      const [out, [h, c]] = m.forward(R.pack_padded_sequence(xi, [2, 5, 3], { enforce_sorted: false })) as [torch.nn.utils.rnn.PackedSequence, Tensor[]];
+      return [R.pad_packed_sequence(out)[0], h, c];
+    };
+    const oc = run(mc, xc), og = run(mg, xg);
+    for (let i = 0; i < 3; i++) await expectGpuClose(og[i], oc[i], `out${i}`, tol);
+    oc.map((o, i) => o.mul(i + 1).sum()).reduce((a, b) => a.add(b)).backward();
+    og.map((o, i) => o.mul(i + 1).sum()).reduce((a, b) => a.add(b)).backward();
+    await expectGpuClose(xg.grad!, xc.grad!, 'grad input', tol);
+    const tc = nn.utils.clip_grad_norm_(mc.parameters(), 0.1), tg = nn.utils.clip_grad_norm_(mg.parameters(), 0.1);
+    await expectGpuClose(tg, tc, 'total norm', tol);
+    const pg = Object.fromEntries(mg.named_parameters());
+    for (const [n, p] of mc.named_parameters()) await expectGpuClose(pg[n].grad!, p.grad!, `clipped grad ${n}`, tol);
+  });
 });

@@ -2,7 +2,8 @@
 // x viewed as [A, C, B] (row = (a, b), C strided by B). nll_loss: one invocation per target for
 // 'none' and for the backward; one workgroup striding over the targets and reducing in shared
 // memory for 'mean' and 'sum'. Every operand is contiguous; P holds element offsets and sizes.
-// Targets outside [0, C) count as ignored (no synchronous check on the GPU).
+// A target outside [0, C) is not checked (no synchronous reads): its log-probability reads as zero
+// (and its weight, when weighted), and it gets no gradient.
 import { MAIN_1D, LINEAR_ID } from '../runtime.js';
 
 /** P: rows, C, B, offX, offY. y = x - max - log(sum(exp(x - max))). */
@@ -15,18 +16,20 @@ ${MAIN_1D(W)} {
   if (i >= P[0]) { return; }
   let C = P[1]; let B = P[2];
   let base = (i / B) * C * B + i % B;
-  var m = -bitcast<f32>(0x7f800000u);
+  var m = X[P[3] + base];
   var nan = false;
-  for (var c = 0u; c < C; c++) { let v = X[P[3] + base + c * B]; if (v != v) { nan = true; } m = max(m, v); }
-  var lse = bitcast<f32>(0x7fc00000u);
-  if (!nan && abs(m) < bitcast<f32>(0x7f800000u)) {
+  var nanv = 0.0;
+  for (var c = 0u; c < C; c++) { let v = X[P[3] + base + c * B]; if (v != v) { nan = true; nanv = v; } m = max(m, v); }
+  // a non-finite max (inf, all -inf, nan) makes the row nan, as on the CPU
+  var lse = m - m;
+  if (nan) { lse = nanv; }
+  if (!nan && m - m == 0.0) {
     var s = 0.0;
     for (var c = 0u; c < C; c++) { s += exp(X[P[3] + base + c * B] - m); }
     lse = m + log(s);
   }
   for (var c = 0u; c < C; c++) {
-    let v = X[P[3] + base + c * B];
-    Y[P[4] + base + c * B] = select(v - lse, lse, lse != lse);
+    Y[P[4] + base + c * B] = X[P[3] + base + c * B] - lse;
   }
 }`;
 
@@ -60,7 +63,12 @@ const NLL_BINDINGS = `
 fn term(i: u32) -> vec2f {
   let C = P[1]; let S = P[2];
   let t = bitcast<i32>(T[P[4] + i]);
-  if (t == bitcast<i32>(P[7]) || t < 0 || u32(t) >= C) { return vec2f(0.0, 0.0); }
+  if (t == bitcast<i32>(P[7])) { return vec2f(0.0, 0.0); }
+  if (t < 0 || u32(t) >= C) {
+    // out of range (unchecked on the GPU): the class reads as zero, its weight as zero too when weighted
+    let w0 = select(1.0, 0.0, P[6] != 0u);
+    return vec2f(-(w0 * f32(P[6] & 0u)), w0);
+  }
   var w = 1.0;
   if (P[6] != 0u) { w = Wt[P[5] + u32(t)]; }
   return vec2f(-w * L[P[3] + ((i / S) * C + u32(t)) * S + i % S], w);

@@ -18,7 +18,7 @@ export interface LossKernels {
    * (target's shape for 'none', one element otherwise) and the total weight of the counted targets
    * (one element; unused for 'none'). Where the backend reads synchronously, a target outside
    * [0, C) that is not `ignoreIndex` throws RangeError `nll_loss: Target v is out of bounds.`;
-   * elsewhere it counts as ignored.
+   * elsewhere (webgpu) its log-probability reads as zero, and its weight too when weighted.
    */
   nllLoss(logp: View, target: View, weight: View | null, ignoreIndex: number, reduction: LossReduction): [loss: Storage, totalWeight: Storage];
   /**

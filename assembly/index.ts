@@ -10,3 +10,4 @@ export * from "./optim";
 export * from "./conv";
 export * from "./pool";
 export * from "./norm";
+export * from "./loss";

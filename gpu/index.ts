@@ -11,8 +11,9 @@ import { indexing } from './indexing.js';
 import { random } from './random.js';
 import { optim } from './optim.js';
 import { norm } from './norm.js';
+import { loss } from './loss.js';
 
 export const webgpu: Backend = {
   device: 'webgpu',
-  ...memory, ...pointwise, ...reduce, ...linalg, ...conv, ...pool, ...indexing, ...random, ...optim, ...norm,
+  ...memory, ...pointwise, ...reduce, ...linalg, ...conv, ...pool, ...indexing, ...random, ...optim, ...norm, ...loss,
 };

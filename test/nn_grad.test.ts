@@ -34,6 +34,26 @@ describe('gradcheck (float64)', () => {
     expect(gradcheck((x, w, b) => F.layer_norm(x, [4], w, b), [r(3, 4), r(4), r(4)])).toBe(true);
     expect(gradcheck((x, w, b) => F.group_norm(x, 2, w, b), [r(2, 4, 3), r(4), r(4)])).toBe(true);
   });
+  it('fused log_softmax and nll_loss: every reduction, weights, ignore_index, other dims, double backward', () => {
+    const t = torch.tensor([0, 2, 1, 2], { dtype: 'int32' });
+    const w = torch.tensor([0.5, 1, 2], { dtype: 'float64' });
+    const ts = torch.tensor([[[0, 2], [1, -1]], [[2, 2], [-1, 0]]], { dtype: 'int32' });
+    for (const reduction of ['mean', 'sum', 'none'] as const) {
+      expect(gradcheck((x) => F.nll_loss(x, t, { weight: w, ignore_index: 1, reduction }), [r(4, 3)])).toBe(true);
+      expect(gradcheck((x) => F.cross_entropy(x, t, { weight: w, ignore_index: 1, reduction }), [r(4, 3)])).toBe(true);
+      expect(gradcheck((x) => F.cross_entropy(x, ts, { weight: w, ignore_index: -1, reduction }), [r(2, 3, 2, 2)])).toBe(true);
+      expect(gradgradcheck((x) => F.cross_entropy(x, t, { weight: w, ignore_index: 1, reduction }), [r(4, 3)])).toBe(true);
+      expect(gradgradcheck((x) => F.nll_loss(x, ts, { weight: w, ignore_index: -1, reduction }), [r(2, 3, 2, 2)])).toBe(true);
+    }
+    expect(gradcheck((x) => F.cross_entropy(x, torch.tensor(1, { dtype: 'int32' })), [r(3)])).toBe(true);
+    for (const dim of [0, 1, 2, -1]) {
+      expect(gradcheck((x) => F.log_softmax(x, dim), [r(3, 4, 2)])).toBe(true);
+      expect(gradgradcheck((x) => F.log_softmax(x, dim), [r(3, 4, 2)])).toBe(true);
+    }
+    // grad_fn names as PyTorch's
+    expect(F.cross_entropy(r(4, 3), t).grad_fn!.name).toBe('NllLossBackward0');
+    expect(F.log_softmax(r(4, 3), 1).grad_fn!.name).toBe('LogSoftmaxBackward0');
+  });
   it('losses and embedding', () => {
     const t = torch.tensor([0, 2, 1, 2], { dtype: 'int32' });
     const w = torch.tensor([0.5, 1, 2], { dtype: 'float64' });

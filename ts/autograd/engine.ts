@@ -4,6 +4,7 @@
 // It also installs the autograd methods of Tensor: backward, register_hook, retain_grad.
 import { _tensorsCreated, type Tensor } from '../tensor.js';
 import { shapeStr, sameShape } from '../shape.js';
+import { isFloating } from '../dtype.js';
 import { set_grad_enabled, no_grad } from './grad_mode.js';
 import type { Node, InputMeta, Hook } from './node.js';
 import { edgeOf } from './function.js';
@@ -98,7 +99,9 @@ export function runBackward(roots: Tensor[], rootGrads: Tensor[], opts: Backward
       const buf = buffers.get(node);
       buffers.delete(node);
       if (!buf || !buf.some((g) => g)) continue;
-      const grads = node.outputMeta.map((m, nr) => buf[nr] ?? zerosOf(m));
+      // outputs that got no gradient read as zeros; a non-floating one (max_pool's indices) can never
+      // carry a gradient, so its zeros are one element expanded, not a tensor of the output's size
+      const grads = node.outputMeta.map((m, nr) => buf[nr] ?? (isFloating(m.dtype) ? zerosOf(m) : zerosOf({ ...m, shape: [] }).expand(m.shape)));
       for (let nr = 0; nr < grads.length; nr++) {
         if (node.outputHooks[nr]?.length) exposed.add(grads[nr]);
         if (!buf[nr]) hold(grads[nr]);

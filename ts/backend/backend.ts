@@ -16,9 +16,10 @@ import type { IndexingKernels } from './kernels/indexing.js';
 import type { RandomKernels } from './kernels/random.js';
 import type { OptimKernels } from './kernels/optim.js';
 import type { NormKernels } from './kernels/norm.js';
+import type { LossKernels } from './kernels/loss.js';
 
 export interface Backend extends MemoryKernels, PointwiseKernels, ReduceKernels, LinalgKernels, ConvKernels,
-  PoolKernels, IndexingKernels, RandomKernels, OptimKernels, NormKernels {
+  PoolKernels, IndexingKernels, RandomKernels, OptimKernels, NormKernels, LossKernels {
   readonly device: DeviceType;
 }
 

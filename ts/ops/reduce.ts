@@ -6,7 +6,7 @@ import { numel, normalizeDims, wrapDim } from '../shape.js';
 import { backendFor } from '../backend/dispatch.js';
 import type { ReduceKind } from '../backend/kernels/reduce.js';
 import { applyFunction } from '../autograd/function.js';
-import { no_grad } from '../autograd/grad_mode.js';
+import { no_grad, is_grad_enabled } from '../autograd/grad_mode.js';
 import type { ReduceOpts } from './types.js';
 import { checkTensor, kernel } from './pointwise.js';
 import { scatter } from './indexing.js';
@@ -285,13 +285,14 @@ export function log_softmax(x: Tensor, dim: unknown): Tensor {
   const d = wrapDim((typeof dim === 'object' && dim !== null ? (dim as ReduceOpts).dim : dim) as number, x.ndim, 'log_softmax');
   return applyFunction('LogSoftmaxBackward0', (ctx, a: Tensor) => {
     const src = isFloating(a.dtype) ? a : a.to('float32');
-    const sh = src.sub(src.amax(d, true));
-    const y = sh.sub(sh.exp().sum(d, true).log());
+    const y = new Tensor(backendFor('log_softmax', [src]).logSoftmax(src, d), src.shape);
     ctx.save_for_backward(y);
     return y;
   }, (ctx, g) => {
     const [y] = ctx.saved_tensors;
-    return [g.sub(y.exp().mul(g.sum(d, true)))];
+    // create_graph: a composite of differentiable ops (double backward); otherwise the fused kernel
+    if (is_grad_enabled()) return [g.sub(y.exp().mul(g.sum(d, true)))];
+    return [new Tensor(backendFor('log_softmax_backward', [g, y]).logSoftmaxBackward(g, y, d), y.shape)];
   }, [x]);
 }
 

@@ -5,6 +5,10 @@ import { isFloating } from '../../dtype.js';
 import { parseArgs, sizeStr } from './args.js';
 import { log_softmax } from './activation.js';
 import { backendFor } from '../../backend/dispatch.js';
+import type { LossReduction } from '../../backend/kernels/loss.js';
+import { applyFunction } from '../../autograd/function.js';
+import { is_grad_enabled, no_grad } from '../../autograd/grad_mode.js';
+import { ones_like } from '../../creation.js';
 
 export type Reduction = 'none' | 'mean' | 'sum';
 
@@ -45,36 +49,6 @@ function checkClassTarget(op: string, input: Tensor, target: Tensor): void {
   }
 }
 
-/** Picks input[n, target[n, ...], ...] and the per-element weights (zero at ignore_index). */
-function pickClasses(op: string, input: Tensor, target: Tensor, weight: Tensor | null, ignore_index: number): { picked: Tensor; w: Tensor; valid: Tensor } {
-  const C = input.ndim >= 2 ? input.shape[1] : input.shape[0];
-  const valid = target.ne(ignore_index);
-  // no synchronous check where reads are asynchronous (webgpu): the gather below reads zero for an out-of-range target
-  const bad = !backendFor(op, [input, target]).syncReads ? null : target.lt(0).logical_or(target.ge(C)).logical_and(valid);
-  if (bad?.any().itemSync()) {
-    const v = target.masked_fill(bad!.logical_not(), 0).abs().amax().itemSync();
-    throw new RangeError(`${op}: Target ${v} is out of bounds.`);
-  }
-  if (weight && (weight.ndim !== 1 || weight.shape[0] !== C)) {
-    throw new RangeError(`${op}: weight tensor should be defined either for all ${C} classes or no classes but got weight tensor of shape: ${sizeStr(weight.shape)}`);
-  }
-  const tsafe = target.masked_fill(valid.logical_not(), 0);
-  // move the class dim last, gather along it
-  const x = input.ndim >= 2 ? classLast(input) : input;
-  const picked = x.gather(-1, tsafe.unsqueeze(-1)).squeeze(-1);
-  let w = valid.to(input.dtype);
-  if (weight) w = w.mul(weight.to(input.dtype).index_select(0, tsafe.reshape([-1])).reshape(tsafe.shape));
-  return { picked, w, valid };
-}
-
-/** [N, C, d1, ...] -> [N, d1, ..., C] (a view) */
-function classLast(t: Tensor): Tensor {
-  const d = [...t.shape.keys()];
-  d.splice(1, 1);
-  d.push(1);
-  return t.permute(d);
-}
-
 interface NLLArgs { weight: Tensor | null; size_average: boolean | null; ignore_index: number; reduce: boolean | null; reduction: Reduction; label_smoothing: number }
 const NLL_NAMES: (keyof NLLArgs)[] = ['weight', 'size_average', 'ignore_index', 'reduce', 'reduction'];
 
@@ -87,12 +61,33 @@ export function nll_loss(input: Tensor, target: Tensor, ...rest: unknown[]): Ten
   return nllCore(input, target, a.weight, a.ignore_index, r);
 }
 
+const REDUCTION: Record<string, LossReduction> = { none: 0, mean: 1, sum: 2 };
+
+/**
+ * nll_loss of log-probabilities at class-index targets: one fused kernel forward and backward
+ * (LossKernels.nllLoss). The backward is linear in the incoming gradient: under create_graph it is
+ * that gradient times the (constant) kernel gradient of ones, so it differentiates again.
+ */
 function nllCore(input: Tensor, target: Tensor, weight: Tensor | null, ignore_index: number, r: string): Tensor {
-  const { picked, w } = pickClasses('nll_loss', input, target, weight, ignore_index);
-  const loss = picked.mul(w).neg();
-  if (r === 'none') return loss;
-  if (r === 'sum') return loss.sum();
-  return loss.sum().div(w.sum());
+  const C = input.ndim >= 2 ? input.shape[1] : input.shape[0];
+  if (weight && (weight.ndim !== 1 || weight.shape[0] !== C)) {
+    throw new RangeError(`nll_loss: weight tensor should be defined either for all ${C} classes or no classes but got weight tensor of shape: ${sizeStr(weight.shape)}`);
+  }
+  const be = backendFor('nll_loss', weight ? [input, target, weight] : [input, target]);
+  const w = weight ? weight.detach().to(input.dtype) : null;
+  const red = REDUCTION[r];
+  const shape = input.shape;
+  let total: Tensor;
+  return applyFunction('NllLossBackward0', (_ctx, a: Tensor) => {
+    // an out-of-range target throws (where reads are synchronous) inside the kernel: nll_loss: Target v is out of bounds.
+    const [l, tw] = be.nllLoss(a, target, w, ignore_index, red);
+    total = new Tensor(tw, []);
+    return new Tensor(l, red === 0 ? target.shape : []);
+  }, (_ctx, g) => {
+    if (!is_grad_enabled()) return [new Tensor(be.nllLossBackward(g, shape, target, w, total, ignore_index, red), shape)];
+    const mask = no_grad(() => new Tensor(be.nllLossBackward(ones_like(g), shape, target, w, total, ignore_index, red), shape));
+    return [mask.mul(red === 0 && shape.length >= 2 ? g.unsqueeze(1) : g)];
+  }, [input]);
 }
 
 /** F.cross_entropy(input, target, weight=null, size_average, ignore_index=-100, reduce, reduction='mean', label_smoothing=0) */

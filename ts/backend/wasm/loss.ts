@@ -1,0 +1,74 @@
+// The wasm backend's loss kernels (assembly/loss.ts): log_softmax over [A, C, B] blocks and
+// nll_loss over [N, C, S] log-probabilities, forward and backward, each one kernel call.
+import { ITEMSIZE, KSUFFIX, arrayFor } from '../../dtype.js';
+import { numel } from '../../shape.js';
+import { Storage } from '../storage.js';
+import type { View } from '../view.js';
+import type { LossKernels } from '../kernels/loss.js';
+import { K, alloc, take, scratch } from './runtime.js';
+import { materialize } from './scratch.js';
+
+/** [A, C, B] of `shape` around dim `d`. */
+function blocks(shape: readonly number[], d: number): [number, number, number] {
+  return [numel(shape.slice(0, d)), shape.length ? shape[d] : 1, numel(shape.slice(d + 1))];
+}
+
+/** [N, C, S] of log-probabilities [N, C, d...] or [C]. */
+const nllDims = (shape: readonly number[]): [number, number, number] =>
+  shape.length === 1 ? [1, shape[0], 1] : [shape[0], shape[1], numel(shape.slice(2))];
+
+export const loss: LossKernels = {
+  logSoftmax(x, dim) {
+    const dt = x.dtype, n = numel(x.shape);
+    if (n === 0) return new Storage(arrayFor(dt, 0), dt);
+    const [A, C, B] = blocks(x.shape, dim);
+    const y = scratch(() => {
+      const xp = materialize(x, dt), yp = alloc(n * ITEMSIZE[dt]);
+      K[`log_softmax_${KSUFFIX[dt]}`](xp, yp, A, C, B);
+      return take(yp, dt, n);
+    });
+    return new Storage(y, dt);
+  },
+  logSoftmaxBackward(grad, y, dim) {
+    const dt = y.dtype, n = numel(y.shape);
+    if (n === 0) return new Storage(arrayFor(dt, 0), dt);
+    const [A, C, B] = blocks(y.shape, dim);
+    const out = scratch(() => {
+      const gp = materialize(grad, dt, y.shape), yp = materialize(y, dt), op = alloc(n * ITEMSIZE[dt]);
+      K[`log_softmax_bwd_${KSUFFIX[dt]}`](gp, yp, op, A, C, B);
+      return take(op, dt, n);
+    });
+    return new Storage(out, dt);
+  },
+  nllLoss(logp, target, weight, ignoreIndex, reduction) {
+    const dt = logp.dtype, es = ITEMSIZE[dt];
+    const [N, C, S] = nllDims(logp.shape);
+    const m = reduction === 0 ? N * S : 1;
+    const [l, tw] = scratch(() => {
+      const lp = materialize(logp, dt), tp = materialize(target, 'int32');
+      const wp = weight ? materialize(weight, dt) : 0;
+      const op = alloc(Math.max(m, 1) * es), totp = alloc(es);
+      const bad = K[`nll_${KSUFFIX[dt]}`](lp, tp, wp, op, totp, N, C, S, ignoreIndex | 0, reduction) as number;
+      if (bad > 0) {
+        const t = take(tp, 'int32', N * S) as Int32Array;
+        const v = t.find((x) => x !== ignoreIndex && (x < 0 || x >= C));
+        throw new RangeError(`nll_loss: Target ${v} is out of bounds.`);
+      }
+      return [take(op, dt, m), take(totp, dt, 1)];
+    });
+    return [new Storage(l, dt), new Storage(tw, dt)];
+  },
+  nllLossBackward(grad, shape, target, weight, totalWeight, ignoreIndex, reduction) {
+    const dt = grad.dtype, n = numel(shape);
+    if (n === 0) return new Storage(arrayFor(dt, 0), dt);
+    const [N, C, S] = nllDims(shape);
+    const out = scratch(() => {
+      const gp = materialize(grad, dt), tp = materialize(target, 'int32');
+      const wp = weight ? materialize(weight, dt) : 0, totp = materialize(totalWeight, dt);
+      const op = alloc(n * ITEMSIZE[dt]);
+      K[`nll_bwd_${KSUFFIX[dt]}`](gp, tp, wp, totp, op, N, C, S, ignoreIndex | 0, reduction);
+      return take(op, dt, n);
+    });
+    return new Storage(out, dt);
+  },
+};

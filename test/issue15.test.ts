@@ -48,3 +48,25 @@ describe('backward after a saved tensor was disposed', () => {
     expect(a.grad!.shape).toEqual([2, 3]);
   });
 });
+
+describe('negative indices raise PyTorch 1.13 errors (wasm)', () => {
+  const x = torch.arange(12, { dtype: 'float32' }).reshape([3, 4]);
+  const I = (v: number[] | number[][]) => torch.tensor(v as number[], { dtype: 'int32' });
+  it('index_select: "index out of range in self" for -1 and for too large', () => {
+    expect(() => torch.index_select(x, 0, I([-1]))).toThrow(/^index_select\(\): index -1 is out of bounds for dimension 0 with size 3 \(index out of range in self\)/);
+    expect(() => x.index_select(1, I([0, 4]))).toThrow(/index out of range in self/);
+    expect(torch.index_select(x, 0, I([2, 0])).tolistSync()).toEqual([[8, 9, 10, 11], [0, 1, 2, 3]]);
+  });
+  it('gather: "index -1 is out of bounds for dimension d with size N"', () => {
+    expect(() => torch.gather(x, 0, I([[-1, 0, 0, 0]]))).toThrow(/index -1 is out of bounds for dimension 0 with size 3/);
+    expect(() => torch.gather(x, 1, I([[-1], [0], [0]]))).toThrow(/index -1 is out of bounds for dimension 1 with size 4/);
+  });
+  it('scatter and scatter_add reject -1', () => {
+    expect(() => torch.zeros([3, 4]).scatter(0, I([[-1, 0, 0, 0]]), 1)).toThrow(/index -1 is out of bounds for dimension 0 with size 3/);
+    expect(() => torch.zeros([3, 4]).scatter_add(0, I([[-1, 0, 0, 0]]), torch.ones([1, 4]))).toThrow(/index -1 is out of bounds for dimension 0 with size 3/);
+  });
+  it('embedding: "index out of range in self"', () => {
+    expect(() => torch.nn.functional.embedding(I([-1]), x)).toThrow(/index out of range in self/);
+    expect(() => torch.nn.functional.embedding(I([3]), x)).toThrow(/index out of range in self/);
+  });
+});

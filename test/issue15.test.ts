@@ -70,3 +70,52 @@ describe('negative indices raise PyTorch 1.13 errors (wasm)', () => {
     expect(() => torch.nn.functional.embedding(I([3]), x)).toThrow(/index out of range in self/);
   });
 });
+
+describe('datasets.MNIST accepts valid IDX files of any count', () => {
+  const idx = (dims: number[], data: ArrayLike<number>): Uint8Array => {
+    const b = new Uint8Array(4 + 4 * dims.length + data.length);
+    const dv = new DataView(b.buffer);
+    b[2] = 0x08; b[3] = dims.length;
+    dims.forEach((d, i) => dv.setUint32(4 + 4 * i, d, false));
+    b.set(data, 4 + 4 * dims.length);
+    return b;
+  };
+  const images = (n: number) => idx([n, 28, 28], Uint8Array.from({ length: n * 784 }, (_, i) => i % 251));
+  const labels = (n: number) => idx([n], Uint8Array.from({ length: n }, (_, i) => i % 10));
+  const write = async (files: Record<string, Uint8Array>) => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const root = mkdtempSync(join(tmpdir(), 'webtorch-issue15-'));
+    for (const [f, b] of Object.entries(files)) writeFileSync(join(root, f), b);
+    return root;
+  };
+  it('gzipped train files with 5 images, raw test files with 3', async () => {
+    const { gzipSync } = await import('node:zlib');
+    const root = await write({
+      'train-images-idx3-ubyte.gz': gzipSync(images(5)), 'train-labels-idx1-ubyte.gz': gzipSync(labels(5)),
+      't10k-images-idx3-ubyte': images(3), 't10k-labels-idx1-ubyte': labels(3),
+    });
+    const train = await new torch.datasets.MNIST(root, { train: true });
+    expect(train.length).toBe(5);
+    expect(train.data.shape).toEqual([5, 28, 28]);
+    expect(train.targets.tolistSync()).toEqual([0, 1, 2, 3, 4]);
+    const [img, y] = train.getitem(4);
+    expect([img.shape, y]).toEqual([[28, 28], 4]);
+    const test = await new torch.datasets.MNIST(root, { train: false });
+    expect(test.length).toBe(3);
+    expect(test.getitem(-1)[1]).toBe(2);
+  });
+  it('still rejects truncated, corrupt and mismatched files', async () => {
+    const { gzipSync } = await import('node:zlib');
+    const trunc = images(4).subarray(0, 4 * 784);
+    let root = await write({ 't10k-images-idx3-ubyte': trunc, 't10k-labels-idx1-ubyte': labels(4) });
+    await expect(new torch.datasets.MNIST(root, { train: false }).ready()).rejects.toThrow(/t10k-images-idx3-ubyte.gz: truncated: sizes \[4,28,28\] need 3136 data bytes/);
+    root = await write({ 't10k-images-idx3-ubyte.gz': gzipSync(images(4)).subarray(0, 50), 't10k-labels-idx1-ubyte': labels(4) });
+    await expect(new torch.datasets.MNIST(root, { train: false }).ready()).rejects.toThrow(/truncated or corrupt/);
+    root = await write({ 't10k-images-idx3-ubyte': images(4), 't10k-labels-idx1-ubyte': labels(3) });
+    await expect(new torch.datasets.MNIST(root, { train: false }).ready()).rejects.toThrow(/holds 4 images but t10k-labels-idx1-ubyte.gz holds 3 labels/);
+    root = await write({ 't10k-images-idx3-ubyte': new Uint8Array([1, 2, 3, 4, 0, 0, 0, 0]), 't10k-labels-idx1-ubyte': labels(3) });
+    await expect(new torch.datasets.MNIST(root, { train: false }).ready()).rejects.toThrow(/bad magic number 0x01020304/);
+  });
+});

@@ -1,6 +1,7 @@
 // Issue 15 "Nothing silent, nothing lost": errors instead of silent results, and habits PyTorch users bring.
 import { describe, it, expect } from 'vitest';
 import * as torch from '../ts/index.js';
+import { len } from '../ts/utils/data/dataset.js';
 
 describe('backward after a saved tensor was disposed', () => {
   const msg = (node: string) => new RegExp(`^${node}: a tensor saved for backward \\(shape \\[2, 3\\], float32\\) was disposed before backward`);
@@ -90,7 +91,7 @@ describe('datasets.MNIST accepts valid IDX files of any count', () => {
     for (const [f, b] of Object.entries(files)) writeFileSync(join(root, f), b);
     return root;
   };
-  it('gzipped train files with 5 images, raw test files with 3', async () => {
+  it('gzipped train files with 5 images, raw test files with 3; ds[i] and len(ds) work', async () => {
     const { gzipSync } = await import('node:zlib');
     const root = await write({
       'train-images-idx3-ubyte.gz': gzipSync(images(5)), 'train-labels-idx1-ubyte.gz': gzipSync(labels(5)),
@@ -105,6 +106,10 @@ describe('datasets.MNIST accepts valid IDX files of any count', () => {
     const test = await new torch.datasets.MNIST(root, { train: false });
     expect(test.length).toBe(3);
     expect(test.getitem(-1)[1]).toBe(2);
+    expect(test[-1][1]).toBe(2);
+    expect(test[0][0].shape).toEqual([28, 28]);
+    expect(len(test)).toBe(3);
+    expect(() => test[3]).toThrow(/index 3 is out of range for MNIST of length 3/);
   });
   it('still rejects truncated, corrupt and mismatched files', async () => {
     const { gzipSync } = await import('node:zlib');
@@ -117,5 +122,54 @@ describe('datasets.MNIST accepts valid IDX files of any count', () => {
     await expect(new torch.datasets.MNIST(root, { train: false }).ready()).rejects.toThrow(/holds 4 images but t10k-labels-idx1-ubyte.gz holds 3 labels/);
     root = await write({ 't10k-images-idx3-ubyte': new Uint8Array([1, 2, 3, 4, 0, 0, 0, 0]), 't10k-labels-idx1-ubyte': labels(3) });
     await expect(new torch.datasets.MNIST(root, { train: false }).ready()).rejects.toThrow(/bad magic number 0x01020304/);
+  });
+});
+
+describe('ds[i], ds.length and len(ds) on every dataset', () => {
+  const { Dataset, TensorDataset, Subset, ConcatDataset, DataLoader } = torch.utils.data;
+  it('TensorDataset: ds[i] as getitem(i), negative indices as in Python, length and len', () => {
+    const x = torch.arange(10, { dtype: 'float32' }).reshape([5, 2]);
+    const y = torch.arange(5, { dtype: 'int32' });
+    const ds = new TensorDataset(x, y);
+    expect(ds[1].map((t) => t.tolistSync())).toEqual([[2, 3], 1]);
+    expect(ds[-1].map((t) => t.tolistSync())).toEqual([[8, 9], 4]);
+    expect(() => ds[5]).toThrow(/index 5 is out of range for a dataset of length 5/);
+    expect(() => ds[-6]).toThrow(/index -6 is out of range/);
+    expect([ds.length, ds.__len__(), len(ds)]).toEqual([5, 5, 5]);
+    expect(ds).toBeInstanceOf(TensorDataset);
+    expect(ds).toBeInstanceOf(Dataset);
+    expect(ds.tensors.length).toBe(2);
+    // non-index keys and methods are untouched
+    expect((ds as any)['1.5']).toBeUndefined();
+    expect((ds as any).foo).toBeUndefined();
+  });
+  it('Subset and ConcatDataset', () => {
+    const ds = new TensorDataset(torch.arange(6, { dtype: 'int32' }));
+    const sub = new Subset(ds, [4, 2, 0]);
+    expect([sub[0][0].itemSync(), sub[-1][0].itemSync(), len(sub)]).toEqual([4, 0, 3]);
+    const cat = new ConcatDataset([sub, ds]);
+    expect([cat[2][0].itemSync(), cat[3][0].itemSync(), cat[-1][0].itemSync(), cat.length]).toEqual([0, 0, 5, 9]);
+    expect(ds.concat(sub)[7]![0].itemSync()).toBe(2);
+  });
+  it('a subclass with #private fields and getters, also through a DataLoader', async () => {
+    class Squares extends Dataset<number> {
+      #n: number;
+      #calls = 0;
+      constructor(n: number) { super(); this.#n = n; }
+      get length(): number { return this.#n; }
+      getitem(i: number): number {
+        this.#calls++;
+        if (i < 0) i += this.#n;
+        if (i < 0 || i >= this.#n) throw new RangeError(`index out of range: ${i}`);
+        return i * i;
+      }
+      get calls(): number { return this.#calls; }
+    }
+    const sq = new Squares(4);
+    expect([sq[0], sq[3], sq[-1], sq.length, len(sq)]).toEqual([0, 9, 9, 4, 4]);
+    expect(sq.calls).toBe(3);
+    const batches: number[][] = [];
+    for await (const b of new DataLoader(sq, { batch_size: 2 })) batches.push((b as torch.Tensor).tolistSync() as number[]);
+    expect(batches).toEqual([[0, 1], [4, 9]]);
   });
 });

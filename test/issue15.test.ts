@@ -173,3 +173,23 @@ describe('ds[i], ds.length and len(ds) on every dataset', () => {
     expect(batches).toEqual([[0, 1], [4, 9]]);
   });
 });
+
+describe('torch.cuda and torch.backends as in a CPU build of PyTorch', () => {
+  it('is_available false, device_count 0, seeding accepted', () => {
+    const use_cuda = torch.cuda.is_available();
+    expect(use_cuda).toBe(false);
+    expect(torch.cuda.device_count()).toBe(0);
+    expect(torch.cuda.is_initialized()).toBe(false);
+    expect(torch.cuda.manual_seed(1)).toBeUndefined();
+    expect(torch.cuda.manual_seed_all(42)).toBeUndefined();
+    expect(() => torch.cuda.manual_seed('x' as unknown as number)).toThrow(/seed must be an integer/);
+    expect(() => torch.cuda.current_device()).toThrow(/Torch not compiled with CUDA enabled/);
+    torch.cuda.empty_cache();
+    expect(torch.backends.mps.is_available()).toBe(false);
+    expect(torch.backends.mps.is_built()).toBe(false);
+    torch.backends.cudnn.deterministic = true;
+    // the MNIST script's device pick
+    const device = torch.device(use_cuda ? 'cuda' : 'cpu');
+    expect(String(device)).toBe('cpu');
+  });
+});

@@ -193,3 +193,39 @@ describe('torch.cuda and torch.backends as in a CPU build of PyTorch', () => {
     expect(String(device)).toBe('cpu');
   });
 });
+
+describe('the browser example server (npm run browser-example)', () => {
+  it('parses the port (last wins, --port N, --port=N) and rejects junk', async () => {
+    const { parsePort } = await import('./runtime/server.mjs');
+    expect(parsePort([])).toBe(8000);
+    expect(parsePort(['8000', '8080'])).toBe(8080);
+    expect(parsePort(['8000', '--port', '9001'])).toBe(9001);
+    expect(parsePort(['8000', '--port=9002'])).toBe(9002);
+    expect(() => parsePort(['8000', '--port'])).toThrow(/not a port number: \(missing\)/);
+    expect(() => parsePort(['abc'])).toThrow(/not a port number: abc/);
+  });
+  it('/ leads to the demo', async () => {
+    const { serve } = await import('./runtime/server.mjs');
+    const s = await serve();
+    try {
+      const r = await fetch(s.url + '/', { redirect: 'manual' });
+      expect(r.status).toBe(302);
+      expect(r.headers.get('location')).toBe('/examples/browser/');
+      const page = await fetch(s.url + '/');
+      expect(page.status).toBe(200);
+      expect(await page.text()).toMatch(/<html/i);
+    } finally { await s.close(); }
+  });
+  it('a busy port gives a clear message, not an EADDRINUSE stack', async () => {
+    const { serve } = await import('./runtime/server.mjs');
+    const { spawnSync } = await import('node:child_process');
+    const s = await serve();
+    try {
+      const port = new URL(s.url).port;
+      const r = spawnSync(process.execPath, ['test/runtime/server.mjs', '8000', port], { encoding: 'utf8', timeout: 20_000 });
+      expect(r.status).toBe(1);
+      expect(r.stderr).toMatch(new RegExp(`port ${port} is already in use: pass another one, e.g. \`npm run browser-example -- 80(80|81)\``));
+      expect(r.stderr).not.toMatch(/EADDRINUSE|at Server/);
+    } finally { await s.close(); }
+  });
+});

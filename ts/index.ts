@@ -38,6 +38,13 @@ export const square = (x: Tensor): Tensor => x.mul(x);
 export { device } from './device.js';
 export type { Device } from './device.js';
 export * as webgpu from './webgpu.js';
+export * as cuda from './cuda.js';
+/** torch.backends as in a CPU build of PyTorch: mps and cuda are unavailable; cudnn's flags are accepted and unused. */
+export const backends = {
+  mps: { is_available: (): boolean => false, is_built: (): boolean => false },
+  cuda: { is_built: (): boolean => false },
+  cudnn: { is_available: (): boolean => false, enabled: true, benchmark: false, deterministic: false },
+};
 export { save, load } from './serialization.js';
 export * as serialization from './serialization.js';
 export * as optim from './optim/index.js';

@@ -139,22 +139,34 @@ export async function train(torch, { model, device, loader, optimizer, epoch, lo
   return batchIdx;
 }
 
-/** Evaluates on a loader; prints the example's 'Test set:' line and returns the numbers. */
-export async function test(torch, { model, device, loader, log = console.log, maxBatches = Infinity }) {
+/**
+ * Evaluates on a loader; prints the example's 'Test set:' line and returns the numbers. Runs under
+ * no_grad, and each test batch in slices of `chunk` samples, each slice in its own torch.scope:
+ * a batch of 1000 at once would hold its activations and the convolutions' unfolded inputs (the
+ * 1000-image im2col of conv2 alone is 660 MB), and WebAssembly memory, once grown, never shrinks;
+ * in slices test-time memory stays near training's. The sums (loss, correct) are the same.
+ */
+export async function test(torch, { model, device, loader, log = console.log, maxBatches = Infinity, chunk = 100 }) {
   const F = torch.nn.functional;
   model.eval();
   let testLoss = 0, correct = 0, seen = 0, batches = 0;
   await torch.no_grad(async () => {
-    for await (let [data, target] of loader) {
-      if (batches++ >= maxBatches) break;
-      await torch.scope(async () => {
-        data = data.to(device); target = target.to(device);
-        const output = model.call(data);
-        testLoss += await F.nll_loss(output, target, { reduction: 'sum' }).item();
-        const pred = output.argmax({ dim: 1, keepdim: true });
-        correct += await pred.eq(target.view_as(pred)).sum().item();
-        seen += target.shape[0];
-      });
+    for await (const [data, target] of loader) {
+      if (batches++ >= maxBatches) { torch.dispose([data, target]); break; }
+      const n = target.shape[0];
+      for (let start = 0; start < n; start += chunk) {
+        await torch.scope(async () => {
+          const len = Math.min(chunk, n - start);
+          const x = data.narrow(0, start, len).to(device), y = target.narrow(0, start, len).to(device);
+          const output = model.call(x);
+          testLoss += await F.nll_loss(output, y, { reduction: 'sum' }).item();
+          const pred = output.argmax({ dim: 1, keepdim: true });
+          correct += await pred.eq(y.view_as(pred)).sum().item();
+        });
+      }
+      seen += n;
+      // the batch is done with: release it now rather than when the garbage collector runs
+      torch.dispose([data, target]);
     }
   });
   const total = maxBatches === Infinity ? loader.dataset.length : seen;

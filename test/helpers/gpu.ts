@@ -11,6 +11,15 @@ if (typeof process !== 'undefined' && !process.env.VK_ICD_FILENAMES) {
   if (existsSync(SWIFTSHADER)) process.env.VK_ICD_FILENAMES = SWIFTSHADER;
 }
 
+// Vulkan (through Dawn) logs "error: XDG_RUNTIME_DIR is invalid or not set" on every device open
+// where the variable is missing (containers, CI): give it a private temporary directory
+if (typeof process !== 'undefined' && !process.env.XDG_RUNTIME_DIR) {
+  const { mkdtempSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  process.env.XDG_RUNTIME_DIR = mkdtempSync(join(tmpdir(), 'webtorch-xdg-'));
+}
+
 export const hasGpu = await torch.webgpu.init();
 // in CI the GPU suites must run: a missing adapter is a failure, not a skip
 if (!hasGpu && process.env.CI) throw new Error('CI: no WebGPU adapter (install chromium for SwiftShader)');

@@ -12,7 +12,8 @@
 // Web Worker in Chromium, drawing pad, .safetensors download and upload, screenshot. It needs
 // the MNIST files ($MNIST_DIR, default ../shared/data/mnist); skipped without them unless CI.
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkTraining } from './suite.mjs';
@@ -68,6 +69,9 @@ if (!existsSync(path.join(ROOT, 'dist/webtorch.js')) || !existsSync(path.join(RO
 // Node's WebGPU (npm webgpu, Dawn) finds no usable Vulkan driver of its own here: SwiftShader
 // ships with Debian's chromium (DESIGN.md §3). Deno uses Mesa's lavapipe, Chromium its SwiftShader.
 const SWIFTSHADER = '/usr/lib/chromium/vk_swiftshader_icd.json';
+// Vulkan logs "error: XDG_RUNTIME_DIR is invalid or not set" on every device open without it
+// (containers, CI): the child runtimes and Chromium inherit a private temporary one
+if (!process.env.XDG_RUNTIME_DIR) process.env.XDG_RUNTIME_DIR = mkdtempSync(path.join(tmpdir(), 'webtorch-xdg-'));
 const nodeGpuEnv = !process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER) ? { VK_ICD_FILENAMES: SWIFTSHADER } : {};
 
 /** Checks a runtime's webgpu results: all op fixtures pass (or skip for float64), the MLP trains. */
@@ -88,7 +92,14 @@ function checkWebgpu(name, w) {
   errors.push(...checkTraining(w.training, { threshold: 0.3 }).map((e) => `webgpu MLP: ${e}`));
   return errors;
 }
-const describeWebgpu = (w) => (!w ? '' : !w.available && !w.fixtures ? `; webgpu: none (${w.reason.slice(0, 80)})`
+/** Shortens a message to about n characters at a word boundary (a summary line never ends mid-word). */
+function brief(text, n = 100) {
+  const s = String(text ?? '').replace(/\s+/g, ' ').trim();
+  if (s.length <= n) return s;
+  const cut = s.lastIndexOf(' ', n);
+  return `${s.slice(0, cut > n / 2 ? cut : n).replace(/[\s,;:.]+$/, '')} ...`;
+}
+const describeWebgpu = (w) => (!w ? '' : !w.available && !w.fixtures ? `; webgpu: none (${brief(w.reason)})`
   : `; webgpu fixtures ${w.fixtures.passed}/${w.fixtures.passed + w.fixtures.failed} (+${w.fixtures.skipped} float64 skipped, ${w.fixturesMs} ms), MLP ${w.training.steps ?? w.training.losses.length} steps loss ${w.training.first.toFixed(4)} -> ${w.training.last.toExponential(3)} (${w.training.ms} ms)`);
 
 const runners = {

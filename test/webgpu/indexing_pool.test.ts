@@ -42,9 +42,11 @@ describeGpu('webgpu gather / scatter / index_select', () => {
     await check('gather of uint8', (a, i) => a.gather(0, i), [torch.arange(20).reshape([4, 5]).to('uint8'), idx]);
   });
 
-  it('index_select: negative indices, any dim, strided input, gradients, int dtypes', async () => {
+  it('index_select: any dim, strided input, gradients, int dtypes', async () => {
     const x = torch.randn([3, 4, 2]);
-    await check('index_select dim 1', (a, i) => a.index_select(1, i), [x, i32([3, 0, -1, 3])], [0]);
+    // (a negative index is PyTorch's "index out of range in self" on the CPU, issue 15; webgpu
+    // raises no value-dependent errors, so there is nothing to compare)
+    await check('index_select dim 1', (a, i) => a.index_select(1, i), [x, i32([3, 0, 1, 3])], [0]);
     await check('index_select dim 0', (a, i) => a.index_select(0, i), [x, i32([2, 2, 0])], [0]);
     await check('index_select of a permuted input', (a, i) => a.permute([2, 0, 1]).index_select(2, i), [x, i32([1, 1, 0])], [0]);
     await check('index_select with a 0-dim index', (a, i) => a.index_select(0, i), [x, torch.tensor(1, { dtype: 'int32' })], [0]);

@@ -4,9 +4,9 @@
 // It also installs the autograd methods of Tensor: backward, register_hook, retain_grad.
 import { _tensorsCreated, type Tensor } from '../tensor.js';
 import { shapeStr, sameShape } from '../shape.js';
-import { isFloating } from '../dtype.js';
+import { isFloating, type DType } from '../dtype.js';
 import { set_grad_enabled, no_grad } from './grad_mode.js';
-import type { Node, InputMeta, Hook } from './node.js';
+import { savedDisposedError, type Node, type InputMeta, type Hook } from './node.js';
 import { edgeOf } from './function.js';
 import { zerosOf, sumTo, addGrads } from './grad_utils.js';
 import { ones_like } from '../creation.js';
@@ -126,7 +126,15 @@ export function runBackward(roots: Tensor[], rootGrads: Tensor[], opts: Backward
         buf.forEach((g) => g && drop(g));
         continue;
       }
-      const res = node.backwardFn!(node.ctx!, ...grads);
+      let res: ReturnType<NonNullable<Node['backwardFn']>>;
+      try {
+        res = node.backwardFn!(node.ctx!, ...grads);
+      } catch (e) {
+        // a disposed tensor reached through a free ctx attribute: name the node, as saved_tensors does
+        const m = e instanceof Error ? /^This tensor \(shape (\[[^\]]*\]), (\w+)\) has been disposed/.exec(e.message) : null;
+        if (m) throw savedDisposedError(node.name, { shape: JSON.parse(m[1]) as number[], dtype: m[2] as DType });
+        throw e;
+      }
       const list = Array.isArray(res) ? res : [res];
       node.next.forEach((e, i) => {
         const g = list[i];

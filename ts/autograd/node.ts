@@ -40,6 +40,8 @@ export class FunctionCtx {
     }
     return this._saved.map((s, i) => {
       const t = s.tensor;
+      // a disposed saved tensor (or the tensor a saved view was taken of) makes the gradient untrustworthy
+      if (t && (t.is_disposed || t._base?.is_disposed)) throw savedDisposedError(this._node?.name ?? 'backward', t);
       if (t && t._storageVersion() !== s.version) {
         const node = this._node?.name ?? 'the graph';
         throw new Error('one of the variables needed for gradient computation has been modified by an inplace operation: ' +
@@ -49,6 +51,13 @@ export class FunctionCtx {
       return t as Tensor;
     });
   }
+}
+
+/** The error backward raises when a tensor it saved was disposed before backward ran. */
+export function savedDisposedError(node: string, t: { shape: readonly number[]; dtype: DType }): Error {
+  return new Error(`${node}: a tensor saved for backward (shape [${t.shape.join(', ')}], ${t.dtype}) was disposed before backward; ` +
+    'its gradient cannot be computed. Keep tensors the graph saved alive until backward() has run ' +
+    '(dispose them after backward, or run the forward and backward in the same torch.scope).');
 }
 
 export type Edge = { node: Node; nr: number } | null;

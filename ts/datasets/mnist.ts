@@ -35,7 +35,7 @@ export class MNIST extends Dataset<[any, any]> {
     ['t10k-labels-idx1-ubyte.gz', 'ec29112dd5afa0611ce80d1b7f02629c'],
   ];
   static classes = ['0 - zero', '1 - one', '2 - two', '3 - three', '4 - four', '5 - five', '6 - six', '7 - seven', '8 - eight', '9 - nine'];
-  /** expected [train, test] counts */
+  /** the official [train, test] counts (informative: files with other counts load too, as in torchvision) */
   static counts: [number, number] = [60000, 10000];
 
   readonly root: string;
@@ -182,8 +182,8 @@ export class MNIST extends Dataset<[any, any]> {
     const labels = parseIdx(lblBytes, lblFile, 1);
     const [n, h, w] = images.dims;
     if (labels.dims[0] !== n) throw new Error(`${this.name}: ${imgFile} holds ${n} images but ${lblFile} holds ${labels.dims[0]} labels`);
-    const expected = (this.constructor as typeof MNIST).counts[this.train ? 0 : 1];
-    if (n !== expected) throw new Error(`${this.name}: ${imgFile} holds ${n} images, expected ${expected}`);
+    // any count is accepted (a subset, a custom MNIST-style set), as torchvision does; the files
+    // still have to be whole IDX files (parseIdx) whose image and label counts agree
     if (h !== 28 || w !== 28) throw new Error(`${this.name}: ${imgFile} holds ${h}x${w} images, expected 28x28`);
     const lbl = Int32Array.from(labels.data);
     const nClasses = (this.constructor as typeof MNIST).classes.length;

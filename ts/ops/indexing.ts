@@ -103,9 +103,14 @@ export function chunk(x: Tensor, chunks: number, dimArg: number | { dim?: number
 }
 
 // ------------------------------------------------------------------ gather / scatter family
-/** out[pos] = src[pos with index[pos] along dim] (index_select: negative indices count from the end) */
+/**
+ * out[pos] = src[pos with index[pos] along dim]. A negative index is an error, as in PyTorch
+ * ("index out of range in self" for index_select); a backend without synchronous reads (webgpu)
+ * raises no value-dependent errors, and there index_select keeps counting negative ones from the end.
+ */
 function gatherRaw(op: string, src: Tensor, dim: number, index: Tensor): Tensor {
-  return new Tensor(backendFor(op, [src, index]).gather(src, dim, index, op === 'index_select', op), index.shape);
+  const be = backendFor(op, [src, index]);
+  return new Tensor(be.gather(src, dim, index, op === 'index_select' && !be.syncReads, op), index.shape);
 }
 
 function checkGatherShapes(op: string, x: Tensor, dim: number, index: Tensor, src?: Tensor): void {

@@ -18,10 +18,16 @@ function offsetsOf(shape: readonly number[], strides: readonly number[], base: n
   return out;
 }
 
-/** Validates index values against `limit` (negative ones wrap first with `allowNeg`, as in index_select). */
+/**
+ * Validates index values against `limit`: PyTorch's gather, scatter, scatter_add, index_select and
+ * embedding all reject negative indices (only advanced indexing x[idx] counts them from the end).
+ * `allowNeg` wraps them first; no op on this backend asks for it (see gatherRaw in ts/ops/indexing.ts).
+ */
 function checkIndices(op: string, idxPtr: number, n: number, limit: number, dim: number, allowNeg = false): void {
   if (!K.check_index(idxPtr, n, limit, allowNeg ? 1 : 0)) {
     const { value } = takeStatus(); // ERR_INDEX, with the offending index
+    // PyTorch's words: index_select (and embedding, which runs on it) say "index out of range in self"
+    if (op === 'index_select') throw new RangeError(`index_select(): index ${value} is out of bounds for dimension ${dim} with size ${limit} (index out of range in self)`);
     throw new RangeError(`${op}(): index ${value} is out of bounds for dimension ${dim} with size ${limit}`);
   }
 }

@@ -15,8 +15,34 @@ export type MapDatasetLike<T = unknown> =
   | { __len__(): number; __getitem__(index: number): MaybePromise<T> }
   | readonly T[];
 
-/** Base class of map-style datasets: implement `length` and `getitem(index)`. */
+/** Integer property keys ('0', '-1'): what `ds[i]` asks a Proxy for. */
+const INDEX_KEY = /^-?(0|[1-9]\d*)$/;
+
+/**
+ * Makes `ds[i]` call `ds.getitem(i)` (PyTorch's `ds[i]`; negative `i` counts from the end where
+ * the dataset's getitem allows it). The constructor returns this Proxy, so subclass fields,
+ * #private ones included, are installed on it and methods run with it as `this`.
+ */
+const indexHandler: ProxyHandler<Dataset<unknown>> = {
+  get(target, key, receiver) {
+    if (typeof key === 'string' && INDEX_KEY.test(key) && !(key in target)) {
+      return (Reflect.get(target, 'getitem', receiver) as (i: number) => unknown).call(receiver, Number(key));
+    }
+    return Reflect.get(target, key, receiver);
+  },
+};
+
+/**
+ * Base class of map-style datasets: implement `length` and `getitem(index)`. Instances answer
+ * `ds[i]` (the same as `ds.getitem(i)`), `ds.length` and `len(ds)`.
+ */
 export abstract class Dataset<T = unknown> {
+  /** ds[i]: the same as ds.getitem(i) */
+  readonly [index: number]: MaybePromise<T>;
+  constructor() {
+    // eslint-disable-next-line no-constructor-return
+    return new Proxy(this, indexHandler as ProxyHandler<this>);
+  }
   abstract getitem(index: number): MaybePromise<T>;
   abstract get length(): number;
   __getitem__(index: number): MaybePromise<T> { return this.getitem(index); }
@@ -55,6 +81,9 @@ export function datasetLength(ds: unknown): number {
   throw new TypeError('the dataset has no length (an iterable dataset, or an object without `length`)');
 }
 
+/** Python's len(ds): a dataset's length (`__len__()` or `length`). */
+export function len(ds: unknown): number { return datasetLength(ds); }
+
 /** dataset[index] */
 export function getItem<T>(ds: MapDatasetLike<T>, index: number): MaybePromise<T> {
   if (Array.isArray(ds)) {
@@ -77,6 +106,7 @@ function checkIndex(index: number, n: number): number {
 
 /** Samples are the i-th slices of each tensor along the first dimension. */
 export class TensorDataset extends Dataset<Tensor[]> {
+  readonly [index: number]: Tensor[];
   readonly tensors: Tensor[];
   constructor(...tensors: Tensor[]) {
     super();

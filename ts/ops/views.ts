@@ -345,6 +345,8 @@ declare module '../tensor.js' {
     slice(dim: number, start?: number | null, end?: number | null, step?: number): Tensor;
     /** Basic indexing, Python's x[...]: numbers select, ranges ('a:b:c' or { start, stop, step }) slice, null inserts a dim, '...' is an ellipsis. */
     index(...idx: IndexItem[]): Tensor;
+    /** Iterates over the first dimension, as Python's `for row in t` (a 0-d tensor throws). */
+    [Symbol.iterator](): Iterator<Tensor>;
   }
 }
 
@@ -374,4 +376,9 @@ installMethods({
   as_strided,
   slice,
   index,
+  [Symbol.iterator]: function* (x: Tensor): Iterator<Tensor> {
+    if (x.ndim === 0) throw new TypeError('iteration over a 0-d tensor');
+    const n = x.shape[0];
+    for (let i = 0; i < n; i++) yield select(x, 0, i);
+  },
 });

@@ -152,3 +152,58 @@ describe('everyday tensor API', () => {
     expect(await torch.tensor(2).tolist()).toBe(2);
   });
 });
+
+// more cases (values and gradients checked against torch 1.13) are in test/fixtures/core_index.json (index/*)
+describe('advanced indexing', () => {
+  it('an index tensor picks rows (was: the whole tensor)', () => {
+    expect(torch.arange(6).index(torch.tensor([0, 1])).shape).toEqual([2]);
+    expect(list(torch.arange(6).index(torch.tensor([4, -1, 0])))).toEqual([4, 5, 0]);
+    expect(list(torch.arange(6).index([1, 1]))).toEqual([1, 1]);
+  });
+  it("PyTorch's result shapes", () => {
+    const x = torch.zeros(2, 3, 4);
+    const s = (...it: unknown[]) => x.index(...(it as never[])).shape;
+    expect(s(0, ':', [0, 1])).toEqual([3, 2]);
+    expect(s([0, 1], ':', 0)).toEqual([2, 3]);
+    expect(s(':', [0, 1], [1, 2])).toEqual([2, 2]);
+    expect(s([0], ':', [1, 2])).toEqual([2, 3]);
+    expect(s(null, [0, 1])).toEqual([1, 2, 3, 4]);
+    expect(s('...', [0, 1])).toEqual([2, 3, 2]);
+    expect(s(':', torch.tensor([[0, 1], [1, 2]]))).toEqual([2, 2, 2, 4]);
+    expect(s(torch.zeros([2, 3], { dtype: 'bool' }))).toEqual([0, 4]);
+    expect(s(':', torch.ones(3, { dtype: 'bool' }), '1:3')).toEqual([2, 3, 2]);
+  });
+  it("errors name the index, the dim and the size", () => {
+    const x = torch.zeros(3, 4);
+    expect(() => x.index(torch.tensor([3]))).toThrow('index 3 is out of bounds for dimension 0 with size 3');
+    expect(() => x.index(':', [-5])).toThrow('index -5 is out of bounds for dimension 1 with size 4');
+    expect(() => x.index(torch.ones(2, { dtype: 'bool' }))).toThrow(/The shape of the mask \[2\] at index 0 does not match/);
+    expect(() => x.index([0], [0], [0])).toThrow('too many indices for tensor of dimension 2');
+    expect(() => x.index(torch.tensor([0.5]))).toThrow(/tensors used as indices must be long, int, byte or bool/);
+  });
+  it('gradients sum over repeated indices', () => {
+    const x = torch.tensor([[1, 2], [3, 4], [5, 6]], { dtype: 'float32', requires_grad: true });
+    x.index([0, 0, 2], ':').sum().backward();
+    expect(list(x.grad!.flatten())).toEqual([2, 2, 0, 0, 1, 1]);
+  });
+  it('index_put_ (x[rows, cols] = v), accumulate, masks and gradients', () => {
+    const x = torch.arange(24, { dtype: 'float32' }).reshape(2, 3, 4);
+    x.index_put_([':', [0, 2], [1, 3]], torch.tensor([[100, 200], [300, 400]], { dtype: 'float32' }));
+    expect(list(x.flatten())).toEqual([0, 100, 2, 3, 4, 5, 6, 7, 8, 9, 10, 200, 12, 300, 14, 15, 16, 17, 18, 19, 20, 21, 22, 400]);
+    const y = torch.zeros(5);
+    y.index_put_([torch.tensor([0, 0, 2])], torch.tensor([1, 2, 3], { dtype: 'float32' }), { accumulate: true });
+    expect(list(y)).toEqual([3, 0, 3, 0, 0]);
+    const z = torch.zeros(2, 3, 4);
+    z.index_put_([[1, 0], ':', [3, 1]], torch.arange(6, { dtype: 'float32' }).reshape(2, 3));
+    expect(list(z.flatten())).toEqual([0, 3, 0, 0, 0, 4, 0, 0, 0, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 2]);
+    const w = torch.zeros(3, 2);
+    w.index_put_([torch.tensor([true, false, true])], 5);
+    expect(list(w.flatten())).toEqual([5, 5, 0, 0, 5, 5]);
+    const a = torch.ones(4, { requires_grad: true }), v = torch.tensor([2, 3], { dtype: 'float32', requires_grad: true });
+    const b = a.mul(1).index_put([torch.tensor([1, 3])], v);
+    expect(list(b)).toEqual([1, 2, 1, 3]);
+    b.mul(torch.tensor([1, 2, 3, 4], { dtype: 'float32' })).sum().backward();
+    expect(list(a.grad)).toEqual([1, 0, 3, 0]);
+    expect(list(v.grad)).toEqual([2, 4]);
+  });
+});

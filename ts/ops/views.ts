@@ -268,14 +268,22 @@ const isMask = (t: Tensor) => t.dtype === 'bool' || t.dtype === 'uint8';
  * place of the indexed dims when those are adjacent, else goes to the front.
  */
 export function index(x: Tensor, ...items: IndexItem[]): Tensor {
-  if (!(x instanceof Tensor)) throw new TypeError(`index: expected a Tensor, got ${x === null ? 'null' : typeof x}`);
+  const { r, picks } = applyBasic('index', x, items);
+  return picks.length ? advancedIndex(r, picks) : r;
+}
+
+interface Pick { dim: number; idx: Tensor }
+
+/** The basic items applied (a view of x), and the advanced ones as (dim of that view, index tensor). */
+function applyBasic(op: string, x: Tensor, items: IndexItem[]): { r: Tensor; picks: Pick[] } {
+  if (!(x instanceof Tensor)) throw new TypeError(`${op}: expected a Tensor, got ${x === null ? 'null' : typeof x}`);
   const adv = items.map((it) => (isAdvanced(it) ? (it instanceof Tensor ? it : makeTensor(it as never)) : null));
   const width = (it: IndexItem, i: number) => (it === null || it === '...' ? 0 : adv[i] && isMask(adv[i]!) ? Math.max(adv[i]!.ndim, 0) : 1);
   const used = items.reduce<number>((n, it, i) => n + width(it, i), 0);
   if (used > x.ndim) throw new RangeError(`too many indices for tensor of dimension ${x.ndim}`);
   if (items.filter((it) => it === '...').length > 1) throw new Error('index: an index can only have a single ellipsis');
   let r = x, d = 0;
-  const picks: { dim: number; idx: Tensor }[] = [];
+  const picks: Pick[] = [];
   items.forEach((it, i) => {
     if (it === '...') { d += x.ndim - used; return; }
     if (it === null) { r = unsqueeze(r, d); d++; return; }
@@ -302,7 +310,7 @@ export function index(x: Tensor, ...items: IndexItem[]): Tensor {
     r = slice(r, d, sl.start, sl.stop, sl.step ?? 1);
     d++;
   });
-  return picks.length ? advancedIndex(r, picks) : r;
+  return { r, picks };
 }
 
 /** the coordinates of a mask's true entries, one int index tensor per mask dim (PyTorch's nonzero) */
@@ -324,7 +332,8 @@ function maskIndices(mask: Tensor, shape: number[], at: number): Tensor[] {
   return cols.map((c) => makeTensor(c, { dtype: 'int32', device: mask.device }));
 }
 
-function advancedIndex(r: Tensor, picks: { dim: number; idx: Tensor }[]): Tensor {
+/** The advanced picks as one row-major linear index over their dims (broadcast shape B, negatives wrapped, range-checked). */
+function linearIndex(r: Tensor, picks: Pick[]): { lin: Tensor; B: number[]; dims: number[]; sizes: number[] } {
   const B = picks.map((p) => p.idx.shape).reduce((a, b) => broadcastShapes('index', a, b));
   const dims = picks.map((p) => p.dim);
   const sizes = dims.map((dm) => r.shape[dm]);
@@ -341,18 +350,59 @@ function advancedIndex(r: Tensor, picks: { dim: number; idx: Tensor }[]): Tensor
     const scaled = idx.mul(sizes.slice(k + 1).reduce((a, b) => a * b, 1));
     lin = lin ? lin.add(scaled) : scaled;
   });
+  return { lin: expand(lin!, B), B, dims, sizes };
+}
+
+/** where the broadcast index shape goes in the result: at the first indexed dim when the indexed dims are adjacent, else first */
+const placeAt = (dims: number[]) => (dims.every((dm, k) => k === 0 || dm === dims[k - 1] + 1) ? dims[0] : 0);
+
+function advancedIndex(r: Tensor, picks: Pick[]): Tensor {
+  const { lin, B, dims, sizes } = linearIndex(r, picks);
   const others = [...r.shape.keys()].filter((i) => !dims.includes(i));
   const rest = others.map((i) => r.shape[i]);
   const flat = reshape(permute(r, [...dims, ...others]), [sizes.reduce((a, b) => a * b, 1), ...rest]);
-  let out = reshape(index_select(flat, 0, expand(lin!, B).reshape([-1])), [...B, ...rest]);
-  const adjacent = dims.every((dm, k) => k === 0 || dm === dims[k - 1] + 1);
-  const p0 = dims[0];
-  if (adjacent && p0 > 0) {
-    const nb = B.length;
-    const order = [...Array(p0).keys()].map((i) => nb + i);
-    out = permute(out, [...order, ...[...Array(nb).keys()], ...[...Array(rest.length - p0).keys()].map((i) => nb + p0 + i)]);
+  const out = reshape(index_select(flat, 0, lin.reshape([-1])), [...B, ...rest]);
+  const p0 = placeAt(dims);
+  return p0 > 0 ? permute(out, moveBlock(B.length, p0, rest.length)) : out;
+}
+
+/** the permutation of [...B(nb), ...rest(nr)] that moves the B block to position p0 */
+const moveBlock = (nb: number, p0: number, nr: number): number[] =>
+  [...[...Array(p0).keys()].map((i) => nb + i), ...Array(nb).keys(), ...[...Array(nr - p0).keys()].map((i) => nb + p0 + i)];
+
+/**
+ * Python's `x[items] = values` (and index_put_ with accumulate: `x[items] += values` that sums
+ * repeated indices): writes in place into x, recorded for autograd.
+ */
+export function index_put_<T extends Tensor>(x: T, indices: IndexItem[] | IndexItem, values: Tensor | number | boolean, opts: boolean | { accumulate?: boolean } = {}): T {
+  const accumulate = typeof opts === 'boolean' ? opts : opts?.accumulate ?? false;
+  // a list holds the items as index() takes them ([rows, cols] is x[rows, cols]); anything else is one item
+  const items = Array.isArray(indices) ? indices as IndexItem[] : [indices];
+  const { r, picks } = applyBasic('index_put_', x, items);
+  let v = values instanceof Tensor ? values : makeTensor(+values as number, { dtype: x.dtype, device: x.device });
+  if (v.device !== x.device) v = v.to(x.device);
+  if (v.dtype !== x.dtype) v = v.to(x.dtype);
+  if (!picks.length) {
+    if (accumulate) r.copy_(r.add(v.expand(r.shape))); else r.copy_(v.expand(r.shape));
+    return x;
   }
-  return out;
+  const { lin, B, dims } = linearIndex(r, picks);
+  const others = [...r.shape.keys()].filter((i) => !dims.includes(i));
+  const rest = others.map((i) => r.shape[i]);
+  const rp = permute(r, [...dims, ...others]);
+  // values come in the result's layout (B placed as x[items] places it); bring B to the front
+  const p0 = placeAt(dims), nb = B.length;
+  const full = [...B, ...rest], perm = moveBlock(nb, p0, rest.length);
+  const resultShape = p0 > 0 ? perm.map((i) => full[i]) : full;
+  let vb = v.expand(resultShape);
+  if (p0 > 0) { const inv: number[] = []; perm.forEach((src, dst) => { inv[src] = dst; }); vb = permute(vb, inv); }
+  const n = numel(B), P = numel(rp.shape.slice(0, dims.length));
+  const cur = reshape(rp, [P, ...rest]);
+  const vals = reshape(vb, [n, ...rest]);
+  const idx = lin.reshape([n, ...rest.map(() => 1)]).expand([n, ...rest]);
+  const updated = accumulate ? cur.scatter_add(0, idx, vals) : cur.scatter(0, idx, vals);
+  rp.copy_(reshape(updated, rp.shape));
+  return x;
 }
 
 function parseSlice(s: string): { start: number | null; stop: number | null; step: number } {
@@ -422,6 +472,10 @@ declare module '../tensor.js' {
      * dim, '...' is an ellipsis; int tensors or number arrays and boolean masks are PyTorch's advanced indexing.
      */
     index(...idx: IndexItem[]): Tensor;
+    /** Python's `x[items] = values`: x.index_put_([rows, cols], values, { accumulate }); index items as in index(). */
+    index_put_(indices: IndexItem[] | IndexItem, values: Tensor | number | boolean, opts?: boolean | { accumulate?: boolean }): this;
+    /** index_put_ on a copy */
+    index_put(indices: IndexItem[] | IndexItem, values: Tensor | number | boolean, opts?: boolean | { accumulate?: boolean }): Tensor;
     /** Iterates over the first dimension, as Python's `for row in t` (a 0-d tensor throws). */
     [Symbol.iterator](): Iterator<Tensor>;
   }
@@ -453,6 +507,8 @@ installMethods({
   as_strided,
   slice,
   index,
+  index_put_: index_put_ as never,
+  index_put: (x, i, v, o) => index_put_(clone(x), i, v, o),
   [Symbol.iterator]: function* (x: Tensor): Iterator<Tensor> {
     if (x.ndim === 0) throw new TypeError('iteration over a 0-d tensor');
     const n = x.shape[0];

@@ -319,7 +319,7 @@ function maskIndices(mask: Tensor, shape: number[], at: number): Tensor[] {
     if (s !== shape[k]) throw new RangeError(`The shape of the mask ${shapeStr(mask.shape)} at index ${k} does not match the shape of the indexed tensor ${shapeStr(shape)} at index ${at + k}`);
   });
   if (!backendFor('index', [mask]).syncReads) {
-    throw new Error(`index: a boolean mask on ${mask.device} needs its values read to size the result; index with a CPU mask (await mask.cpu()) or use masked_fill / where`);
+    throw new Error(`index: a boolean mask on ${mask.device} sizes the result by its values, and reading webgpu values back is asynchronous: index with a CPU mask (await mask.cpu()), or use masked_fill / where`);
   }
   const v = mask.contiguous().dataSync();
   const cols: number[][] = mask.shape.map(() => []);
@@ -341,11 +341,12 @@ function linearIndex(r: Tensor, picks: Pick[]): { lin: Tensor; B: number[]; dims
   let lin: Tensor | null = null;
   picks.forEach((p, k) => {
     const n = sizes[k];
-    let idx = p.idx.device === r.device ? p.idx : p.idx.to(r.device);
-    if (backendFor('index', [idx]).syncReads && idx.numel()) {
-      const v = idx.contiguous().dataSync();
+    // values are checked where they can be read synchronously (a CPU index, also for a webgpu x)
+    if (backendFor('index', [p.idx]).syncReads && p.idx.numel()) {
+      const v = p.idx.contiguous().dataSync();
       for (const e of v) if (e < -n || e >= n) throw new RangeError(`index ${e} is out of bounds for dimension ${p.dim} with size ${n}`);
     }
+    let idx = p.idx.device === r.device ? p.idx : p.idx.to(r.device);
     idx = idx.where(idx.ge(0), idx.add(n));
     const scaled = idx.mul(sizes.slice(k + 1).reduce((a, b) => a * b, 1));
     lin = lin ? lin.add(scaled) : scaled;

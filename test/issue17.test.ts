@@ -117,16 +117,6 @@ describe('positional bias', () => {
 });
 
 describe('everyday tensor API', () => {
-  it('iterates over the first dimension', () => {
-    const t = torch.arange(6).reshape(3, 2);
-    const rows = [...t];
-    expect(rows.length).toBe(3);
-    expect(list(rows[1])).toEqual([2, 3]);
-    let k = 0;
-    for (const row of t) { expect(row.shape).toEqual([2]); k++; }
-    expect(k).toBe(3);
-    expect(() => [...torch.tensor(1)]).toThrow('iteration over a 0-d tensor');
-  });
   it('torch.tensor of a list of 0-dim tensors', () => {
     const a = torch.tensor([torch.tensor(1.5), torch.tensor(2)] as never);
     expect(a.dtype).toBe('float32');

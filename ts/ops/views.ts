@@ -477,8 +477,6 @@ declare module '../tensor.js' {
     index_put_(indices: IndexItem[] | IndexItem, values: Tensor | number | boolean, opts?: boolean | { accumulate?: boolean }): this;
     /** index_put_ on a copy */
     index_put(indices: IndexItem[] | IndexItem, values: Tensor | number | boolean, opts?: boolean | { accumulate?: boolean }): Tensor;
-    /** Iterates over the first dimension, as Python's `for row in t` (a 0-d tensor throws). */
-    [Symbol.iterator](): Iterator<Tensor>;
   }
 }
 
@@ -510,9 +508,4 @@ installMethods({
   index,
   index_put_: index_put_ as never,
   index_put: (x, i, v, o) => index_put_(clone(x), i, v, o),
-  [Symbol.iterator]: function* (x: Tensor): Iterator<Tensor> {
-    if (x.ndim === 0) throw new TypeError('iteration over a 0-d tensor');
-    const n = x.shape[0];
-    for (let i = 0; i < n; i++) yield select(x, 0, i);
-  },
 });

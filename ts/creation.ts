@@ -8,6 +8,7 @@ import { randomFill, randpermData, type Generator, default_generator } from './r
 import { parseDevice, type Device } from './device.js';
 import { isOn, moveTo } from './backend/move.js';
 import { backendNamed } from './backend/dispatch.js';
+import { installMethods } from './ops/methods.js';
 
 export interface CreateOpts { dtype?: DTypeLike | null; requires_grad?: boolean; device?: string | Device | null; generator?: Generator }
 
@@ -35,6 +36,13 @@ function sizeAndOpts(args: unknown[], op: string): [number[], CreateOpts] {
   let o: CreateOpts = {};
   const last = args[args.length - 1];
   if (last && typeof last === 'object' && !Array.isArray(last)) { o = last as CreateOpts; args = args.slice(0, -1); }
+  // size given by name: zeros({ size: [2, 3] })
+  const named = (o as { size?: number[] | number }).size;
+  if (named !== undefined) {
+    if (args.length) throw new TypeError(`${op}() got multiple values for argument 'size'`);
+    args = [Array.isArray(named) ? named : [named]];
+    const { size: _s, ...rest } = o as CreateOpts & { size?: unknown }; void _s; o = rest;
+  }
   checkDevice(op, o);
   return [sizeArgs(args, op), o];
 }
@@ -61,10 +69,18 @@ export function tensor(data: Nested | TypedArray | Tensor | ArrayLike<number>, o
   const shape: number[] = [];
   let probe: unknown = data;
   while (Array.isArray(probe)) { shape.push(probe.length); probe = probe[0]; }
+  if (probe instanceof Tensor && shape.length && probe.ndim !== 0 && probe.numel() !== 1) throw new TypeError(`tensor(): only one element tensors can be converted to Python scalars (got one of shape ${shapeStr(probe.shape)}); use torch.stack to join tensors`);
   const n = numel(shape);
   const flat: (number | boolean)[] = new Array(n);
   let k = 0, allBool = true, allInt = true;
   const walk = (v: unknown, dim: number): void => {
+    // a one-element tensor in the list counts as its number (torch.tensor([t0, t1]))
+    if (v instanceof Tensor) {
+      if (v.numel() !== 1 || dim !== shape.length) throw new TypeError(`tensor(): only one element tensors can be converted to Python scalars (got one of shape ${shapeStr(v.shape)})`);
+      if (isFloating(v.dtype)) allInt = false;
+      if (v.dtype !== 'bool') allBool = false;
+      v = v.itemSync();
+    }
     if (dim === shape.length) {
       if (typeof v === 'boolean') { allInt = allInt && true; }
       else if (typeof v === 'number') { allBool = false; if (!Number.isInteger(v)) allInt = false; }
@@ -88,7 +104,11 @@ export function tensor(data: Nested | TypedArray | Tensor | ArrayLike<number>, o
 export const as_tensor = tensor;
 export const from_numpy = tensor;
 
-export function full(size: number[] | number, fill_value: number | boolean, opts: CreateOpts = {}): Tensor {
+export function full(size: number[] | number | (CreateOpts & { size?: number[] | number; fill_value?: number | boolean }), fill_value?: number | boolean | CreateOpts, opts: CreateOpts = {}): Tensor {
+  // keywords: full({ size, fill_value }), full([2], { fill_value: 1 })
+  if (size !== null && typeof size === 'object' && !Array.isArray(size)) { const { size: s, fill_value: f, ...rest } = size; return full(s as number[], f as number, { ...rest, ...opts }); }
+  if (fill_value !== null && typeof fill_value === 'object') { const { fill_value: f, ...rest } = fill_value as CreateOpts & { fill_value?: number | boolean }; return full(size, f as number, { ...rest, ...opts }); }
+  if (size === undefined || fill_value === undefined) throw new TypeError("full() missing required arguments 'size' and 'fill_value'");
   checkDevice('full', opts);
   const shape = sizeArgs(Array.isArray(size) ? [size] : [size], 'full');
   const def: DType = typeof fill_value === 'boolean' ? 'bool' : Number.isInteger(fill_value) ? 'int32' : get_default_dtype();
@@ -188,7 +208,14 @@ export function randint(...args: unknown[]): Tensor {
   let o: CreateOpts = {};
   const last = args[args.length - 1];
   if (last && typeof last === 'object' && !Array.isArray(last)) { o = last as CreateOpts; args = args.slice(0, -1); }
-  const [low, high, size] = args.length === 2 ? [0, args[0] as number, args[1] as number[]] : (args as [number, number, number[]]);
+  // keywords: randint(10, { size: [3] }), randint({ low, high, size })
+  const { low: kl, high: kh, size: ks, ...rest } = o as CreateOpts & { low?: number; high?: number; size?: number[] | number };
+  o = rest;
+  let size = Array.isArray(args[args.length - 1]) ? args[args.length - 1] as number[] : undefined;
+  const nums = (size ? args.slice(0, -1) : args) as number[];
+  if (ks !== undefined) size = Array.isArray(ks) ? ks : [ks];
+  let low = kl ?? 0, high = kh as number;
+  if (kh === undefined) { if (nums.length >= 2) [low, high] = nums; else high = nums[0]; } else if (kl === undefined && nums.length) low = nums[0];
   if (!Array.isArray(size)) throw new TypeError('randint(): size must be a list of ints, as in randint(low, high, [sizes])');
   if (!(high > low)) throw new RangeError(`random_ expects 'from' to be less than 'to', but got from=${low} >= to=${high}`);
   return finish(randomFill('int', sizeArgs([size], 'randint'), dt(o, 'int32', 'randint'), low, high, o.generator ?? default_generator), o);
@@ -204,3 +231,31 @@ export function scalar_tensor(v: number | boolean, o: CreateOpts = {}): Tensor {
 }
 
 export { shapeStr };
+
+// ------------------------------------------------------------------ Tensor.new_*
+/** x.new_*(...): options default to x's dtype and device (PyTorch's Tensor.new_zeros etc.) */
+const newOpts = (x: Tensor, o: CreateOpts = {}): CreateOpts => ({ ...o, dtype: o.dtype ?? x.dtype, device: o.device ?? x.device });
+function splitSize(args: unknown[]): [unknown[], CreateOpts] {
+  const last = args[args.length - 1];
+  return last && typeof last === 'object' && !Array.isArray(last) ? [args.slice(0, -1), last as CreateOpts] : [args, {}];
+}
+
+declare module './tensor.js' {
+  interface Tensor {
+    /** x.new_zeros(size, { dtype, device, requires_grad }): x's dtype and device unless given */
+    new_zeros(...size: (number | number[] | CreateOpts)[]): Tensor;
+    new_ones(...size: (number | number[] | CreateOpts)[]): Tensor;
+    new_empty(...size: (number | number[] | CreateOpts)[]): Tensor;
+    new_full(size: number[], fill_value: number | boolean, opts?: CreateOpts): Tensor;
+    /** x.new_tensor(data, opts): torch.tensor(data) with x's dtype and device unless given */
+    new_tensor(data: Nested | TypedArray | Tensor | ArrayLike<number>, opts?: CreateOpts): Tensor;
+  }
+}
+
+installMethods({
+  new_zeros: (x, ...args) => { const [s, o] = splitSize(args); return zeros(...s, newOpts(x, o)); },
+  new_ones: (x, ...args) => { const [s, o] = splitSize(args); return ones(...s, newOpts(x, o)); },
+  new_empty: (x, ...args) => { const [s, o] = splitSize(args); return empty(...s, newOpts(x, o)); },
+  new_full: (x, size, v, o = {}) => full(size, v, newOpts(x, o)),
+  new_tensor: (x, data, o = {}) => tensor(data, newOpts(x, o)),
+});

@@ -86,7 +86,6 @@ export class Tensor {
   typeName(): string {
     return { float32: 'torch.FloatTensor', float64: 'torch.DoubleTensor', int32: 'torch.IntTensor', uint8: 'torch.ByteTensor', bool: 'torch.BoolTensor' }[this.dtype];
   }
-  type(): string { return this.typeName(); }
   get is_disposed(): boolean { return this._disposed; }
 
   /** Storage bytes, checked for disposal (kernels call this). */

@@ -88,6 +88,9 @@ export async function to_async(x: Tensor, arg: ToArg, opts?: ToOpts): Promise<Te
 
 declare module '../tensor.js' {
   interface Tensor {
+    /** x.type(): the type string ('torch.FloatTensor'); x.type(dtype) (or 'torch.FloatTensor'): x converted to it. */
+    type(): string;
+    type(dtype: DTypeLike | string | { dtype?: DTypeLike | string }): Tensor;
     /**
      * to(dtype), to(device), to(tensor), to({ device, dtype, copy }). Moving to webgpu is synchronous
      * (an upload); moving back is asynchronous, so it is `await t.cpu()`.
@@ -108,7 +111,20 @@ declare module '../tensor.js' {
   }
 }
 
+const TENSOR_TYPES: Record<string, DType> = {
+  FloatTensor: 'float32', DoubleTensor: 'float64', IntTensor: 'int32', LongTensor: 'int32', ByteTensor: 'uint8', BoolTensor: 'bool',
+};
+/** x.type(): 'torch.FloatTensor'; x.type(dtype) / x.type('torch.FloatTensor'): x as that dtype (x itself when it already is). */
+function type(x: Tensor, dtype?: DTypeLike | string | { dtype?: DTypeLike | string }): string | Tensor {
+  const d = dtype !== null && typeof dtype === 'object' ? dtype.dtype : dtype;
+  if (d === undefined || d === null) return x.typeName();
+  const name = typeof d === 'string' ? d.replace(/^torch\./, '').replace(/^cuda\./, '') : d;
+  const target = typeof name === 'string' && name in TENSOR_TYPES ? TENSOR_TYPES[name] : toDType(d, 'type');
+  return target === x.dtype ? x : _to_dtype(x, target);
+}
+
 installMethods({
+  type: type as never,
   to,
   to_async,
   cpu: (x) => to_async(x, 'cpu'),

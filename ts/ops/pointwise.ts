@@ -305,6 +305,25 @@ export function inplace<T extends Tensor>(self: T, result: Tensor): T {
 
 const typeName = (d: DType): string => ({ float32: 'Float', float64: 'Double', int32: 'Int', uint8: 'Byte', bool: 'Bool' }[d]);
 
+/** Positional numbers and/or a trailing options object (Python keywords): normal_(0, 0.02), normal_({ mean: 0, std: 0.02 }). */
+function randArgs(op: string, args: unknown[], names: string[], defs: number[]): number[] {
+  const out = [...defs];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === undefined || a === null) continue;
+    if (typeof a === 'object') {
+      for (const [k, v] of Object.entries(a as object)) {
+        const j = names.indexOf(k);
+        if (k === 'generator') continue;
+        if (j < 0) throw new TypeError(`${op}() got an unexpected keyword argument '${k}'`);
+        if (v !== undefined) out[j] = v as number;
+      }
+    } else if (typeof a === 'number') out[i] = a;
+    else throw new TypeError(`${op}(): argument '${names[i]}' must be a number, not ${typeof a}`);
+  }
+  return out;
+}
+
 export function fill_<T extends Tensor>(self: T, value: TensorOrScalar): T {
   if (value instanceof Tensor && value.ndim !== 0) throw new Error(`fill_ only supports 0-dimension value tensor but got tensor with ${value.ndim} dimensions.`);
   if (self.requires_grad && self.is_leaf && is_grad_enabled()) throw new Error('a leaf Variable that requires grad is being used in an in-place operation.');
@@ -384,12 +403,12 @@ const INPLACE = ['add', 'sub', 'subtract', 'div', 'divide', 'true_divide', 'floo
 
 declare module '../tensor.js' {
   interface Tensor extends TableMethods, TableInplaceMethods, PointwiseMethods, InplaceMethods<PointwiseMethods, typeof INPLACE[number]> {
-    fill_(value: TensorOrScalar): this;
+    fill_(value: TensorOrScalar | { value: TensorOrScalar }): this;
     zero_(): this;
     copy_(src: Tensor): this;
-    uniform_(from?: number, to?: number): this;
-    normal_(mean?: number, std?: number): this;
-    bernoulli_(p?: number): this;
+    uniform_(from?: number | { from?: number; to?: number }, to?: number | { to?: number }): this;
+    normal_(mean?: number | { mean?: number; std?: number }, std?: number | { std?: number }): this;
+    bernoulli_(p?: number | { p?: number }): this;
   }
 }
 
@@ -419,11 +438,11 @@ installMethods({
   lerp: (x, end, weight) => add(x, mul(sub(end, x), weight)),
   addcmul: (x, t1, t2, opts) => add(x, mul(mul(t1, t2), opts?.value ?? 1)),
   addcdiv: (x, t1, t2, opts) => add(x, mul(div(t1, t2), opts?.value ?? 1)),
-  fill_,
+  fill_: (x, v) => fill_(x, v !== null && typeof v === 'object' && !(v instanceof Tensor) ? (v as { value: TensorOrScalar }).value : v),
   zero_: (x) => fill_(x, 0),
   copy_,
-  uniform_: (x, from = 0, to = 1) => fill_random_(x, 'uniform', from, to),
-  normal_: (x, mean = 0, std = 1) => fill_random_(x, 'normal', mean, std),
-  bernoulli_: (x, p = 0.5) => fill_random_(x, 'bernoulli', p, 0),
+  uniform_: (x, from?: unknown, to?: unknown) => { const [a, b] = randArgs('uniform_', [from, to], ['from', 'to'], [0, 1]); return fill_random_(x, 'uniform', a, b); },
+  normal_: (x, mean?: unknown, std?: unknown) => { const [a, b] = randArgs('normal_', [mean, std], ['mean', 'std'], [0, 1]); return fill_random_(x, 'normal', a, b); },
+  bernoulli_: (x, p?: unknown) => { const [a] = randArgs('bernoulli_', [p], ['p'], [0.5]); return fill_random_(x, 'bernoulli', a, 0); },
 });
 installInplace(INPLACE, inplace);

@@ -2,12 +2,14 @@
 // that in-place ops on views need (PyTorch's CopySlices).
 import { Tensor } from '../tensor.js';
 import type { DType } from '../dtype.js';
-import { contiguousStrides, numel, shapeStr, wrapDim, kwarg } from '../shape.js';
+import { contiguousStrides, numel, shapeStr, wrapDim, kwarg, broadcastShapes } from '../shape.js';
 import { isContiguousView } from '../backend/view.js';
 import { copyTensor, copyAs } from './copy.js';
 import { writeView } from '../backend/move.js';
 import { applyFunction } from '../autograd/function.js';
-import { zeros, on } from '../creation.js';
+import { zeros, on, tensor as makeTensor } from '../creation.js';
+import { index_select } from './indexing.js';
+import { backendFor } from '../backend/dispatch.js';
 import { sumTo as sumToShape } from '../autograd/grad_utils.js';
 import { installMethods } from './methods.js';
 
@@ -252,33 +254,156 @@ export function unbind(x: Tensor, dim = 0): Tensor[] {
   return Array.from({ length: x.shape[d] }, (_, i) => select(x, d, i));
 }
 
-// ------------------------------------------------------------------ basic indexing
-export type IndexItem = number | null | '...' | string | { start?: number | null; stop?: number | null; step?: number };
+// ------------------------------------------------------------------ indexing
+type NestedIndex = number | boolean | NestedIndex[];
+export type IndexItem = number | null | '...' | string | { start?: number | null; stop?: number | null; step?: number } | Tensor | NestedIndex[];
+
+const isAdvanced = (it: IndexItem): it is Tensor | NestedIndex[] => it instanceof Tensor || Array.isArray(it);
+const isMask = (t: Tensor) => t.dtype === 'bool' || t.dtype === 'uint8';
 
 /**
- * Basic indexing, as x[...] in Python: numbers select, null inserts a dim, '...' is an ellipsis,
- * and 'a:b:c' strings (or {start, stop, step}) slice.
+ * Python's x[...]: numbers select, null inserts a dim, '...' is an ellipsis, 'a:b:c' strings (or
+ * {start, stop, step}) slice; index tensors (or number arrays) and boolean masks index as in
+ * PyTorch's advanced indexing: the index tensors broadcast together, and their shape takes the
+ * place of the indexed dims when those are adjacent, else goes to the front.
  */
 export function index(x: Tensor, ...items: IndexItem[]): Tensor {
-  const consumes = (it: IndexItem) => it !== null && it !== '...';
-  const used = items.filter(consumes).length;
+  const { r, picks } = applyBasic('index', x, items);
+  return picks.length ? advancedIndex(r, picks) : r;
+}
+
+interface Pick { dim: number; idx: Tensor }
+
+/** The basic items applied (a view of x), and the advanced ones as (dim of that view, index tensor). */
+function applyBasic(op: string, x: Tensor, items: IndexItem[]): { r: Tensor; picks: Pick[] } {
+  if (!(x instanceof Tensor)) throw new TypeError(`${op}: expected a Tensor, got ${x === null ? 'null' : typeof x}`);
+  const adv = items.map((it) => (isAdvanced(it) ? (it instanceof Tensor ? it : makeTensor(it as never)) : null));
+  const width = (it: IndexItem, i: number) => (it === null || it === '...' ? 0 : adv[i] && isMask(adv[i]!) ? Math.max(adv[i]!.ndim, 0) : 1);
+  const used = items.reduce<number>((n, it, i) => n + width(it, i), 0);
   if (used > x.ndim) throw new RangeError(`too many indices for tensor of dimension ${x.ndim}`);
-  const ell = items.indexOf('...');
-  const expanded: IndexItem[] = ell < 0 ? [...items] : [...items.slice(0, ell), ...Array(x.ndim - used).fill(':'), ...items.slice(ell + 1)];
+  if (items.filter((it) => it === '...').length > 1) throw new Error('index: an index can only have a single ellipsis');
   let r = x, d = 0;
-  for (const it of expanded) {
-    if (it === null) { r = unsqueeze(r, d); d++; continue; }
+  const picks: Pick[] = [];
+  items.forEach((it, i) => {
+    if (it === '...') { d += x.ndim - used; return; }
+    if (it === null) { r = unsqueeze(r, d); d++; return; }
+    const t = adv[i];
+    if (t) {
+      if (isMask(t)) {
+        if (t.ndim === 0) { r = unsqueeze(r, d); picks.push({ dim: d, idx: maskIndices(t.reshape([1]), [1], d)[0] }); d++; return; }
+        maskIndices(t, r.shape.slice(d, d + t.ndim), d).forEach((idx, k) => picks.push({ dim: d + k, idx }));
+        d += t.ndim;
+        return;
+      }
+      if (t.dtype !== 'int32') throw new TypeError(`index: tensors used as indices must be long, int, byte or bool tensors (got ${t.dtype})`);
+      picks.push({ dim: d, idx: t });
+      d++;
+      return;
+    }
     if (typeof it === 'number') {
       const n = r.shape[d];
-      if (it < -n || it >= n) throw new RangeError(`index ${it} is out of bounds for dimension ${d} with size ${n}`);
+      if (!Number.isInteger(it) || it < -n || it >= n) throw new RangeError(`index ${it} is out of bounds for dimension ${d} with size ${n}`);
       r = select(r, d, it);
-      continue;
+      return;
     }
-    const sl = typeof it === 'string' ? parseSlice(it) : it;
+    const sl = typeof it === 'string' ? parseSlice(it) : (it as { start?: number | null; stop?: number | null; step?: number });
     r = slice(r, d, sl.start, sl.stop, sl.step ?? 1);
     d++;
+  });
+  return { r, picks };
+}
+
+/** the coordinates of a mask's true entries, one int index tensor per mask dim (PyTorch's nonzero) */
+function maskIndices(mask: Tensor, shape: number[], at: number): Tensor[] {
+  mask.shape.forEach((s, k) => {
+    if (s !== shape[k]) throw new RangeError(`The shape of the mask ${shapeStr(mask.shape)} at index ${k} does not match the shape of the indexed tensor ${shapeStr(shape)} at index ${at + k}`);
+  });
+  if (!backendFor('index', [mask]).syncReads) {
+    throw new Error(`index: a boolean mask on ${mask.device} sizes the result by its values, and reading webgpu values back is asynchronous: index with a CPU mask (await mask.cpu()), or use masked_fill / where`);
   }
-  return r;
+  const v = mask.contiguous().dataSync();
+  const cols: number[][] = mask.shape.map(() => []);
+  const strides = contiguousStrides(mask.shape);
+  for (let i = 0; i < v.length; i++) {
+    if (!v[i]) continue;
+    let rem = i;
+    strides.forEach((st, k) => { cols[k].push(Math.floor(rem / st)); rem %= st; });
+  }
+  return cols.map((c) => makeTensor(c, { dtype: 'int32', device: mask.device }));
+}
+
+/** The advanced picks as one row-major linear index over their dims (broadcast shape B, negatives wrapped, range-checked). */
+function linearIndex(r: Tensor, picks: Pick[]): { lin: Tensor; B: number[]; dims: number[]; sizes: number[] } {
+  const B = picks.map((p) => p.idx.shape).reduce((a, b) => broadcastShapes('index', a, b));
+  const dims = picks.map((p) => p.dim);
+  const sizes = dims.map((dm) => r.shape[dm]);
+  // the row-major linear index over the indexed dims, negatives wrapped
+  let lin: Tensor | null = null;
+  picks.forEach((p, k) => {
+    const n = sizes[k];
+    // values are checked where they can be read synchronously (a CPU index, also for a webgpu x)
+    if (backendFor('index', [p.idx]).syncReads && p.idx.numel()) {
+      const v = p.idx.contiguous().dataSync();
+      for (const e of v) if (e < -n || e >= n) throw new RangeError(`index ${e} is out of bounds for dimension ${p.dim} with size ${n}`);
+    }
+    let idx = p.idx.device === r.device ? p.idx : p.idx.to(r.device);
+    idx = idx.where(idx.ge(0), idx.add(n));
+    const scaled = idx.mul(sizes.slice(k + 1).reduce((a, b) => a * b, 1));
+    lin = lin ? lin.add(scaled) : scaled;
+  });
+  return { lin: expand(lin!, B), B, dims, sizes };
+}
+
+/** where the broadcast index shape goes in the result: at the first indexed dim when the indexed dims are adjacent, else first */
+const placeAt = (dims: number[]) => (dims.every((dm, k) => k === 0 || dm === dims[k - 1] + 1) ? dims[0] : 0);
+
+function advancedIndex(r: Tensor, picks: Pick[]): Tensor {
+  const { lin, B, dims, sizes } = linearIndex(r, picks);
+  const others = [...r.shape.keys()].filter((i) => !dims.includes(i));
+  const rest = others.map((i) => r.shape[i]);
+  const flat = reshape(permute(r, [...dims, ...others]), [sizes.reduce((a, b) => a * b, 1), ...rest]);
+  const out = reshape(index_select(flat, 0, lin.reshape([-1])), [...B, ...rest]);
+  const p0 = placeAt(dims);
+  return p0 > 0 ? permute(out, moveBlock(B.length, p0, rest.length)) : out;
+}
+
+/** the permutation of [...B(nb), ...rest(nr)] that moves the B block to position p0 */
+const moveBlock = (nb: number, p0: number, nr: number): number[] =>
+  [...[...Array(p0).keys()].map((i) => nb + i), ...Array(nb).keys(), ...[...Array(nr - p0).keys()].map((i) => nb + p0 + i)];
+
+/**
+ * Python's `x[items] = values` (and index_put_ with accumulate: `x[items] += values` that sums
+ * repeated indices): writes in place into x, recorded for autograd.
+ */
+export function index_put_<T extends Tensor>(x: T, indices: IndexItem[] | IndexItem, values: Tensor | number | boolean, opts: boolean | { accumulate?: boolean } = {}): T {
+  const accumulate = typeof opts === 'boolean' ? opts : opts?.accumulate ?? false;
+  // a list holds the items as index() takes them ([rows, cols] is x[rows, cols]); anything else is one item
+  const items = Array.isArray(indices) ? indices as IndexItem[] : [indices];
+  const { r, picks } = applyBasic('index_put_', x, items);
+  let v = values instanceof Tensor ? values : makeTensor(+values as number, { dtype: x.dtype, device: x.device });
+  if (v.device !== x.device) v = v.to(x.device);
+  if (v.dtype !== x.dtype) v = v.to(x.dtype);
+  if (!picks.length) {
+    if (accumulate) r.copy_(r.add(v.expand(r.shape))); else r.copy_(v.expand(r.shape));
+    return x;
+  }
+  const { lin, B, dims } = linearIndex(r, picks);
+  const others = [...r.shape.keys()].filter((i) => !dims.includes(i));
+  const rest = others.map((i) => r.shape[i]);
+  const rp = permute(r, [...dims, ...others]);
+  // values come in the result's layout (B placed as x[items] places it); bring B to the front
+  const p0 = placeAt(dims), nb = B.length;
+  const full = [...B, ...rest], perm = moveBlock(nb, p0, rest.length);
+  const resultShape = p0 > 0 ? perm.map((i) => full[i]) : full;
+  let vb = v.expand(resultShape);
+  if (p0 > 0) { const inv: number[] = []; perm.forEach((src, dst) => { inv[src] = dst; }); vb = permute(vb, inv); }
+  const n = numel(B), P = numel(rp.shape.slice(0, dims.length));
+  const cur = reshape(rp, [P, ...rest]);
+  const vals = reshape(vb, [n, ...rest]);
+  const idx = lin.reshape([n, ...rest.map(() => 1)]).expand([n, ...rest]);
+  const updated = accumulate ? cur.scatter_add(0, idx, vals) : cur.scatter(0, idx, vals);
+  rp.copy_(reshape(updated, rp.shape));
+  return x;
 }
 
 function parseSlice(s: string): { start: number | null; stop: number | null; step: number } {
@@ -343,8 +468,15 @@ declare module '../tensor.js' {
     as_strided(size: number[], stride: number[], storage_offset?: number): Tensor;
     /** Basic slicing along one dim: t.slice(dim, start, end, step). */
     slice(dim: number, start?: number | null, end?: number | null, step?: number): Tensor;
-    /** Basic indexing, Python's x[...]: numbers select, ranges ('a:b:c' or { start, stop, step }) slice, null inserts a dim, '...' is an ellipsis. */
+    /**
+     * Python's x[...]: numbers select, ranges ('a:b:c' or { start, stop, step }) slice, null inserts a
+     * dim, '...' is an ellipsis; int tensors or number arrays and boolean masks are PyTorch's advanced indexing.
+     */
     index(...idx: IndexItem[]): Tensor;
+    /** Python's `x[items] = values`: x.index_put_([rows, cols], values, { accumulate }); index items as in index(). */
+    index_put_(indices: IndexItem[] | IndexItem, values: Tensor | number | boolean, opts?: boolean | { accumulate?: boolean }): this;
+    /** index_put_ on a copy */
+    index_put(indices: IndexItem[] | IndexItem, values: Tensor | number | boolean, opts?: boolean | { accumulate?: boolean }): Tensor;
   }
 }
 
@@ -374,4 +506,6 @@ installMethods({
   as_strided,
   slice,
   index,
+  index_put_: index_put_ as never,
+  index_put: (x, i, v, o) => index_put_(clone(x), i, v, o),
 });

@@ -3,6 +3,16 @@ import { Tensor } from '../../tensor.js';
 import * as P from '../../ops/pointwise.js';
 import * as R from '../../ops/reduce.js';
 import { kwarg } from '../../shape.js';
+import { applyFunction } from '../../autograd/function.js';
+import { no_grad } from '../../autograd/grad_mode.js';
+
+/**
+ * y = value, dy/dx = slope, both computed from x up front: the backward keeps only `slope` (a new
+ * tensor), never x, so the in-place form (x.copy_(y)) leaves a valid graph, as in PyTorch.
+ */
+export function withLocalGrad(name: string, x: Tensor, value: Tensor, slope: Tensor): Tensor {
+  return applyFunction(name, () => value, (_c, g) => [g.mul(slope)], [x]) as Tensor;
+}
 
 const inplaceOf = (x: Tensor, y: Tensor, inplace: unknown): Tensor => (kwarg(inplace, 'inplace', false) ? x.copy_(y) : y);
 
@@ -22,12 +32,19 @@ export function hardtanh(x: Tensor, min_val: number | { min_val?: number; max_va
 
 export function leaky_relu(x: Tensor, negative_slope: number | { negative_slope?: number; inplace?: boolean } = 0.01, inplace: boolean | { inplace?: boolean } = false): Tensor {
   if (typeof negative_slope === 'object') { inplace = negative_slope.inplace ?? false; negative_slope = negative_slope.negative_slope ?? 0.01; }
-  return inplaceOf(x, x.where(x.gt(0), x.mul(negative_slope)), inplace);
+  const slope = negative_slope;
+  const [value, dydx] = no_grad(() => { const pos = x.gt(0); return [x.where(pos, x.mul(slope)), pos.to(x.dtype).mul(1 - slope).add(slope)] as const; });
+  return inplaceOf(x, withLocalGrad('LeakyReluBackward0', x, value, dydx), inplace);
 }
 
 export function elu(x: Tensor, alpha: number | { alpha?: number; inplace?: boolean } = 1, inplace: boolean | { inplace?: boolean } = false): Tensor {
   if (typeof alpha === 'object') { inplace = alpha.inplace ?? false; alpha = alpha.alpha ?? 1; }
-  return inplaceOf(x, x.where(x.gt(0), P.clamp(x, null, 0).expm1().mul(alpha)), inplace);
+  const a = alpha;
+  const [value, dydx] = no_grad(() => {
+    const pos = x.gt(0), neg = P.clamp(x, null, 0);
+    return [x.where(pos, neg.expm1().mul(a)), pos.to(x.dtype).where(pos, neg.exp().mul(a))] as const;
+  });
+  return inplaceOf(x, withLocalGrad('EluBackward0', x, value, dydx), inplace);
 }
 
 export function gelu(x: Tensor, approximate: 'none' | 'tanh' | { approximate?: 'none' | 'tanh' } = 'none'): Tensor {

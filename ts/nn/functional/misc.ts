@@ -52,13 +52,18 @@ function dropoutMask(x: Tensor, shape: number[], p: number): Tensor {
   return no_grad(() => rand(shape, on(x)).ge(p).to(x.dtype).div(1 - p));
 }
 
+/** input * mask; the backward keeps only the mask (not input), so the in-place form keeps a valid graph */
+function applyMask(input: Tensor, mask: Tensor, inplace: boolean): Tensor {
+  const y = applyFunction('MulBackward0', () => no_grad(() => input.mul(mask)), (_c, g) => [g.mul(mask)], [input]) as Tensor;
+  return inplace ? input.copy_(y) : y;
+}
+
 /** F.dropout(input, p=0.5, training=true, inplace=false) */
 export function dropout(input: Tensor, ...rest: unknown[]): Tensor {
   const a = parseArgs<DropArgs>('dropout', rest, ['p', 'training', 'inplace'], { p: 0.5, training: true, inplace: false });
   if (a.p < 0 || a.p > 1) throw new RangeError(`dropout probability has to be between 0 and 1, but got ${a.p}`);
   if (!a.training || a.p === 0) return input;
-  const y = a.p === 1 ? input.mul(0) : input.mul(dropoutMask(input, [...input.shape], a.p));
-  return a.inplace ? input.copy_(y) : y;
+  return applyMask(input, a.p === 1 ? zeros([...input.shape], on(input)) : dropoutMask(input, [...input.shape], a.p), a.inplace);
 }
 
 /** F.dropout2d / dropout1d: zeroes whole channels ([N, C, ...] batched or [C, ...] unbatched). */
@@ -71,8 +76,7 @@ function channelDropout(op: string, input: Tensor, nd: number, rest: unknown[]):
   if (!a.training || a.p === 0) return input;
   const lead = input.ndim === nd + 2 ? 2 : 1;
   const shape = input.shape.map((s, i) => (i < lead ? s : 1));
-  const y = a.p === 1 ? input.mul(0) : input.mul(dropoutMask(input, shape, a.p));
-  return a.inplace ? input.copy_(y) : y;
+  return applyMask(input, a.p === 1 ? zeros(shape, on(input)) : dropoutMask(input, shape, a.p), a.inplace);
 }
 export function dropout2d(input: Tensor, ...rest: unknown[]): Tensor { return channelDropout('dropout2d', input, 2, rest); }
 export function dropout1d(input: Tensor, ...rest: unknown[]): Tensor { return channelDropout('dropout1d', input, 1, rest); }

@@ -17,14 +17,20 @@ export class Identity extends Module {
   override forward(x: Tensor): Tensor { return x; }
 }
 
+/** PyTorch's positional `bias` (nn.Linear(3, 2, false)) or the keyword form ({ bias: false }) */
+function linearOpts(biasOrOpts: boolean | ({ bias?: boolean } & FactoryOpts), factory: FactoryOpts): { bias?: boolean } & FactoryOpts {
+  return typeof biasOrOpts === 'boolean' ? { ...factory, bias: biasOrOpts } : biasOrOpts ?? {};
+}
+
 /** nn.Linear(in_features, out_features, { bias = true, dtype }) */
 export class Linear extends Module {
   declare weight: Parameter;
   declare bias: Parameter | null;
   in_features: number;
   out_features: number;
-  constructor(in_features: number, out_features: number, opts: { bias?: boolean } & FactoryOpts = {}) {
+  constructor(in_features: number, out_features: number, biasOrOpts: boolean | ({ bias?: boolean } & FactoryOpts) = {}, factory: FactoryOpts = {}) {
     super();
+    const opts = linearOpts(biasOrOpts, factory);
     this.in_features = in_features;
     this.out_features = out_features;
     this.weight = new Parameter(empty([out_features, in_features], { dtype: dtypeOf(opts) }));
@@ -51,8 +57,9 @@ export class Bilinear extends Module {
   in1_features: number;
   in2_features: number;
   out_features: number;
-  constructor(in1_features: number, in2_features: number, out_features: number, opts: { bias?: boolean } & FactoryOpts = {}) {
+  constructor(in1_features: number, in2_features: number, out_features: number, biasOrOpts: boolean | ({ bias?: boolean } & FactoryOpts) = {}, factory: FactoryOpts = {}) {
     super();
+    const opts = linearOpts(biasOrOpts, factory);
     this.in1_features = in1_features; this.in2_features = in2_features; this.out_features = out_features;
     this.weight = new Parameter(empty([out_features, in1_features, in2_features], { dtype: dtypeOf(opts) }));
     if (opts.bias ?? true) this.bias = new Parameter(empty([out_features], { dtype: dtypeOf(opts) }));

@@ -75,9 +75,11 @@ export function isMapDataset(ds: unknown): boolean {
 
 /** len(dataset) */
 export function datasetLength(ds: unknown): number {
-  const d = ds as { length?: number; __len__?: () => number };
-  if (typeof d.__len__ === 'function' && !(ds instanceof Dataset)) return d.__len__();
+  const d = ds as { length?: number; __len__?: () => number; len?: () => number };
   if (typeof d.length === 'number') return d.length;
+  // Dataset's own __len__ reads `length`; a subclass (or plain object) may define __len__ or len() instead
+  if (typeof d.__len__ === 'function') { const n = d.__len__(); if (typeof n === 'number') return n; }
+  if (typeof d.len === 'function') { const n = d.len(); if (typeof n === 'number') return n; }
   throw new TypeError('the dataset has no length (an iterable dataset, or an object without `length`)');
 }
 

@@ -1,8 +1,8 @@
-// Entry of the relaxed-SIMD add-on module (build/out/webtorch_relaxed.wasm): the GEMM kernels of
-// gemm.ts compiled with --enable relaxed-simd (fused multiply-add 6-row micro-kernels), importing
+// Entry of the relaxed-SIMD add-on module (build/out/webtorch_relaxed.wasm): the f32 GEMM of
+// gemm.ts (f64 stays on the baseline, to keep the bundle small) compiled with --enable relaxed-simd (fused multiply-add 6-row micro-kernels), importing
 // the main module's memory. The loader (ts/backend/wasm/runtime.ts) uses it in place of the main
 // module's gemm_* exports where the runtime validates it and relaxed_probe() passes.
-export { gemm_f32, gemm_f32_workspace, gemm_f64, gemm_f64_workspace } from "./gemm";
+export { gemm_f32, gemm_f32_workspace } from "./gemm";
 
 // 1 when f32x4/f64x2.relaxed_madd compute a*b+c (fused or not) on a few lanes; 0 otherwise.
 export function relaxed_probe(): i32 {

@@ -3,7 +3,8 @@
 //
 // A second bundle, dist/webtorch.workerd.js, is for edge workers (workerd / Cloudflare Workers),
 // which forbid compiling wasm from bytes: there the kernel module is imported as a precompiled
-// module from './webtorch.wasm' (copied beside it), and the embedded bytes are left out.
+// module from './webtorch.wasm' (copied beside it), and the embedded bytes are left out; it runs the
+// SIMD128 kernels only (no relaxed-SIMD GEMM add-on).
 import { copyFileSync, mkdirSync } from 'node:fs';
 
 const shared = {
@@ -22,7 +23,9 @@ const workerdWasm = {
   },
   load(id) {
     if (id !== '\0webtorch-wasm-source') return null;
-    return "import wasmModule from './webtorch.wasm';\nexport function wasmSource() { return wasmModule; }\n";
+    // baseline only: the relaxed-SIMD GEMM add-on would be a second module import, and the
+    // package check (test/runtime/run.mjs) allows the bundle only './webtorch.wasm'
+    return "import wasmModule from './webtorch.wasm';\nexport function wasmSource() { return wasmModule; }\nexport function relaxedSource() { return null; }\n";
   },
   writeBundle() {
     mkdirSync('dist', { recursive: true });

@@ -20,9 +20,13 @@
 //
 // m == 1 or n == 1 take a GEMV path (no packing, streaming the matrix once).
 
-const MR: i32 = 5;
+// The relaxed-SIMD build (assembly/relaxed.ts, compiled with --enable relaxed-simd) uses fused
+// multiply-adds: no product temp, so a 6-row tile (12 accumulators + 2 B + 1 A = 15 registers) fits.
+const RELAXED: bool = ASC_FEATURE_RELAXED_SIMD;
+const MR: i32 = RELAXED ? 6 : 5;
+const TILE_BYTES: i32 = MR * 32;
 const KC: i32 = 384; // B micro-panel KC*32 B = 12 KB and A micro-panel KC*MR*4 = 7.5 KB (f32) stay in L1
-const MC: i32 = 120; // multiple of MR; A block MC*KC*4 = 180 KB (f32) stays in L2
+const MC: i32 = 120; // multiple of MR (5 and 6); A block MC*KC*4 = 180 KB (f32) stays in L2
 const NC_BYTES: i32 = 4096; // NC = 1024 columns for f32, 512 for f64: B block KC*NC*es = 1.5 MB
 const GEMV_XC: i32 = 4096; // gemv: x chunk (elements)
 const GEMV_RC: i32 = 1024; // gemv: row chunk for the column-streaming variant
@@ -50,7 +54,7 @@ function workspaceBytes(m: i32, n: i32, k: i32, es: i32): i32 {
   const mc = blockSize(m, MC, MR);
   const ncr = (nc + nr - 1) / nr * nr;
   const mcr = (mc + MR - 1) / MR * MR;
-  const bytes = align16(<usize>ncr * kc * es) + align16(<usize>mcr * kc * es) + 2 * 160;
+  const bytes = align16(<usize>ncr * kc * es) + align16(<usize>mcr * kc * es) + 2 * TILE_BYTES;
   // m or n <= GEMV_MAX may take the GEMV path (depending on strides)
   return <i32>(m <= GEMV_MAX || n <= GEMV_MAX ? max(bytes, g) : bytes);
 }
@@ -105,10 +109,64 @@ function ukr_f64(kc: i32, ap: usize, bp: usize, out: usize): void {
   v128.store(out, c40, 128); v128.store(out, c41, 144);
 }
 
+// 6 x 8 (f32) / 6 x 4 (f64) with relaxed fused multiply-adds (relaxed build only).
+function ukr6_f32(kc: i32, ap: usize, bp: usize, out: usize): void {
+  let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+  let c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+  for (let p = 0; p < kc; p++) {
+    const b0 = v128.load(bp), b1 = v128.load(bp, 16);
+    let a = v128.load32_splat(ap);
+    c00 = f32x4.relaxed_madd(a, b0, c00); c01 = f32x4.relaxed_madd(a, b1, c01);
+    a = v128.load32_splat(ap, 4);
+    c10 = f32x4.relaxed_madd(a, b0, c10); c11 = f32x4.relaxed_madd(a, b1, c11);
+    a = v128.load32_splat(ap, 8);
+    c20 = f32x4.relaxed_madd(a, b0, c20); c21 = f32x4.relaxed_madd(a, b1, c21);
+    a = v128.load32_splat(ap, 12);
+    c30 = f32x4.relaxed_madd(a, b0, c30); c31 = f32x4.relaxed_madd(a, b1, c31);
+    a = v128.load32_splat(ap, 16);
+    c40 = f32x4.relaxed_madd(a, b0, c40); c41 = f32x4.relaxed_madd(a, b1, c41);
+    a = v128.load32_splat(ap, 20);
+    c50 = f32x4.relaxed_madd(a, b0, c50); c51 = f32x4.relaxed_madd(a, b1, c51);
+    ap += 24; bp += 32;
+  }
+  v128.store(out, c00, 0); v128.store(out, c01, 16); v128.store(out, c10, 32); v128.store(out, c11, 48);
+  v128.store(out, c20, 64); v128.store(out, c21, 80); v128.store(out, c30, 96); v128.store(out, c31, 112);
+  v128.store(out, c40, 128); v128.store(out, c41, 144); v128.store(out, c50, 160); v128.store(out, c51, 176);
+}
+
+function ukr6_f64(kc: i32, ap: usize, bp: usize, out: usize): void {
+  let c00 = f64x2.splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+  let c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+  for (let p = 0; p < kc; p++) {
+    const b0 = v128.load(bp), b1 = v128.load(bp, 16);
+    let a = v128.load64_splat(ap);
+    c00 = f64x2.relaxed_madd(a, b0, c00); c01 = f64x2.relaxed_madd(a, b1, c01);
+    a = v128.load64_splat(ap, 8);
+    c10 = f64x2.relaxed_madd(a, b0, c10); c11 = f64x2.relaxed_madd(a, b1, c11);
+    a = v128.load64_splat(ap, 16);
+    c20 = f64x2.relaxed_madd(a, b0, c20); c21 = f64x2.relaxed_madd(a, b1, c21);
+    a = v128.load64_splat(ap, 24);
+    c30 = f64x2.relaxed_madd(a, b0, c30); c31 = f64x2.relaxed_madd(a, b1, c31);
+    a = v128.load64_splat(ap, 32);
+    c40 = f64x2.relaxed_madd(a, b0, c40); c41 = f64x2.relaxed_madd(a, b1, c41);
+    a = v128.load64_splat(ap, 40);
+    c50 = f64x2.relaxed_madd(a, b0, c50); c51 = f64x2.relaxed_madd(a, b1, c51);
+    ap += 48; bp += 32;
+  }
+  v128.store(out, c00, 0); v128.store(out, c01, 16); v128.store(out, c10, 32); v128.store(out, c11, 48);
+  v128.store(out, c20, 64); v128.store(out, c21, 80); v128.store(out, c30, 96); v128.store(out, c31, 112);
+  v128.store(out, c40, 128); v128.store(out, c41, 144); v128.store(out, c50, 160); v128.store(out, c51, 176);
+}
+
 // @ts-ignore: decorator
 @inline function ukr<T>(kc: i32, ap: usize, bp: usize, out: usize): void {
-  if (sizeof<T>() == 4) ukr_f32(kc, ap, bp, out);
-  else ukr_f64(kc, ap, bp, out);
+  if (RELAXED) {
+    if (sizeof<T>() == 4) ukr6_f32(kc, ap, bp, out);
+    else ukr6_f64(kc, ap, bp, out);
+  } else {
+    if (sizeof<T>() == 4) ukr_f32(kc, ap, bp, out);
+    else ukr_f64(kc, ap, bp, out);
+  }
 }
 
 // @ts-ignore: decorator
@@ -240,7 +298,14 @@ function packA<T>(mc: i32, kc: i32, a: usize, sa0: i32, sa1: i32, dst: usize): v
       // column-major A: the MR values of one p are contiguous
       let s = src0, d = dst;
       for (let p = 0; p < kc; p++) {
-        if (sizeof<T>() == 4) {
+        if (MR == 6 && sizeof<T>() == 4) {
+          v128.store(d, v128.load(s));
+          store<u64>(d, load<u64>(s, 16), 16);
+        } else if (MR == 6) {
+          v128.store(d, v128.load(s));
+          v128.store(d, v128.load(s, 16), 16);
+          v128.store(d, v128.load(s, 32), 32);
+        } else if (sizeof<T>() == 4) {
           v128.store(d, v128.load(s));
           store<f32>(d, load<f32>(s, 16), 16);
         } else {
@@ -250,7 +315,36 @@ function packA<T>(mc: i32, kc: i32, a: usize, sa0: i32, sa1: i32, dst: usize): v
         }
         s += cs; d += pstep;
       }
-    } else if (sizeof<T>() == 4 && h == MR && sa1 == 1) {
+    } else if (MR == 6 && sizeof<T>() == 4 && h == MR && sa1 == 1) {
+      // row-major f32 A, 6 rows: transpose 4x4 blocks of rows 0..3, interleave rows 4 and 5
+      const r0 = src0, r1 = r0 + rs, r2 = r1 + rs, r3 = r2 + rs, r4 = r3 + rs, r5 = r4 + rs;
+      let d = dst;
+      let p = 0;
+      for (; p + 4 <= kc; p += 4) {
+        const o = <usize>p << 2;
+        const x0 = v128.load(r0 + o), x1 = v128.load(r1 + o), x2 = v128.load(r2 + o), x3 = v128.load(r3 + o);
+        const x4 = v128.load(r4 + o), x5 = v128.load(r5 + o);
+        const t0 = v128.shuffle<i32>(x0, x1, 0, 4, 1, 5), t1 = v128.shuffle<i32>(x2, x3, 0, 4, 1, 5);
+        const t2 = v128.shuffle<i32>(x0, x1, 2, 6, 3, 7), t3 = v128.shuffle<i32>(x2, x3, 2, 6, 3, 7);
+        const u0 = v128.shuffle<i32>(x4, x5, 0, 4, 1, 5), u1 = v128.shuffle<i32>(x4, x5, 2, 6, 3, 7);
+        v128.store(d, v128.shuffle<i64>(t0, t1, 0, 2));
+        store<i64>(d, i64x2.extract_lane(u0, 0), 16);
+        v128.store(d, v128.shuffle<i64>(t0, t1, 1, 3), 24);
+        store<i64>(d, i64x2.extract_lane(u0, 1), 40);
+        v128.store(d, v128.shuffle<i64>(t2, t3, 0, 2), 48);
+        store<i64>(d, i64x2.extract_lane(u1, 0), 64);
+        v128.store(d, v128.shuffle<i64>(t2, t3, 1, 3), 72);
+        store<i64>(d, i64x2.extract_lane(u1, 1), 88);
+        d += 96;
+      }
+      for (; p < kc; p++) {
+        const o = <usize>p << 2;
+        store<f32>(d, load<f32>(r0 + o)); store<f32>(d, load<f32>(r1 + o), 4);
+        store<f32>(d, load<f32>(r2 + o), 8); store<f32>(d, load<f32>(r3 + o), 12);
+        store<f32>(d, load<f32>(r4 + o), 16); store<f32>(d, load<f32>(r5 + o), 20);
+        d += 24;
+      }
+    } else if (MR == 5 && sizeof<T>() == 4 && h == MR && sa1 == 1) {
       // row-major f32 A: transpose 4x4 blocks of rows 0..3, row 4 lane by lane
       const r0 = src0, r1 = r0 + rs, r2 = r1 + rs, r3 = r2 + rs, r4 = r3 + rs;
       let d = dst;
@@ -278,7 +372,15 @@ function packA<T>(mc: i32, kc: i32, a: usize, sa0: i32, sa1: i32, dst: usize): v
         store<f32>(d, load<f32>(r4 + o), 16);
         d += 20;
       }
-    } else if (h == MR && sa1 <= sa0) {
+    } else if (MR == 6 && h == MR && sa1 <= sa0) {
+      // rows contiguous along p (row-major A): walk 6 rows at once
+      let s0 = src0, d = dst;
+      for (let p = 0; p < kc; p++) {
+        let s = s0;
+        for (let i = 0; i < 6; i++) { store<T>(d + <usize>i * es, load<T>(s)); s += rs; }
+        s0 += cs; d += pstep;
+      }
+    } else if (MR == 5 && h == MR && sa1 <= sa0) {
       // rows contiguous along p (row-major A): walk 5 rows at once
       let s0 = src0, d = dst;
       const s1o = rs, s2o = rs * 2, s3o = rs * 3, s4o = rs * 4;
@@ -471,7 +573,7 @@ function gemmImpl<T>(m: i32, n: i32, k: i32, alpha: T, a: usize, sa0: i32, sa1: 
   const mcr = (mcb + MR - 1) / MR * MR;
   const bpack = ws;
   const apack = bpack + align16(<usize>ncr * kcb * es);
-  const tile = apack + align16(<usize>mcr * kcb * es), tile2 = tile + 160;
+  const tile = apack + align16(<usize>mcr * kcb * es), tile2 = tile + <usize>TILE_BYTES;
   const ldcb = <usize>ldc * es;
 
   for (let jc = 0; jc < n; jc += ncb) {

@@ -5,6 +5,10 @@
 //   node bench/run.mjs --quick               fewer sizes and samples (smoke run)
 //   node bench/run.mjs --list                list sections
 //   node bench/run.mjs --device webgpu       the GPU benchmark instead (bench/webgpu.mjs)
+//   deno run -A bench/run.mjs --only matmul,mnist
+//                                            webtorch under Deno (relaxed-SIMD GEMM where it validates;
+//                                            the header says which wasm kernels ran); prints only
+//                                            unless --write
 //
 // Each section (bench/sections/<name>.mjs) measures one workload on webtorch, PyTorch single-thread
 // (a /usr/bin/python3 subprocess, bench/python/ref.py) and TensorFlow.js in this same run, and the
@@ -40,14 +44,19 @@ const only = optVal('--only')?.split(',').map((s) => s.trim()).filter(Boolean);
 if (only) for (const n of only) if (!available.includes(n)) { console.error(`unknown section '${n}'; have: ${ordered.join(', ')}`); process.exit(2); }
 const selected = only ? ordered.filter((n) => only.includes(n)) : ordered;
 const quick = flag('--quick');
-const write = flag('--write') || (!only && !quick && !flag('--no-write'));
+// eslint-disable-next-line no-undef
+const DENO = typeof globalThis.Deno !== 'undefined' ? globalThis.Deno : null;
+// a Deno run never rewrites RESULTS.md unless asked: the committed table is Node's
+const write = flag('--write') || (!DENO && !only && !quick && !flag('--no-write'));
 
-const command = `node bench/run.mjs${argv.length ? ' ' + argv.join(' ') : ''}`;
+const command = `${DENO ? 'deno run -A' : 'node'} bench/run.mjs${argv.length ? ' ' + argv.join(' ') : ''}`;
+const runtimeName = DENO ? `Deno ${DENO.version.deno} (V8 ${DENO.version.v8})` : `Node ${process.version}`;
 const t0 = Date.now();
 const loadStart = os.loadavg();
 const ctx = await makeContext({ quick });
 const py = probePython();
-console.log(`webtorch bench: ${selected.join(', ')}${quick ? ' (quick)' : ''}`);
+const wasmVariant = ctx.torch?.backends?.wasm?.variant ?? '?';
+console.log(`webtorch bench: ${selected.join(', ')}${quick ? ' (quick)' : ''}; ${runtimeName}, wasm kernels: ${wasmVariant}`);
 if (!ctx.torch) console.log(`  webtorch: ${ctx.torchNote}`);
 if (!py.ok) console.log(`  ${py.note}`);
 
@@ -84,6 +93,7 @@ function printTable() {
   console.log(line(w.map((n) => '-'.repeat(n))));
   for (const t of table) console.log(line(t));
   console.log(`\nvs X = webtorch speed / X's speed (> 1: webtorch faster). Same run, one thread each. ${elapsed.toFixed(0)} s total.`);
+  console.log(`${runtimeName}; webtorch wasm kernels: ${wasmVariant}`);
 }
 printTable();
 
@@ -105,8 +115,8 @@ if (write) {
   md.push(`| date | ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')} |`);
   md.push(`| CPU | ${cpuModel()}, ${os.cpus().length} logical cores (every workload runs single-threaded) |`);
   md.push(`| load average at start / end | ${loadStart.map((x) => x.toFixed(2)).join(' ')} / ${loadEnd.map((x) => x.toFixed(2)).join(' ')} |`);
-  md.push(`| Node | ${process.version} |`);
-  md.push(`| webtorch | ${commit}${dirty}, dist/webtorch.js |`);
+  md.push(`| runtime | ${runtimeName} |`);
+  md.push(`| webtorch | ${commit}${dirty}, dist/webtorch.js, wasm kernels: ${wasmVariant} (torch.backends.wasm.variant) |`);
   md.push(`| PyTorch | ${py.ok ? `${py.version} via ${PYTHON}, torch.set_num_threads(1), BLAS: ${pythonBlas() || '?'}` : py.note} |`);
   md.push(`| TensorFlow.js | tfjs ${pkgVersion('@tensorflow/tfjs')}, tfjs-backend-wasm ${pkgVersion('@tensorflow/tfjs-backend-wasm')} (SIMD, no threads in Node), tfjs-backend-cpu ${pkgVersion('@tensorflow/tfjs-backend-cpu')} |`);
   md.push(`| run time | ${elapsed.toFixed(0)} s |`);

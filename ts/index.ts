@@ -24,6 +24,10 @@ export { matmul, mm, bmm, dot, outer, addmm } from './ops/linalg.js';
 export { cat, concat, concatenate, stack, split, chunk, index_select, gather, scatter, scatter_add, where, masked_fill, tril, triu, flip, repeat, one_hot } from './ops/indexing.js';
 export { view, reshape, permute, transpose, transpose as swapaxes, t, squeeze, unsqueeze, narrow, select, flatten, unflatten, clone, unbind, as_strided } from './ops/views.js';
 export * as autograd from './autograd/index.js';
+import { wasmVariant } from './backend/wasm/runtime.js';
+/** torch.backends.wasm.variant: the CPU kernel build in use, 'relaxed-simd' (fused multiply-add
+ *  GEMM, where the runtime supports relaxed SIMD) or 'simd128' (WEBTORCH_WASM=simd128 forces it). */
+export const backends = { wasm: { variant: wasmVariant } } as const;
 
 import { Tensor } from './tensor.js';
 import { broadcastShapes } from './shape.js';

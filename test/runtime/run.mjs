@@ -139,13 +139,16 @@ for (const name of ['node', 'deno', 'chromium', 'workerd']) {
   for (const f of fx.failures.slice(0, 20)) errors.push(`fixture ${f.family}/${f.id}: ${f.error}`);
   if (fx.failures.length > 20) errors.push(`... and ${fx.failures.length - 20} more fixture failures`);
   if (reference && fx.passed + fx.failed !== reference.fixtures.passed + reference.fixtures.failed) errors.push(`ran ${fx.passed + fx.failed} fixture cases, node ran ${reference.fixtures.passed + reference.fixtures.failed}`);
-  errors.push(...checkTraining(r.training, { reference: name === 'node' ? null : reference?.training, rtol: 1e-4, atol: 1e-5 }));
+  // Same kernels as Node: the losses match to float noise. The relaxed-SIMD GEMM (fused
+  // multiply-add, torch.backends.wasm.variant) rounds differently, and 300 Adam steps amplify that.
+  const sameKernels = r.training.wasmVariant === reference?.training.wasmVariant;
+  errors.push(...checkTraining(r.training, { reference: name === 'node' ? null : reference?.training, ...(sameKernels ? { rtol: 1e-4, atol: 1e-5 } : { rtol: 1e-3, atol: 1e-4 }) }));
   errors.push(...checkWebgpu(name, r.webgpu));
   const maxDiff = reference ? Math.max(...r.training.losses.map((l, i) => Math.abs(l - reference.training.losses[i]))) : 0;
   if (name === 'node') reference = r;
   results.push({ name, runtime: r.runtime, fx, fixturesMs: r.fixturesMs, training: r.training, maxDiff, wall, errors });
   if (errors.length) { failed = true; failedParts.add(name); }
-  console.log(`${errors.length ? 'FAIL' : 'ok  '} ${name.padEnd(8)} ${r.runtime.padEnd(24)} fixtures ${fx.passed}/${fx.passed + fx.failed} (${r.fixturesMs} ms)` +
+  console.log(`${errors.length ? 'FAIL' : 'ok  '} ${name.padEnd(8)} ${r.runtime.padEnd(24)} ${String(r.training.wasmVariant ?? '?').padEnd(12)} fixtures ${fx.passed}/${fx.passed + fx.failed} (${r.fixturesMs} ms)` +
     `  MLP 300 steps: loss ${r.training.first.toFixed(4)} -> ${r.training.last.toExponential(3)}, accuracy ${r.training.accuracy}, ` +
     `max |loss - node| ${maxDiff.toExponential(1)} (${r.training.ms} ms)${describeWebgpu(r.webgpu)}  total ${(wall / 1000).toFixed(1)} s`);
   for (const e of errors) console.error(`     ${e}`);

@@ -301,7 +301,7 @@ export async function train(torch, { seed = 0, steps = 300, lr = 0.02, data = ma
   }
   const pred = torch.no_grad(() => model.call(x).argmax(1));
   const accuracy = (await pred.eq(y).to(torch.float32).mean().item());
-  return { losses, first: losses[0], last: losses[losses.length - 1], accuracy, ms: Date.now() - t0 };
+  return { losses, first: losses[0], last: losses[losses.length - 1], accuracy, ms: Date.now() - t0, wasmVariant: torch.backends?.wasm?.variant };
 }
 
 /**

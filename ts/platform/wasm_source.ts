@@ -4,7 +4,10 @@
 // Edge workers (workerd) forbid compiling wasm from bytes at run time. Their bundle
 // (dist/webtorch.workerd.js, see rollup.config.mjs) replaces this module with one whose
 // wasmSource() returns the precompiled WebAssembly.Module imported from './webtorch.wasm'.
-import { WASM_BASE64 } from '../../build/out/wasm_bytes.js';
+//
+// relaxedSource() is the optional relaxed-SIMD GEMM add-on (assembly/relaxed.ts), used only where
+// the runtime supports it (ts/backend/wasm/variant.ts).
+import { WASM_BASE64, WASM_RELAXED_BASE64 } from '../../build/out/wasm_bytes.js';
 
 function decodeBase64(s: string): Uint8Array {
   if (typeof atob === 'function') {
@@ -20,4 +23,9 @@ function decodeBase64(s: string): Uint8Array {
 /** The kernel module: its bytes, or an already compiled module. */
 export function wasmSource(): Uint8Array | WebAssembly.Module {
   return decodeBase64(WASM_BASE64);
+}
+
+/** The relaxed-SIMD GEMM add-on: its bytes, a compiled module, or null where the bundle has none. */
+export function relaxedSource(): Uint8Array | WebAssembly.Module | null {
+  return decodeBase64(WASM_RELAXED_BASE64);
 }

@@ -4,7 +4,8 @@
 // docs/MEMORY.md). Each kernel call copies the input spans it needs into wasm memory, runs, and
 // copies the result out. The scratch area is reset after every op, so wasm memory is bounded by
 // the largest single op.
-import { wasmSource } from '../../platform/wasm_source.js';
+import { wasmSource, relaxedSource } from '../../platform/wasm_source.js';
+import { pickVariant, RELAXED_EXPORTS, type WasmVariant } from './variant.js';
 import type { DType, TypedArray } from '../../dtype.js';
 import { ITEMSIZE, ARRAY_CTOR, arrayFor } from '../../dtype.js';
 import { reuse } from '../storage.js';
@@ -23,8 +24,17 @@ const instance = source instanceof WebAssembly.Module
   ? new WebAssembly.Instance(source, imports)
   : ((await WebAssembly.instantiate(source as BufferSource, imports)) as unknown as WebAssembly.WebAssemblyInstantiatedSource).instance;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const K = instance.exports as unknown as Record<string, (...args: any[]) => any> & { memory: WebAssembly.Memory };
+export const K = { ...instance.exports } as unknown as Record<string, (...args: any[]) => any> & { memory: WebAssembly.Memory };
 const memory = K.memory;
+
+// The relaxed-SIMD GEMM add-on replaces the main module's gemm_* exports where it validates and its
+// probe passes (ts/backend/wasm/variant.ts); WEBTORCH_WASM=simd128 forces the baseline.
+const choice = await pickVariant({ relaxed: relaxedSource(), memory });
+if (choice.exports) for (const name of RELAXED_EXPORTS) (K as Record<string, unknown>)[name] = choice.exports[name];
+/** The kernel build in use: 'relaxed-simd' (fused multiply-add GEMM) or 'simd128'. */
+export const wasmVariant: WasmVariant = choice.variant;
+/** Why the baseline was picked, when it was. */
+export const wasmVariantReason: string | undefined = choice.reason;
 
 const HEAP_BASE = (Number(K.heap_base()) + 63) & ~63;
 let top = HEAP_BASE;

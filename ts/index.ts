@@ -25,9 +25,6 @@ export { cat, concat, concatenate, stack, split, chunk, index_select, gather, sc
 export { view, reshape, permute, transpose, transpose as swapaxes, t, squeeze, unsqueeze, narrow, select, flatten, unflatten, clone, unbind, as_strided } from './ops/views.js';
 export * as autograd from './autograd/index.js';
 import { wasmVariant } from './backend/wasm/runtime.js';
-/** torch.backends.wasm.variant: the CPU kernel build in use, 'relaxed-simd' (fused multiply-add
- *  GEMM, where the runtime supports relaxed SIMD) or 'simd128' (WEBTORCH_WASM=simd128 forces it). */
-export const backends = { wasm: { variant: wasmVariant } } as const;
 
 import { Tensor } from './tensor.js';
 import { broadcastShapes } from './shape.js';
@@ -43,8 +40,14 @@ export { device } from './device.js';
 export type { Device } from './device.js';
 export * as webgpu from './webgpu.js';
 export * as cuda from './cuda.js';
-/** torch.backends as in a CPU build of PyTorch: mps and cuda are unavailable; cudnn's flags are accepted and unused. */
+/**
+ * torch.backends as in a CPU build of PyTorch: mps and cuda are unavailable; cudnn's flags are
+ * accepted and unused. torch.backends.wasm.variant is webtorch's own: the CPU kernel build in use,
+ * 'relaxed-simd' (fused multiply-add GEMM, where the runtime supports relaxed SIMD) or 'simd128'
+ * (WEBTORCH_WASM=simd128 forces it).
+ */
 export const backends = {
+  wasm: { variant: wasmVariant },
   mps: { is_available: (): boolean => false, is_built: (): boolean => false },
   cuda: { is_built: (): boolean => false },
   cudnn: { is_available: (): boolean => false, enabled: true, benchmark: false, deterministic: false },

@@ -1,4 +1,4 @@
-// Where the kernel module comes from. By default: the wasm bytes embedded (base64) in the bundle,
+// Where the kernel module comes from. By default: the wasm bytes embedded (deflated, base64) in the bundle,
 // compiled at load time; this works in Node, Deno, Bun and browsers with no file access.
 //
 // Edge workers (workerd) forbid compiling wasm from bytes at run time. Their bundle
@@ -7,7 +7,8 @@
 //
 // relaxedSource() is the optional relaxed-SIMD GEMM add-on (assembly/relaxed.ts), used only where
 // the runtime supports it (ts/backend/wasm/variant.ts).
-import { WASM_BASE64, WASM_RELAXED_BASE64 } from '../../build/out/wasm_bytes.js';
+import { WASM_DEFLATED, WASM_SIZE, WASM_RELAXED_DEFLATED, WASM_RELAXED_SIZE } from '../../build/out/wasm_bytes.js';
+import { inflateRaw } from './inflate.js';
 
 function decodeBase64(s: string): Uint8Array {
   if (typeof atob === 'function') {
@@ -20,12 +21,17 @@ function decodeBase64(s: string): Uint8Array {
   return new Uint8Array((globalThis as any).Buffer.from(s, 'base64'));
 }
 
+/** Module bytes embedded deflated (build/build-wasm.mjs) and base64-encoded. */
+function embedded(b64: string, size: number, name: string): Uint8Array {
+  return inflateRaw(decodeBase64(b64), size, (msg) => { throw new Error(`webtorch: the embedded ${name} is damaged: ${msg}`); });
+}
+
 /** The kernel module: its bytes, or an already compiled module. */
 export function wasmSource(): Uint8Array | WebAssembly.Module {
-  return decodeBase64(WASM_BASE64);
+  return embedded(WASM_DEFLATED, WASM_SIZE, 'webtorch.wasm');
 }
 
 /** The relaxed-SIMD GEMM add-on: its bytes, a compiled module, or null where the bundle has none. */
 export function relaxedSource(): Uint8Array | WebAssembly.Module | null {
-  return decodeBase64(WASM_RELAXED_BASE64);
+  return embedded(WASM_RELAXED_DEFLATED, WASM_RELAXED_SIZE, 'webtorch_relaxed.wasm');
 }

@@ -7,7 +7,7 @@
 // checked when it is read, so truncated or corrupt archives fail with a `torch.load:` error.
 import { fail } from './errors.js';
 import { crc32 } from './crc32.js';
-import { inflateRaw } from './inflate.js';
+import { inflateRaw } from '../platform/inflate.js';
 
 const SIG_LOCAL = 0x04034b50, SIG_CENTRAL = 0x02014b50, SIG_EOCD = 0x06054b50;
 const SIG_EOCD64 = 0x06064b50, SIG_LOC64 = 0x07064b50;
@@ -109,7 +109,7 @@ export function readZip(bytes: Uint8Array): ZipArchive {
     } else if (e.method === 8) {
       // deflate expands at most ~1032:1; a larger declared size is a lie (and a memory bomb)
       if (e.usize > e.csize * 1032 + 1024) fail(`zip: entry '${e.name}' claims ${e.usize} bytes from ${e.csize} compressed bytes`);
-      data = inflateRaw(raw, e.usize, e.name);
+      data = inflateRaw(raw, e.usize, (msg) => fail(`zip entry '${e.name}': ${msg}`));
     } else {
       return fail(`zip: entry '${e.name}' uses compression method ${e.method}; only stored (0) and deflate (8) are supported`);
     }

@@ -1,11 +1,11 @@
-// Raw DEFLATE (RFC 1951) decoding, synchronous and small, in the manner of zlib's puff.c:
-// torch.load(bytes) is synchronous, and the platform's DecompressionStream is not. PyTorch writes
-// its zip entries stored, but zip tools re-compress them with deflate, and PyTorch reads those.
+// Raw DEFLATE (RFC 1951) decoding, synchronous and small, in the manner of zlib's puff.c. Two
+// users need it synchronous, where the platform's DecompressionStream is not: the embedded wasm
+// kernels (stored deflated in the bundle, ts/platform/wasm_source.ts) and torch.load(bytes) of a
+// zip whose entries a zip tool re-compressed (ts/pt/zip.ts).
 //
-// The output buffer has the size the zip directory declares; a stream that would write more or
-// less, reads past its input, or holds an invalid or over-subscribed code is rejected. Every
-// loop consumes input or produces output, so the time is linear in input plus output.
-import { fail } from './errors.js';
+// The output buffer has the size the caller declares; a stream that would write more or less,
+// reads past its input, or holds an invalid or over-subscribed code is rejected through `fail`.
+// Every loop consumes input or produces output, so the time is linear in input plus output.
 
 const MAXBITS = 15;
 const LBASE = [3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258];
@@ -53,13 +53,13 @@ function fixedCodes(): [Huffman, Huffman] {
 }
 
 /**
- * Inflates raw deflate data `input` into exactly `size` bytes; `name` labels errors.
- * Throws a `torch.load:` error for corrupt data or a size that does not match.
+ * Inflates raw deflate data `input` into exactly `size` bytes; corrupt data, or a size that does
+ * not match, is reported through `fail` (which throws the caller's error).
  */
-export function inflateRaw(input: Uint8Array, size: number, name: string): Uint8Array {
+export function inflateRaw(input: Uint8Array, size: number, fail: (msg: string) => never): Uint8Array {
   const out = new Uint8Array(size);
   let inPos = 0, outPos = 0, bitbuf = 0, bitcnt = 0;
-  const bad = (what: string): never => fail(`zip entry '${name}': corrupt deflate data (${what})`);
+  const bad = (what: string): never => fail(`corrupt deflate data (${what})`);
   const bits = (need: number): number => {
     let val = bitbuf;
     while (bitcnt < need) {
@@ -159,6 +159,6 @@ export function inflateRaw(input: Uint8Array, size: number, name: string): Uint8
       bad('an invalid block type');
     }
   } while (!last);
-  if (outPos !== size) fail(`zip entry '${name}': the deflate data holds ${outPos} bytes but the zip directory declares ${size}`);
+  if (outPos !== size) fail(`the deflate data holds ${outPos} bytes but ${size} were declared`);
   return out;
 }

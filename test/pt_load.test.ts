@@ -9,7 +9,10 @@ import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import * as torch from '../ts/index.js';
 import type { Tensor } from '../ts/index.js';
-import { inflateRaw } from '../ts/pt/inflate.js';
+import { inflateRaw as inflateWith } from '../ts/platform/inflate.js';
+import { fail } from '../ts/pt/errors.js';
+
+const inflateRaw = (z: Uint8Array, size: number, name: string): Uint8Array => inflateWith(z, size, (msg) => fail(`zip entry '${name}': ${msg}`));
 
 const { nn } = torch;
 const F = nn.functional;

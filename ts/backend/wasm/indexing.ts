@@ -7,6 +7,7 @@ import { ITEMSIZE, KSUFFIX, arrayFor } from '../../dtype.js';
 import { contiguousStrides, numel } from '../../shape.js';
 import { Storage } from '../storage.js';
 import type { IndexingKernels } from '../kernels/indexing.js';
+import type { View } from '../view.js';
 import { K, alloc, put, putI32, take, scratch, takeStatus } from './runtime.js';
 import { materialize, putView, contiguousData } from './scratch.js';
 
@@ -54,36 +55,18 @@ export const indexing: IndexingKernels = {
   },
 
   scatter(x, dim, index, src) {
-    const n = numel(index.shape);
-    if (n === 0) return new Storage(contiguousData(x), x.dtype);
-    const data = scratch(() => {
-      const strides = contiguousStrides(x.shape); const sd = strides[dim]; strides[dim] = 0;
-      const dp = materialize(x);
-      const offs = offsetsOf(index.shape, strides, 0);
-      const ip = materialize(index);
-      checkIndices('scatter', ip, n, x.shape[dim], dim);
+    return scatterInto('scatter', x, dim, index, (dp, offs, ip, sd, n) => {
       const scalar = typeof src === 'number';
       const sp = scalar ? put(Object.assign(arrayFor(x.dtype, 1), { 0: src })) : materialize(src, x.dtype);
       K[`scatter_${bytesSuffix(x.dtype)}`](dp, offs, ip, sd, sp, n, scalar ? 1 : 0);
-      return take(dp, x.dtype, numel(x.shape));
     });
-    return new Storage(data, x.dtype);
   },
 
   scatterAdd(x, dim, index, src) {
-    const n = numel(index.shape);
-    if (n === 0) return new Storage(contiguousData(x), x.dtype);
-    const data = scratch(() => {
-      const strides = contiguousStrides(x.shape); const sd = strides[dim]; strides[dim] = 0;
-      const dp = materialize(x);
-      const offs = offsetsOf(index.shape, strides, 0);
-      const ip = materialize(index);
-      checkIndices('scatter_add', ip, n, x.shape[dim], dim);
+    return scatterInto('scatter_add', x, dim, index, (dp, offs, ip, sd, n) => {
       if (x.dtype !== 'float32' && x.dtype !== 'float64' && x.dtype !== 'int32') throw new TypeError(`scatter_add: not supported for ${x.dtype}`);
       K[`scatter_add_${KSUFFIX[x.dtype]}`](dp, offs, ip, sd, materialize(src, x.dtype), n);
-      return take(dp, x.dtype, numel(x.shape));
     });
-    return new Storage(data, x.dtype);
   },
 
   where(cond, a, b, dtype, shape) {
@@ -97,3 +80,24 @@ export const indexing: IndexingKernels = {
     return new Storage(data, dtype);
   },
 };
+
+/**
+ * The shared prologue of scatter and scatter_add: x copied into scratch, the index checked and its
+ * destination offsets computed (the scatter dim's stride passed apart), `run` calling the kernel on
+ * them, and the updated copy of x taken out.
+ */
+function scatterInto(op: string, x: View, dim: number, index: View,
+  run: (dp: number, offs: number, ip: number, dimStride: number, n: number) => void): Storage {
+  const n = numel(index.shape);
+  if (n === 0) return new Storage(contiguousData(x), x.dtype);
+  const data = scratch(() => {
+    const strides = contiguousStrides(x.shape); const sd = strides[dim]; strides[dim] = 0;
+    const dp = materialize(x);
+    const offs = offsetsOf(index.shape, strides, 0);
+    const ip = materialize(index);
+    checkIndices(op, ip, n, x.shape[dim], dim);
+    run(dp, offs, ip, sd, n);
+    return take(dp, x.dtype, numel(x.shape));
+  });
+  return new Storage(data, x.dtype);
+}

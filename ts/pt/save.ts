@@ -14,6 +14,7 @@ import { Tensor } from '../tensor.js';
 import type { DType } from '../dtype.js';
 import { Parameter } from '../nn/parameter.js';
 import { writeZip } from './zip.js';
+import { needsAsyncRead } from '../backend/move.js';
 
 const STORAGE_TYPE: Record<DType, string> = { float32: 'FloatStorage', float64: 'DoubleStorage', int32: 'IntStorage', uint8: 'ByteStorage', bool: 'BoolStorage' };
 
@@ -95,10 +96,10 @@ export function savePt(obj: unknown): Uint8Array {
 
   /** The storage a tensor is saved over: its base's, when it lies within it, else its own copy. */
   const storageOf = (t: Tensor, path: string): { st: StorageOut; offset: number; stride: number[] } => {
-    if (t.is_webgpu) throw new Error(`torch.save: tensor '${path}' is on webgpu, and reading it back is asynchronous: save CPU copies (\`await model.cpu()\` first, or \`await t.cpu()\`)`);
+    if (needsAsyncRead(t, 'cpu')) throw new Error(`torch.save: tensor '${path}' is on ${t.device.type}, and reading it back is asynchronous: save CPU copies (\`await model.cpu()\` first, or \`await t.cpu()\`)`);
     const root = t._base ?? t;
     const stride = t.stride();
-    let fits = root.is_contiguous() && root.storage_offset() === 0 && !root.is_webgpu && root.dtype === t.dtype && stride.every((s) => s >= 0);
+    let fits = root.is_contiguous() && root.storage_offset() === 0 && root.dtype === t.dtype && stride.every((s) => s >= 0);
     if (fits && t.numel() > 0) {
       let last = t.storage_offset();
       t.shape.forEach((s, d) => { last += (s - 1) * stride[d]; });

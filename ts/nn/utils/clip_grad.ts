@@ -6,6 +6,7 @@ import { stack } from '../../ops/indexing.js';
 import { norm } from '../../ops/reduce.js';
 import { clamp } from '../../ops/pointwise.js';
 import { no_grad } from '../../autograd/grad_mode.js';
+import { needsAsyncRead } from '../../backend/move.js';
 
 type Params = Tensor | Iterable<Tensor>;
 const list = (p: Params): Tensor[] => (p instanceof Tensor ? [p] : [...p]);
@@ -23,7 +24,7 @@ export function clip_grad_norm_(parameters: Params, max_norm: number, norm_type:
     const total = p === Infinity
       ? stack(gs.map((g) => g.detach().abs().max())).max()
       : norm(stack(gs.map((g) => norm(g.detach(), p))), p);
-    if (error_if_nonfinite && total.device.type === 'cpu') {
+    if (error_if_nonfinite && !needsAsyncRead(total, 'cpu')) {
       const v = Number(total.itemSync());
       if (!Number.isFinite(v))
         throw new Error(`The total norm of order ${p === Infinity ? 'inf' : Number.isInteger(p) ? p.toFixed(1) : String(p)} for gradients from \`parameters\` is non-finite, so it cannot be clipped. To disable this error and scale the gradients by the non-finite norm anyway, set \`error_if_nonfinite=False\``);

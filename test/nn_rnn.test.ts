@@ -205,3 +205,24 @@ describe('training follows PyTorch', () => {
     }
   });
 });
+
+describe('constructor arguments, positional or by name (PyTorch signatures)', () => {
+  it('RNN, LSTM, GRU and the cells take every argument either way', () => {
+    const a = new nn.LSTM(3, 4, 2, false, true, 0, true, 2);
+    const b = new nn.LSTM({ input_size: 3, hidden_size: 4, num_layers: 2, bias: false, batch_first: true, bidirectional: true, proj_size: 2 });
+    const c = new nn.LSTM(3, 4, { num_layers: 2, bias: false, batch_first: true, bidirectional: true, proj_size: 2 });
+    for (const m of [a, b, c]) {
+      expect([m.input_size, m.hidden_size, m.num_layers, m.bias, m.batch_first, m.bidirectional, m.proj_size]).toEqual([3, 4, 2, false, true, true, 2]);
+      expect(Object.keys(m.state_dict())).toEqual(Object.keys(a.state_dict()));
+    }
+    const r = new nn.RNN(3, 4, 1, 'relu');
+    expect(r.nonlinearity).toBe('relu');
+    expect(new nn.RNN({ input_size: 3, hidden_size: 4, nonlinearity: 'relu' }).nonlinearity).toBe('relu');
+    expect(new nn.GRU(3, 4, 3).num_layers).toBe(3);
+    expect(new nn.RNNCell(3, 4, false, 'relu').nonlinearity).toBe('relu');
+    expect(new nn.RNNCell(3, 4, false).bias_ih).toBeNull();
+    expect(new nn.GRUCell({ input_size: 3, hidden_size: 4, bias: false }).bias_hh).toBeNull();
+    expect(new nn.LSTMCell(3, 4).weight_ih.shape).toEqual([16, 3]);
+    expect(() => new nn.LSTM({ input_size: 3, hidden_size: 4, num_layer: 2 } as never)).toThrow(/LSTM\(\) got an unexpected keyword argument 'num_layer'/);
+  });
+});

@@ -15,11 +15,24 @@ import { pyBool } from '../repr.js';
 import { dtypeOf } from './linear.js';
 import { PackedSequence } from '../utils/rnn.js';
 import type { FactoryOpts } from './linear.js';
+import { parseArgs } from '../functional/args.js';
 
 type Mode = 'RNN_TANH' | 'RNN_RELU' | 'LSTM' | 'GRU';
 export interface RNNOpts extends FactoryOpts {
   num_layers?: number; nonlinearity?: 'tanh' | 'relu' | string; bias?: boolean; batch_first?: boolean;
   dropout?: number; bidirectional?: boolean; proj_size?: number;
+}
+
+type Sizes = { input_size: number; hidden_size: number };
+const FACTORY = ['device', 'dtype'] as const;
+// proj_size is accepted by RNN and GRU too, for PyTorch's own error (LSTM only)
+const RNN_ARGS = ['input_size', 'hidden_size', 'num_layers', 'nonlinearity', 'bias', 'batch_first', 'dropout', 'bidirectional', 'proj_size', ...FACTORY];
+const LSTM_ARGS = ['input_size', 'hidden_size', 'num_layers', 'bias', 'batch_first', 'dropout', 'bidirectional', 'proj_size', ...FACTORY];
+const CELL_ARGS = ['input_size', 'hidden_size', 'bias', 'nonlinearity', ...FACTORY];
+const GATED_CELL_ARGS = ['input_size', 'hidden_size', 'bias', ...FACTORY];
+/** PyTorch's constructor arguments, positional or by name (`new nn.LSTM(10, 20, 2)`, `new nn.LSTM({ input_size: 10, hidden_size: 20, num_layers: 2 })`). */
+function bind<O>(op: string, args: unknown[], names: string[]): Sizes & O {
+  return parseArgs<Sizes & O>(op, args, names as (keyof (Sizes & O) & string)[], {});
 }
 
 const shapeStr = (s: readonly number[]): string => `[${s.join(', ')}]`;
@@ -266,10 +279,13 @@ export class RNNBase extends Module {
 /** nn.RNN(input_size, hidden_size, { num_layers, nonlinearity = 'tanh', bias, batch_first, dropout, bidirectional }) */
 export class RNN extends RNNBase {
   nonlinearity: string;
-  constructor(input_size: number, hidden_size: number, opts: RNNOpts = {}) {
+  constructor(input_size: number, hidden_size: number, ...rest: (number | string | boolean | RNNOpts)[]);
+  constructor(opts: Sizes & RNNOpts);
+  constructor(...args: unknown[]) {
+    const opts = bind<RNNOpts>('RNN', args, RNN_ARGS);
     const nl = opts.nonlinearity ?? 'tanh';
     if (nl !== 'tanh' && nl !== 'relu') throw new RangeError(`Unknown nonlinearity '${nl}'`);
-    super(nl === 'tanh' ? 'RNN_TANH' : 'RNN_RELU', input_size, hidden_size, opts);
+    super(nl === 'tanh' ? 'RNN_TANH' : 'RNN_RELU', opts.input_size, opts.hidden_size, opts);
     this.nonlinearity = nl;
   }
   /** Returns [output, h_n]. */
@@ -281,7 +297,9 @@ export class RNN extends RNNBase {
 
 /** nn.LSTM(input_size, hidden_size, { num_layers, bias, batch_first, dropout, bidirectional, proj_size }) */
 export class LSTM extends RNNBase {
-  constructor(input_size: number, hidden_size: number, opts: RNNOpts = {}) { super('LSTM', input_size, hidden_size, opts); }
+  constructor(input_size: number, hidden_size: number, ...rest: (number | boolean | RNNOpts)[]);
+  constructor(opts: Sizes & RNNOpts);
+  constructor(...args: unknown[]) { const o = bind<RNNOpts>('LSTM', args, LSTM_ARGS); super('LSTM', o.input_size, o.hidden_size, o); }
   /** Returns [output, [h_n, c_n]]. */
   override forward<I extends Tensor | PackedSequence>(input: I, hx: [Tensor, Tensor] | null = null): [I, [Tensor, Tensor]] {
     const { out, hn } = this._forward(input, hx ? [hx[0], hx[1]] : null);
@@ -291,7 +309,9 @@ export class LSTM extends RNNBase {
 
 /** nn.GRU(input_size, hidden_size, { num_layers, bias, batch_first, dropout, bidirectional }) */
 export class GRU extends RNNBase {
-  constructor(input_size: number, hidden_size: number, opts: RNNOpts = {}) { super('GRU', input_size, hidden_size, opts); }
+  constructor(input_size: number, hidden_size: number, ...rest: (number | boolean | RNNOpts)[]);
+  constructor(opts: Sizes & RNNOpts);
+  constructor(...args: unknown[]) { const o = bind<RNNOpts>('GRU', args, LSTM_ARGS); super('GRU', o.input_size, o.hidden_size, o); }
   /** Returns [output, h_n]. */
   override forward<I extends Tensor | PackedSequence>(input: I, hx: Tensor | null = null): [I, Tensor] {
     const { out, hn } = this._forward(input, hx ? [hx] : null);
@@ -358,8 +378,11 @@ export class RNNCellBase extends Module {
 /** nn.RNNCell(input_size, hidden_size, { bias = true, nonlinearity = 'tanh' }) */
 export class RNNCell extends RNNCellBase {
   nonlinearity: string;
-  constructor(input_size: number, hidden_size: number, opts: CellOpts = {}) {
-    super('RNNCell', input_size, hidden_size, opts.bias ?? true, 1, opts);
+  constructor(input_size: number, hidden_size: number, ...rest: (boolean | string | CellOpts)[]);
+  constructor(opts: Sizes & CellOpts);
+  constructor(...args: unknown[]) {
+    const opts = bind<CellOpts>('RNNCell', args, CELL_ARGS);
+    super('RNNCell', opts.input_size, opts.hidden_size, opts.bias ?? true, 1, opts);
     this.nonlinearity = opts.nonlinearity ?? 'tanh';
   }
   override forward(input: Tensor, hx: Tensor | null = null): Tensor {
@@ -376,7 +399,9 @@ export class RNNCell extends RNNCellBase {
 
 /** nn.LSTMCell(input_size, hidden_size, { bias = true }): forward(input, [h, c]?) -> [h', c'] */
 export class LSTMCell extends RNNCellBase {
-  constructor(input_size: number, hidden_size: number, opts: CellOpts = {}) { super('LSTMCell', input_size, hidden_size, opts.bias ?? true, 4, opts); }
+  constructor(input_size: number, hidden_size: number, ...rest: (boolean | CellOpts)[]);
+  constructor(opts: Sizes & CellOpts);
+  constructor(...args: unknown[]) { const o = bind<CellOpts>('LSTMCell', args, GATED_CELL_ARGS); super('LSTMCell', o.input_size, o.hidden_size, o.bias ?? true, 4, o); }
   override forward(input: Tensor, hx: [Tensor, Tensor] | null = null): [Tensor, Tensor] {
     const [x, batched] = this._input(input);
     const h = this._hidden(x, hx ? hx[0] : null, batched, 'hx[0]');
@@ -388,7 +413,9 @@ export class LSTMCell extends RNNCellBase {
 
 /** nn.GRUCell(input_size, hidden_size, { bias = true }) */
 export class GRUCell extends RNNCellBase {
-  constructor(input_size: number, hidden_size: number, opts: CellOpts = {}) { super('GRUCell', input_size, hidden_size, opts.bias ?? true, 3, opts); }
+  constructor(input_size: number, hidden_size: number, ...rest: (boolean | CellOpts)[]);
+  constructor(opts: Sizes & CellOpts);
+  constructor(...args: unknown[]) { const o = bind<CellOpts>('GRUCell', args, GATED_CELL_ARGS); super('GRUCell', o.input_size, o.hidden_size, o.bias ?? true, 3, o); }
   override forward(input: Tensor, hx: Tensor | null = null): Tensor {
     const [x, batched] = this._input(input);
     const h = this._hidden(x, hx, batched, 'hx');

@@ -13,6 +13,7 @@ export * from './modules/activation.js';
 export { NLLLoss, CrossEntropyLoss, MSELoss, L1Loss, SmoothL1Loss, HuberLoss, BCELoss, BCEWithLogitsLoss, KLDivLoss } from './modules/loss.js';
 export { Embedding } from './modules/sparse.js';
 export { RNNBase, RNN, LSTM, GRU, RNNCellBase, RNNCell, LSTMCell, GRUCell } from './modules/rnn.js';
+export { MultiheadAttention, NonDynamicallyQuantizableLinear } from './modules/attention.js';
 export * as functional from './functional/index.js';
 export * as init from './init.js';
 export * as utils from './utils/index.js';

@@ -170,6 +170,7 @@ describe('PyTorch errors', () => {
     expect(() => m.forward(x, x, x, { key_padding_mask: torch.zeros([2, 5], { dtype: 'bool' }) })).toThrow('expecting key_padding_mask shape of (2, 4), but got torch.Size([2, 5])');
     expect(() => m.forward(x, x, x, { key_padding_mask: torch.zeros([2, 4, 1], { dtype: 'bool' }) })).toThrow('For batched (3-D) `query`, expected `key_padding_mask` to be `None` or 2-D but found 3-D tensor instead');
     expect(() => m.forward(x, x, x, { attn_mask: torch.zeros([4, 4], { dtype: 'int64' }) })).toThrow('only bool and floating types of attn_mask are supported');
+    expect(() => m.forward(x, x, x, { attn_mask: torch.zeros([4, 4], { dtype: 'float64' }) })).toThrow('expected a float attn_mask of the query\'s dtype float32, but got float64');
     expect(() => m.forward(x, torch.randn([5, 2, 8]), x)).toThrow('key shape torch.Size([5, 2, 8]) does not match value shape torch.Size([4, 2, 8])');
     expect(() => m.forward(x, x, x, { is_causal: true })).toThrow('Need attn_mask if specifying the is_causal hint');
     const u = torch.randn([4, 8]);
@@ -183,6 +184,9 @@ describe('PyTorch errors', () => {
     expect(() => F.scaled_dot_product_attention(q, torch.randn([2, 4, 6]), q)).toThrow(/same embedding size.*\[2, 4, 8\].*\[2, 4, 6\]/);
     expect(() => F.scaled_dot_product_attention(q, q, q, { attn_mask: torch.zeros([3, 3]) })).toThrow(/attn_mask of shape \[3, 3\] cannot be broadcast to the attention scores of shape \[2, 4, 4\]/);
     expect(() => F.scaled_dot_product_attention(q, q, q.double())).toThrow('Expected query, key, and value to have the same dtype');
+    expect(() => F.scaled_dot_product_attention(q, q, q, { attn_mask: torch.zeros([4, 4], { dtype: 'float64' }) }))
+      .toThrow('Expected attn_mask dtype to be bool or to match query dtype, but got attn_mask.dtype: float64 and query.dtype: float32 instead.');
+    expect(() => F.scaled_dot_product_attention(q, q, q, { attn_mask: torch.zeros([3, 4, 4]) })).toThrow(/cannot be broadcast/);
     expect(() => F.scaled_dot_product_attention(torch.randn([8]), q, q)).toThrow('at least 2 dimensional');
   });
   it('Transformer', () => {

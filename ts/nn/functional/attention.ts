@@ -12,10 +12,10 @@ const torchSize = (s: readonly number[]): string => `torch.Size(${sizeStr(s)})`;
 const tuple = (s: readonly number[]): string => `(${s.join(', ')}${s.length === 1 ? ',' : ''})`;
 const sameShape = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((v, i) => v === b[i]);
 
-/** The [L, S] bool mask of a causal attention (query i sees keys 0..i), on `like`'s device. */
-function causalMask(L: number, S: number, like: Tensor): Tensor {
+/** The [L, S] bool mask of what a causal attention leaves out (key j > query i), on `like`'s device. */
+function futureMask(L: number, S: number, like: Tensor): Tensor {
   const dev = { device: like.device };
-  return arange(S, dev).unsqueeze(0).le(arange(L, dev).unsqueeze(1));
+  return arange(S, dev).unsqueeze(0).gt(arange(L, dev).unsqueeze(1));
 }
 
 interface SdpaArgs { attn_mask: Tensor | null; dropout_p: number; is_causal: boolean; scale: number | null }
@@ -46,18 +46,16 @@ export function scaled_dot_product_attention(query: Tensor, key: Tensor, value: 
   let scores = query.matmul(key.transpose(-2, -1)).mul(scale);
   if (a.is_causal) {
     if (a.attn_mask) throw new Error('_scaled_dot_product_attention: Explicit attn_mask should not be set when is_causal=True');
-    scores = scores.masked_fill(causalMask(L, S, query).logical_not(), -Infinity);
+    scores = scores.masked_fill(futureMask(L, S, query), -Infinity);
   }
   const m = a.attn_mask;
   if (m) {
     if (!(m instanceof Tensor)) throw new TypeError(`${op}(): argument 'attn_mask' must be Tensor, not ${typeof m}`);
-    if (m.dtype !== 'bool' && !m.is_floating_point())
-      throw new TypeError(`${op}: Expected attn_mask dtype to be bool or float or to match query dtype, but got attn_mask.dtype: ${m.dtype} and query.dtype: ${query.dtype} instead.`);
-    try {
-      scores = m.dtype === 'bool' ? scores.masked_fill(m.logical_not(), -Infinity) : scores.add(m);
-    } catch {
-      throw new RangeError(`${op}: attn_mask of shape ${sizeStr(m.shape)} cannot be broadcast to the attention scores of shape ${sizeStr(scores.shape)} (query ${sizeStr(query.shape)}, key ${sizeStr(key.shape)})`);
-    }
+    if (m.dtype !== 'bool' && m.dtype !== query.dtype)
+      throw new TypeError(`${op}: Expected attn_mask dtype to be bool or to match query dtype, but got attn_mask.dtype: ${m.dtype} and query.dtype: ${query.dtype} instead.`);
+    const fits = m.ndim <= scores.ndim && m.shape.every((s, i) => s === 1 || s === scores.shape[scores.ndim - m.ndim + i]);
+    if (!fits) throw new RangeError(`${op}: attn_mask of shape ${sizeStr(m.shape)} cannot be broadcast to the attention scores of shape ${sizeStr(scores.shape)} (query ${sizeStr(query.shape)}, key ${sizeStr(key.shape)})`);
+    scores = m.dtype === 'bool' ? scores.masked_fill(m.logical_not(), -Infinity) : scores.add(m);
   }
   let w = softmax(scores, -1);
   if (a.dropout_p > 0) w = dropout(w, a.dropout_p, true);
@@ -70,6 +68,7 @@ function canonicalMask(mask: Tensor | null, name: string, like: Tensor): Tensor 
   if (!(mask instanceof Tensor)) throw new TypeError(`multi_head_attention_forward(): argument '${name}' must be Tensor, not ${typeof mask}`);
   if (mask.dtype === 'bool') return zeros([...mask.shape], { dtype: like.dtype, device: like.device }).masked_fill(mask, -Infinity);
   if (!mask.is_floating_point()) throw new TypeError(`only bool and floating types of ${name} are supported`);
+  if (mask.dtype !== like.dtype) throw new TypeError(`multi_head_attention_forward: expected a float ${name} of the query's dtype ${like.dtype}, but got ${mask.dtype}`);
   return mask;
 }
 

@@ -29,7 +29,7 @@ interface Train {
 }
 const here = dirname(fileURLToPath(import.meta.url));
 const FX = JSON.parse(readFileSync(join(here, 'fixtures', 'nn_attention.json'), 'utf8'), (_k, v) => (v === 'inf' ? Infinity : v === '-inf' ? -Infinity : v)) as {
-  sdpa: SdpaCase[]; modules: ModCase[]; train: Train; square_subsequent_mask: TJ;
+  sdpa: SdpaCase[]; modules: ModCase[]; train: Train; square_subsequent_mask: TJ; pt_transformer: { src: TJ; tgt: TJ; out: TJ };
 };
 
 const isTJ = (v: unknown): v is TJ => typeof v === 'object' && v !== null && 'data' in v;
@@ -121,6 +121,18 @@ describe('MultiheadAttention and the Transformer layers match PyTorch (fixtures)
   it('Transformer.generate_square_subsequent_mask', () => {
     close(nn.Transformer.generate_square_subsequent_mask(4), FX.square_subsequent_mask, 'mask');
     expect(nn.Transformer.generate_square_subsequent_mask(3, { dtype: 'float64' }).dtype).toBe('float64');
+  });
+});
+
+describe('PyTorch checkpoints', () => {
+  it('a Transformer state_dict written by torch.save loads and gives PyTorch\'s output', () => {
+    const sdict = torch.load(new Uint8Array(readFileSync(join(here, 'fixtures', 'attn_transformer.pt')))) as Record<string, Tensor>;
+    const t = new nn.Transformer(8, 2, 1, 1, 16, { batch_first: true });
+    expect(Object.keys(sdict)).toEqual(Object.keys(t.state_dict()));
+    t.load_state_dict(sdict);
+    t.eval();
+    const P = FX.pt_transformer;
+    close(t.forward(toT(P.src), toT(P.tgt), { tgt_mask: nn.Transformer.generate_square_subsequent_mask(4) }), P.out, 'out');
   });
 });
 

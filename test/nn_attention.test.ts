@@ -21,7 +21,7 @@ interface SdpaCase {
 interface ModCase {
   id: string; cls: string; args: unknown; kwargs: Record<string, unknown>; state_dict: Record<string, TJ>; param_order: string[];
   inputs: TJ[]; call: number[]; fwd_kwargs: Record<string, TJ | boolean>; outs: (TJ | null)[]; gos: (TJ | null)[];
-  grad_inputs: TJ[]; grad_params: Record<string, TJ>; repr: string | null;
+  grad_inputs: TJ[]; grad_params: Record<string, TJ>; repr: string;
 }
 interface Train {
   emb: Record<string, TJ>; enc: Record<string, TJ>; head: Record<string, TJ>; x: number[]; y: number[]; shape: number[];

@@ -59,3 +59,4 @@ export * as utils from './utils/index.js';
 export * as datasets from './datasets/index.js';
 export * as transforms from './transforms/index.js';
 export * as nn from './nn/index.js';
+export * as distributions from './distributions/index.js';

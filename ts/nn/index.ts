@@ -12,6 +12,8 @@ export { BatchNorm1d, BatchNorm2d, LayerNorm, GroupNorm } from './modules/normal
 export * from './modules/activation.js';
 export { NLLLoss, CrossEntropyLoss, MSELoss, L1Loss, SmoothL1Loss, HuberLoss, BCELoss, BCEWithLogitsLoss, KLDivLoss } from './modules/loss.js';
 export { Embedding } from './modules/sparse.js';
+export { CosineSimilarity, PairwiseDistance, TripletMarginLoss } from './modules/distance.js';
+export { PixelShuffle, PixelUnshuffle, Upsample, UpsamplingNearest2d, UpsamplingBilinear2d } from './modules/upsampling.js';
 export { RNNBase, RNN, LSTM, GRU, RNNCellBase, RNNCell, LSTMCell, GRUCell } from './modules/rnn.js';
 export { MultiheadAttention, NonDynamicallyQuantizableLinear } from './modules/attention.js';
 export { TransformerEncoderLayer, TransformerEncoder, TransformerDecoderLayer, TransformerDecoder, Transformer } from './modules/transformer.js';

@@ -25,6 +25,9 @@ describeGpu('sort / argsort / topk on webgpu match PyTorch (fixtures)', () => {
     const [vc, ic] = x.sort(1, true), [vg, ig] = g.sort(1, true);
     expect(Array.from(await vg.data())).toEqual(Array.from(vc.dataSync()));
     expect(Array.from(await ig.data())).toEqual(Array.from(ic.dataSync()));
+    const b = torch.sort(gpu(torch.tensor([true, false, true, false])), 0, true);
+    expect(b.values.dtype).toBe('bool');
+    expect(Array.from(await b.indices.data())).toEqual([0, 2, 1, 3]);
   });
 });
 

@@ -24,6 +24,8 @@ export { matmul, mm, bmm, dot, outer, addmm, baddbmm, addbmm } from './ops/linal
 export { einsum } from './ops/einsum.js';
 export { diagonal, diag, diag_embed } from './ops/diagonal.js';
 export { masked_select, nonzero, argwhere, unique, take_along_dim } from './ops/selection.js';
+export { sort, argsort, topk } from './ops/sort.js';
+export { multinomial } from './ops/multinomial.js';
 export { cat, concat, concatenate, stack, split, chunk, index_select, gather, scatter, scatter_add, where, masked_fill, tril, triu, flip, repeat, one_hot } from './ops/indexing.js';
 export { view, reshape, permute, transpose, transpose as swapaxes, t, squeeze, unsqueeze, narrow, select, flatten, unflatten, clone, unbind, as_strided } from './ops/views.js';
 export * as autograd from './autograd/index.js';

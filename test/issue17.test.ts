@@ -117,6 +117,24 @@ describe('positional bias', () => {
 });
 
 describe('everyday tensor API', () => {
+  it('iterates over the first dimension', () => {
+    const t = torch.arange(6).reshape(3, 2);
+    const rows = [...t];
+    expect(rows.length).toBe(3);
+    expect(list(rows[1])).toEqual([2, 3]);
+    let k = 0;
+    for (const row of t) { expect(row.shape).toEqual([2]); k++; }
+    expect(k).toBe(3);
+    expect(() => [...torch.tensor(1)]).toThrow(TypeError);
+    // gradients flow through the rows
+    const x = torch.ones(2, 3, { requires_grad: true });
+    let s = torch.tensor(0, { dtype: 'float32' });
+    for (const [i, row] of [...x].entries()) s = s.add(row.sum().mul(i + 1));
+    s.backward();
+    expect(x.grad!.tolistSync()).toEqual([[1, 1, 1], [2, 2, 2]]);
+    // an optimizer still refuses a bare tensor (not its rows)
+    expect(() => new torch.optim.SGD(x as never, { lr: 0.1 })).toThrow('iterable of Tensors or dicts');
+  });
   it('torch.tensor of a list of 0-dim tensors', () => {
     const a = torch.tensor([torch.tensor(1.5), torch.tensor(2)] as never);
     expect(a.dtype).toBe('float32');

@@ -98,7 +98,8 @@ describe('optim API', () => {
     expect(opt.param_groups[1].momentum).toBe(0.9);
     const opt2 = new optim.SGD([a, b], { lr: 0.1 });
     expect(opt2.param_groups.length).toBe(1);
-    expect(opt2.param_groups[0].params).toEqual([a, b]);
+    expect(opt2.param_groups[0].params.length).toBe(2);
+    opt2.param_groups[0].params.forEach((p, i) => expect(p).toBe([a, b][i]));
     const c = torch.zeros([3]).requires_grad_();
     opt2.add_param_group({ params: [c], lr: 0.5 });
     expect(opt2.param_groups[1]).toMatchObject({ lr: 0.5, momentum: 0, nesterov: false });

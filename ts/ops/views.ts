@@ -477,6 +477,8 @@ declare module '../tensor.js' {
     index_put_(indices: IndexItem[] | IndexItem, values: Tensor | number | boolean, opts?: boolean | { accumulate?: boolean }): this;
     /** index_put_ on a copy */
     index_put(indices: IndexItem[] | IndexItem, values: Tensor | number | boolean, opts?: boolean | { accumulate?: boolean }): Tensor;
+    /** Python's `for row in t`: the views t.select(0, i). A 0-d tensor is not iterable (PyTorch raises TypeError). */
+    [Symbol.iterator](): Iterator<Tensor>;
   }
 }
 
@@ -508,4 +510,17 @@ installMethods({
   index,
   index_put_: index_put_ as never,
   index_put: (x, i, v, o) => index_put_(clone(x), i, v, o),
+});
+
+// Python's `for row in t`. The iterator exists only on tensors with a dim to iterate: a 0-d
+// tensor is not iterable (`[...t]` throws TypeError, as PyTorch's 'iteration over a 0-d tensor'),
+// and deep-equality helpers that follow iterators (vitest's toEqual) stop at 0-d rows and
+// compare their fields.
+function* rows(this: Tensor): Iterator<Tensor> {
+  const n = this.shape[0];
+  for (let i = 0; i < n; i++) yield select(this, 0, i);
+}
+Object.defineProperty(Tensor.prototype, Symbol.iterator, {
+  configurable: true, enumerable: false,
+  get(this: Tensor) { return this.ndim ? rows : undefined; },
 });

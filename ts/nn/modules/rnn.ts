@@ -1,6 +1,6 @@
-// RNN, LSTM (with proj_size), GRU and their cells. Composite: the input projection of a whole
-// sequence is one addmm per layer and direction, then one hidden GEMM per step and the gate math
-// (sigmoid/tanh/mul/add), so autograd and both backends (wasm, webgpu) come for free.
+// RNN, LSTM (with proj_size), GRU and their cells. The input projection of a whole sequence is one
+// addmm per layer and direction, then per step one hidden GEMM (addmm) and the gate math: for LSTM
+// and GRU one fused kernel and one autograd node (ts/nn/functional/rnn.ts), for RNN tanh/relu.
 // Parameter names, shapes, registration order and init follow PyTorch 1.13 so state_dicts move
 // both ways. Gate order as PyTorch: LSTM i, f, g, o; GRU r, z, n.
 import { Tensor } from '../../tensor.js';
@@ -16,6 +16,7 @@ import { dtypeOf } from './linear.js';
 import { PackedSequence } from '../utils/rnn.js';
 import type { FactoryOpts } from './linear.js';
 import { parseArgs } from '../functional/args.js';
+import { lstm_cell, gru_cell } from '../functional/rnn.js';
 
 type Mode = 'RNN_TANH' | 'RNN_RELU' | 'LSTM' | 'GRU';
 export interface RNNOpts extends FactoryOpts {
@@ -41,21 +42,6 @@ const tupleStr = (s: readonly number[]): string => `(${s.join(', ')})`;
 /** x [N, in] @ w.T + b, as one addmm (or mm without bias). */
 function lin(x: Tensor, w: Tensor, b: Tensor | null): Tensor {
   return b ? addmm(b, x, w.t()) : matmul(x, w.t());
-}
-
-function gatesLSTM(g: Tensor, c: Tensor): [Tensor, Tensor] {
-  const [i, f, gg, o] = g.chunk(4, 1);
-  const c2 = f.sigmoid().mul(c).add(i.sigmoid().mul(gg.tanh()));
-  return [o.sigmoid().mul(c2.tanh()), c2];
-}
-
-function stepGRU(gi: Tensor, gh: Tensor, h: Tensor): Tensor {
-  const [ir, iz, inn] = gi.chunk(3, 1);
-  const [hr, hz, hn] = gh.chunk(3, 1);
-  const r = ir.add(hr).sigmoid();
-  const z = iz.add(hz).sigmoid();
-  const n = inn.add(r.mul(hn)).tanh();
-  return n.add(z.mul(h.sub(n))); // (1 - z) * n + z * h
 }
 
 /** The shared base: PyTorch's nn.RNNBase. */
@@ -211,10 +197,10 @@ export class RNNBase extends Module {
           }
           const gh = lin(h, whh, bhh);
           if (this.mode === 'LSTM') {
-            const [h2, c2] = gatesLSTM(gi[t].add(gh), c!);
+            const [h2, c2] = lstm_cell(gi[t], gh, c!);
             c = c2;
             h = whr ? matmul(h2, whr.t()) : h2;
-          } else if (this.mode === 'GRU') h = stepGRU(gi[t], gh, h);
+          } else if (this.mode === 'GRU') h = gru_cell(gi[t], gh, h);
           else {
             const pre = gi[t].add(gh);
             h = this.mode === 'RNN_TANH' ? pre.tanh() : F.relu(pre);
@@ -406,7 +392,7 @@ export class LSTMCell extends RNNCellBase {
     const [x, batched] = this._input(input);
     const h = this._hidden(x, hx ? hx[0] : null, batched, 'hx[0]');
     const c = this._hidden(x, hx ? hx[1] : null, batched, 'hx[1]');
-    const [h2, c2] = gatesLSTM(lin(x, this.weight_ih, this.bias_ih).add(lin(h, this.weight_hh, this.bias_hh)), c);
+    const [h2, c2] = lstm_cell(lin(x, this.weight_ih, this.bias_ih), lin(h, this.weight_hh, this.bias_hh), c);
     return batched ? [h2, c2] : [h2.squeeze(0), c2.squeeze(0)];
   }
 }
@@ -419,7 +405,7 @@ export class GRUCell extends RNNCellBase {
   override forward(input: Tensor, hx: Tensor | null = null): Tensor {
     const [x, batched] = this._input(input);
     const h = this._hidden(x, hx, batched, 'hx');
-    const out = stepGRU(lin(x, this.weight_ih, this.bias_ih), lin(h, this.weight_hh, this.bias_hh), h);
+    const out = gru_cell(lin(x, this.weight_ih, this.bias_ih), lin(h, this.weight_hh, this.bias_hh), h);
     return batched ? out : out.squeeze(0);
   }
 }

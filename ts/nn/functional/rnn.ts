@@ -1,5 +1,6 @@
-// The fused LSTM and GRU cell steps (RnnKernels): one kernel pass and one autograd node per
-// timestep for the gate math, the GEMMs that make the gate pre-activations staying with
+// The fused LSTM and GRU cell steps (RnnKernels), PyTorch's _thnn_fused_lstm_cell and
+// _thnn_fused_gru_cell (its CUDA path; the node names are theirs): one kernel pass and one autograd
+// node per timestep for the gate math, the GEMMs that make the gate pre-activations staying with
 // matmul/addmm. nn.LSTM, nn.GRU, nn.LSTMCell and nn.GRUCell (ts/nn/modules/rnn.ts) run on them.
 // Under create_graph the backward is written with differentiable tensor ops (recomputing the gates
 // from the saved inputs), so it differentiates again; otherwise it is one kernel call.
@@ -38,7 +39,7 @@ export function lstm_cell(gi: Tensor, gh: Tensor, c: Tensor): [Tensor, Tensor] {
   check('lstm_cell', 4, gi, gh, c, 'c');
   const be = backendFor('lstm_cell', [gi, gh, c]);
   const shape = [...c.shape];
-  return applyFunction('LstmCellBackward', (ctx, a: Tensor, b: Tensor, cp: Tensor) => {
+  return applyFunction('ThnnFusedLstmCellBackward0', (ctx, a: Tensor, b: Tensor, cp: Tensor) => {
     const [h, c2, ws] = be.lstmCell(a, b, cp);
     ctx.save_for_backward(a, b, cp, new Tensor(ws, [shape[0], 5 * shape[1]]));
     return [new Tensor(h, shape), new Tensor(c2, shape)];
@@ -66,7 +67,7 @@ export function gru_cell(gi: Tensor, gh: Tensor, h: Tensor): Tensor {
   check('gru_cell', 3, gi, gh, h, 'h');
   const be = backendFor('gru_cell', [gi, gh, h]);
   const shape = [...h.shape];
-  return applyFunction('GruCellBackward', (ctx, a: Tensor, b: Tensor, hp: Tensor) => {
+  return applyFunction('ThnnFusedGruCellBackward0', (ctx, a: Tensor, b: Tensor, hp: Tensor) => {
     const [h2, ws] = be.gruCell(a, b, hp);
     ctx.save_for_backward(a, b, hp, new Tensor(ws, [shape[0], 4 * shape[1]]));
     return new Tensor(h2, shape);

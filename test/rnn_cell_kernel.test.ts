@@ -7,6 +7,8 @@ import * as torch from '../ts/index.js';
 import type { Tensor } from '../ts/index.js';
 import { lstm_cell, gru_cell } from '../ts/nn/functional/rnn.js';
 
+const { nn } = torch;
+
 type DT = 'float32' | 'float64';
 
 /** The reference: the composed gate math. */
@@ -57,6 +59,12 @@ describe('fused LSTM and GRU cell kernels match the composed gate math', () => {
       it(`gru_cell ${dt} B=${B} H=${H}`, () => compare(gruOne, (a, b, h) => [gruRef(a, b, h)], 3, dt, B, H));
     }
   }
+
+  it('an empty batch', () => {
+    const [h, c] = lstm_cell(torch.zeros([0, 8]), torch.zeros([0, 8]), torch.zeros([0, 2]));
+    expect([h.shape, c.shape]).toEqual([[0, 2], [0, 2]]);
+    expect(new nn.GRUCell(3, 2).forward(torch.zeros([0, 3])).shape).toEqual([0, 2]);
+  });
 
   it('non-contiguous operands (transposed and offset views)', () => {
     const [B, H] = [3, 5];

@@ -28,6 +28,10 @@ describeGpu('fused recurrent cell kernels on webgpu', () => {
     await compare(lstm, [r(3, 28), r(3, 28), r(3, 7)]);
     await compare(lstm, [r(16, 2).t(), r(3, 16).narrow(0, 1, 2), r(4, 2).t()]); // non-contiguous
   });
+  it('an empty batch', async () => {
+    await compare(lstm, [r(0, 8), r(0, 8), r(0, 2)]);
+    await compare(gru, [r(0, 6), r(0, 6), r(0, 2)]);
+  });
   it('gru_cell forward and backward', async () => {
     await compare(gru, [r(3, 21), r(3, 21), r(3, 7)]);
     await compare(gru, [r(12, 2).t(), r(3, 12).narrow(0, 1, 2), r(4, 2).t()]);

@@ -6,7 +6,8 @@
 import { Tensor } from '../../tensor.js';
 import { empty, zeros } from '../../creation.js';
 import { addmm, matmul } from '../../ops/linalg.js';
-import { stack, cat } from '../../ops/indexing.js';
+import { stack, cat, split } from '../../ops/indexing.js';
+import { applyFunction } from '../../autograd/function.js';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import * as init from '../init.js';
@@ -42,6 +43,15 @@ const tupleStr = (s: readonly number[]): string => `(${s.join(', ')})`;
 /** x [N, in] @ w.T + b, as one addmm (or mm without bias). */
 function lin(x: Tensor, w: Tensor, b: Tensor | null): Tensor {
   return b ? addmm(b, x, w.t()) : matmul(x, w.t());
+}
+
+/**
+ * x's rows in blocks of `sizes` as one autograd node whose backward is one cat (PyTorch's
+ * split_with_sizes), rather than one SliceBackward0 per block, each writing its gradient into a
+ * zero tensor of x's full size.
+ */
+function splitRows(x: Tensor, sizes: number[]): Tensor[] {
+  return applyFunction('SplitWithSizesBackward0', (_ctx, a: Tensor) => split(a, sizes, 0), (_ctx, ...gs: Tensor[]) => [cat(gs, 0)], [x]);
 }
 
 /** The shared base: PyTorch's nn.RNNBase. */
@@ -179,7 +189,7 @@ export class RNNBase extends Module {
         const bih = this.p(`bias_ih_l${layer}${sfx}`), bhh = this.p(`bias_hh_l${layer}${sfx}`);
         const whr = this.p(`weight_hr_l${layer}${sfx}`);
         // the input projection for the whole sequence: one GEMM, then split per step
-        const gi = T > 0 ? lin(layerIn, wih, bih).split(sizes, 0) : [];
+        const gi = T > 0 ? splitRows(lin(layerIn, wih, bih), sizes) : [];
         const h0 = hx[0].select(0, idx), c0 = lstm ? hx[1].select(0, idx) : null;
         let h = h0, c = c0;
         const outs: Tensor[] = new Array(T);

@@ -12,12 +12,12 @@ const { nn } = torch;
 type DT = 'float32' | 'float64';
 
 /** The reference: the composed gate math. */
-export function lstmRef(gi: Tensor, gh: Tensor, c: Tensor): [Tensor, Tensor] {
+function lstmRef(gi: Tensor, gh: Tensor, c: Tensor): [Tensor, Tensor] {
   const [i, f, g, o] = gi.add(gh).chunk(4, 1);
   const c2 = f.sigmoid().mul(c).add(i.sigmoid().mul(g.tanh()));
   return [o.sigmoid().mul(c2.tanh()), c2];
 }
-export function gruRef(gi: Tensor, gh: Tensor, h: Tensor): Tensor {
+function gruRef(gi: Tensor, gh: Tensor, h: Tensor): Tensor {
   const [ir, iz, inn] = gi.chunk(3, 1), [hr, hz, hn] = gh.chunk(3, 1);
   const r = ir.add(hr).sigmoid(), z = iz.add(hz).sigmoid();
   const n = inn.add(r.mul(hn)).tanh();

@@ -42,7 +42,11 @@ const tupleStr = (s: readonly number[]): string => `(${s.join(', ')})`;
 
 /** x [N, in] @ w.T + b, as one addmm (or mm without bias). */
 function lin(x: Tensor, w: Tensor, b: Tensor | null): Tensor {
-  return b ? addmm(b, x, w.t()) : matmul(x, w.t());
+  return linT(x, w.t(), b);
+}
+/** x @ wT + b with w already transposed (a layer transposes its hidden weights once, not per step). */
+function linT(x: Tensor, wT: Tensor, b: Tensor | null): Tensor {
+  return b ? addmm(b, x, wT) : matmul(x, wT);
 }
 
 /**
@@ -188,6 +192,7 @@ export class RNNBase extends Module {
         const wih = this.p(`weight_ih_l${layer}${sfx}`)!, whh = this.p(`weight_hh_l${layer}${sfx}`)!;
         const bih = this.p(`bias_ih_l${layer}${sfx}`), bhh = this.p(`bias_hh_l${layer}${sfx}`);
         const whr = this.p(`weight_hr_l${layer}${sfx}`);
+        const whhT = whh.t(), whrT = whr ? whr.t() : null;
         // the input projection for the whole sequence: one GEMM, then split per step
         const gi = T > 0 ? splitRows(lin(layerIn, wih, bih), sizes) : [];
         const h0 = hx[0].select(0, idx), c0 = lstm ? hx[1].select(0, idx) : null;
@@ -205,11 +210,11 @@ export class RNNBase extends Module {
             h = cat([h, h0.narrow(0, cur, bs - cur)], 0);
             if (c) c = cat([c, c0!.narrow(0, cur, bs - cur)], 0);
           }
-          const gh = lin(h, whh, bhh);
+          const gh = linT(h, whhT, bhh);
           if (this.mode === 'LSTM') {
             const [h2, c2] = lstm_cell(gi[t], gh, c!);
             c = c2;
-            h = whr ? matmul(h2, whr.t()) : h2;
+            h = whrT ? matmul(h2, whrT) : h2;
           } else if (this.mode === 'GRU') h = gru_cell(gi[t], gh, h);
           else {
             const pre = gi[t].add(gh);

@@ -12,3 +12,4 @@ export * from "./conv";
 export * from "./pool";
 export * from "./norm";
 export * from "./loss";
+export * from "./rnn";

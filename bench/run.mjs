@@ -21,7 +21,7 @@ import { execSync } from 'node:child_process';
 import { makeContext, probePython, pythonBlas, ROOT, PYTHON, errNote } from './lib/context.mjs';
 
 // Default order: cheap kernels first, training last.
-const ORDER = ['matmul', 'add', 'conv2d', 'adam', 'mnist'];
+const ORDER = ['matmul', 'add', 'conv2d', 'adam', 'mnist', 'lstm', 'transformer'];
 
 const argv = process.argv.slice(2);
 const flag = (f) => argv.includes(f);

@@ -12,8 +12,9 @@ import { random } from './random.js';
 import { optim } from './optim.js';
 import { norm } from './norm.js';
 import { loss } from './loss.js';
+import { rnn } from './rnn.js';
 
 export const webgpu: Backend = {
   device: 'webgpu',
-  ...memory, ...pointwise, ...reduce, ...linalg, ...conv, ...pool, ...indexing, ...random, ...optim, ...norm, ...loss,
+  ...memory, ...pointwise, ...reduce, ...linalg, ...conv, ...pool, ...indexing, ...random, ...optim, ...norm, ...loss, ...rnn,
 };

@@ -2,7 +2,7 @@
 
     /usr/bin/python3 bench/python/ref.py '<json spec>'
 
-spec: {"workload": "matmul"|"add"|"conv2d"|"adam"|"mnist_seed"|"mnist_current"|"transformer", ...params}
+spec: {"workload": "matmul"|"add"|"conv2d"|"adam"|"mnist_seed"|"mnist_current"|"lstm_lm"|"transformer_encoder", ...params}
 Prints one JSON object on the last line of stdout: {"ok": true, "best": s, "median": s, ...} with
 seconds per call, or {"ok": false, "error": "..."}. Same timing scheme as bench/lib/timing.mjs.
 """
@@ -125,18 +125,36 @@ def main():
             loss.backward()
             opt.step()
         r = measure_steps(step, warmup=spec.get("warmup", 3), steps=spec.get("steps", 15))
-    elif w == "transformer":
-        d, bs, seq = spec["d_model"], spec["batch"], spec["seq"]
-        layer = torch.nn.TransformerEncoderLayer(d, spec["nhead"], spec["dim_feedforward"], batch_first=True)
-        model = torch.nn.TransformerEncoder(layer, spec["num_layers"], enable_nested_tensor=False)
-        model.train()
-        opt = torch.optim.Adam(model.parameters(), lr=1e-3)
-        x, y = torch.randn(bs, seq, d), torch.randn(bs, seq, d)
-        mask = torch.nn.Transformer.generate_square_subsequent_mask(seq)
+    elif w == "lstm_lm":
+        # examples/word_language_model RNNModel (LSTM), its defaults; a fresh zero state per step
+        nt, ni, nh, nl, p = spec["ntoken"], spec["ninp"], spec["nhid"], spec["nlayers"], spec["dropout"]
+        enc, drop = torch.nn.Embedding(nt, ni), torch.nn.Dropout(p)
+        rnn = torch.nn.LSTM(ni, nh, nl, dropout=p)
+        dec = torch.nn.Linear(nh, nt)
+        params = [q for m in (enc, rnn, dec) for q in m.parameters()]
+        opt = torch.optim.SGD(params, lr=20)
+        data = torch.randint(0, nt, (spec["seq"], spec["batch"]))
+        targets = torch.randint(0, nt, (spec["seq"] * spec["batch"],))
 
         def step():
             opt.zero_grad()
-            loss = F.mse_loss(model(x, mask=mask), y)
+            out, _ = rnn(drop(enc(data)))
+            loss = F.cross_entropy(dec(drop(out)).view(-1, nt), targets)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(params, 0.25)
+            opt.step()
+        r = measure_steps(step, warmup=spec.get("warmup", 3), steps=spec.get("steps", 15))
+    elif w == "transformer_encoder":
+        d = spec["d_model"]
+        layer = torch.nn.TransformerEncoderLayer(d, spec["nhead"], batch_first=True)
+        layer.train()
+        opt = torch.optim.Adam(layer.parameters(), lr=1e-4)
+        x = torch.randn(spec["batch"], spec["seq"], d)
+        y = torch.randn(spec["batch"], spec["seq"], d)
+
+        def step():
+            opt.zero_grad()
+            loss = F.mse_loss(layer(x), y)
             loss.backward()
             opt.step()
         r = measure_steps(step, warmup=spec.get("warmup", 3), steps=spec.get("steps", 15))

@@ -1,4 +1,4 @@
-// nn.RNN / LSTM / GRU and the cells on webgpu (composite ops, no kernels of their own) against
+// nn.RNN / LSTM / GRU and the cells on webgpu (GEMMs plus the fused rnn cell kernels) against
 // the CPU, which test/nn_rnn.test.ts checks against PyTorch: outputs, final states, gradients.
 import { it, expect } from 'vitest';
 import * as torch from '../../ts/index.js';

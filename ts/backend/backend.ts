@@ -17,9 +17,10 @@ import type { RandomKernels } from './kernels/random.js';
 import type { OptimKernels } from './kernels/optim.js';
 import type { NormKernels } from './kernels/norm.js';
 import type { LossKernels } from './kernels/loss.js';
+import type { RnnKernels } from './kernels/rnn.js';
 
 export interface Backend extends MemoryKernels, PointwiseKernels, ReduceKernels, LinalgKernels, ConvKernels,
-  PoolKernels, IndexingKernels, RandomKernels, OptimKernels, NormKernels, LossKernels {
+  PoolKernels, IndexingKernels, RandomKernels, OptimKernels, NormKernels, LossKernels, RnnKernels {
   readonly device: DeviceType;
 }
 

@@ -11,8 +11,9 @@ import { random } from './random.js';
 import { optim } from './optim.js';
 import { norm } from './norm.js';
 import { loss } from './loss.js';
+import { rnn } from './rnn.js';
 
 export const wasm: Backend = {
   device: 'cpu',
-  ...memory, ...pointwise, ...reduce, ...linalg, ...conv, ...pool, ...indexing, ...random, ...optim, ...norm, ...loss,
+  ...memory, ...pointwise, ...reduce, ...linalg, ...conv, ...pool, ...indexing, ...random, ...optim, ...norm, ...loss, ...rnn,
 };

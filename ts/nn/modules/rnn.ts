@@ -1,12 +1,13 @@
-// RNN, LSTM (with proj_size), GRU and their cells. Composite: the input projection of a whole
-// sequence is one addmm per layer and direction, then one hidden GEMM per step and the gate math
-// (sigmoid/tanh/mul/add), so autograd and both backends (wasm, webgpu) come for free.
+// RNN, LSTM (with proj_size), GRU and their cells. The input projection of a whole sequence is one
+// addmm per layer and direction, then per step one hidden GEMM (addmm) and the gate math: for LSTM
+// and GRU one fused kernel and one autograd node (ts/nn/functional/rnn.ts), for RNN tanh/relu.
 // Parameter names, shapes, registration order and init follow PyTorch 1.13 so state_dicts move
 // both ways. Gate order as PyTorch: LSTM i, f, g, o; GRU r, z, n.
 import { Tensor } from '../../tensor.js';
 import { empty, zeros } from '../../creation.js';
 import { addmm, matmul } from '../../ops/linalg.js';
-import { stack, cat } from '../../ops/indexing.js';
+import { stack, cat, split } from '../../ops/indexing.js';
+import { applyFunction } from '../../autograd/function.js';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import * as init from '../init.js';
@@ -16,6 +17,7 @@ import { dtypeOf } from './linear.js';
 import { PackedSequence } from '../utils/rnn.js';
 import type { FactoryOpts } from './linear.js';
 import { parseArgs } from '../functional/args.js';
+import { lstm_cell, gru_cell } from '../functional/rnn.js';
 
 type Mode = 'RNN_TANH' | 'RNN_RELU' | 'LSTM' | 'GRU';
 export interface RNNOpts extends FactoryOpts {
@@ -40,22 +42,20 @@ const tupleStr = (s: readonly number[]): string => `(${s.join(', ')})`;
 
 /** x [N, in] @ w.T + b, as one addmm (or mm without bias). */
 function lin(x: Tensor, w: Tensor, b: Tensor | null): Tensor {
-  return b ? addmm(b, x, w.t()) : matmul(x, w.t());
+  return linT(x, w.t(), b);
+}
+/** x @ wT + b with w already transposed (a layer transposes its hidden weights once, not per step). */
+function linT(x: Tensor, wT: Tensor, b: Tensor | null): Tensor {
+  return b ? addmm(b, x, wT) : matmul(x, wT);
 }
 
-function gatesLSTM(g: Tensor, c: Tensor): [Tensor, Tensor] {
-  const [i, f, gg, o] = g.chunk(4, 1);
-  const c2 = f.sigmoid().mul(c).add(i.sigmoid().mul(gg.tanh()));
-  return [o.sigmoid().mul(c2.tanh()), c2];
-}
-
-function stepGRU(gi: Tensor, gh: Tensor, h: Tensor): Tensor {
-  const [ir, iz, inn] = gi.chunk(3, 1);
-  const [hr, hz, hn] = gh.chunk(3, 1);
-  const r = ir.add(hr).sigmoid();
-  const z = iz.add(hz).sigmoid();
-  const n = inn.add(r.mul(hn)).tanh();
-  return n.add(z.mul(h.sub(n))); // (1 - z) * n + z * h
+/**
+ * x's rows in blocks of `sizes` as one autograd node whose backward is one cat (PyTorch's
+ * split_with_sizes), rather than one SliceBackward0 per block, each writing its gradient into a
+ * zero tensor of x's full size.
+ */
+function splitRows(x: Tensor, sizes: number[]): Tensor[] {
+  return applyFunction('SplitWithSizesBackward0', (_ctx, a: Tensor) => split(a, sizes, 0), (_ctx, ...gs: Tensor[]) => [cat(gs, 0)], [x]);
 }
 
 /** The shared base: PyTorch's nn.RNNBase. */
@@ -192,8 +192,9 @@ export class RNNBase extends Module {
         const wih = this.p(`weight_ih_l${layer}${sfx}`)!, whh = this.p(`weight_hh_l${layer}${sfx}`)!;
         const bih = this.p(`bias_ih_l${layer}${sfx}`), bhh = this.p(`bias_hh_l${layer}${sfx}`);
         const whr = this.p(`weight_hr_l${layer}${sfx}`);
+        const whhT = whh.t(), whrT = whr ? whr.t() : null;
         // the input projection for the whole sequence: one GEMM, then split per step
-        const gi = T > 0 ? lin(layerIn, wih, bih).split(sizes, 0) : [];
+        const gi = T > 0 ? splitRows(lin(layerIn, wih, bih), sizes) : [];
         const h0 = hx[0].select(0, idx), c0 = lstm ? hx[1].select(0, idx) : null;
         let h = h0, c = c0;
         const outs: Tensor[] = new Array(T);
@@ -209,12 +210,12 @@ export class RNNBase extends Module {
             h = cat([h, h0.narrow(0, cur, bs - cur)], 0);
             if (c) c = cat([c, c0!.narrow(0, cur, bs - cur)], 0);
           }
-          const gh = lin(h, whh, bhh);
+          const gh = linT(h, whhT, bhh);
           if (this.mode === 'LSTM') {
-            const [h2, c2] = gatesLSTM(gi[t].add(gh), c!);
+            const [h2, c2] = lstm_cell(gi[t], gh, c!);
             c = c2;
-            h = whr ? matmul(h2, whr.t()) : h2;
-          } else if (this.mode === 'GRU') h = stepGRU(gi[t], gh, h);
+            h = whrT ? matmul(h2, whrT) : h2;
+          } else if (this.mode === 'GRU') h = gru_cell(gi[t], gh, h);
           else {
             const pre = gi[t].add(gh);
             h = this.mode === 'RNN_TANH' ? pre.tanh() : F.relu(pre);
@@ -406,7 +407,7 @@ export class LSTMCell extends RNNCellBase {
     const [x, batched] = this._input(input);
     const h = this._hidden(x, hx ? hx[0] : null, batched, 'hx[0]');
     const c = this._hidden(x, hx ? hx[1] : null, batched, 'hx[1]');
-    const [h2, c2] = gatesLSTM(lin(x, this.weight_ih, this.bias_ih).add(lin(h, this.weight_hh, this.bias_hh)), c);
+    const [h2, c2] = lstm_cell(lin(x, this.weight_ih, this.bias_ih), lin(h, this.weight_hh, this.bias_hh), c);
     return batched ? [h2, c2] : [h2.squeeze(0), c2.squeeze(0)];
   }
 }
@@ -419,7 +420,7 @@ export class GRUCell extends RNNCellBase {
   override forward(input: Tensor, hx: Tensor | null = null): Tensor {
     const [x, batched] = this._input(input);
     const h = this._hidden(x, hx, batched, 'hx');
-    const out = stepGRU(lin(x, this.weight_ih, this.bias_ih), lin(h, this.weight_hh, this.bias_hh), h);
+    const out = gru_cell(lin(x, this.weight_ih, this.bias_ih), lin(h, this.weight_hh, this.bias_hh), h);
     return batched ? out : out.squeeze(0);
   }
 }

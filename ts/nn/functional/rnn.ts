@@ -1,0 +1,89 @@
+// The fused LSTM and GRU cell steps (RnnKernels), PyTorch's _thnn_fused_lstm_cell and
+// _thnn_fused_gru_cell (its CUDA path; the node names are theirs): one kernel pass and one autograd
+// node per timestep for the gate math, the GEMMs that make the gate pre-activations staying with
+// matmul/addmm. nn.LSTM, nn.GRU, nn.LSTMCell and nn.GRUCell (ts/nn/modules/rnn.ts) run on them.
+// Under create_graph the backward is written with differentiable tensor ops (recomputing the gates
+// from the saved inputs), so it differentiates again; otherwise it is one kernel call.
+import { Tensor } from '../../tensor.js';
+import { isFloating } from '../../dtype.js';
+import { backendFor } from '../../backend/dispatch.js';
+import { applyFunction } from '../../autograd/function.js';
+import { is_grad_enabled } from '../../autograd/grad_mode.js';
+import { cat } from '../../ops/indexing.js';
+import { sizeStr } from './args.js';
+
+/** Checks gi, gh [B, k*H] against the state s [B, H]: same dtype, floating, matching shapes. */
+function check(op: string, k: number, gi: Tensor, gh: Tensor, s: Tensor, sName: string): void {
+  for (const [n, t] of [['gi', gi], ['gh', gh], [sName, s]] as const) {
+    if (!(t instanceof Tensor)) throw new TypeError(`${op}(): argument '${n}' must be Tensor, not ${typeof t}`);
+    if (t.dim() !== 2) throw new RangeError(`${op}: expected ${n} to be 2-D, got ${t.dim()}-D tensor of size ${sizeStr(t.shape)}`);
+    if (!isFloating(t.dtype)) throw new TypeError(`${op}: expected floating point tensors, got ${n} of dtype ${t.dtype}`);
+  }
+  if (gi.dtype !== s.dtype || gh.dtype !== s.dtype) {
+    throw new TypeError(`${op}: expected gi, gh and ${sName} of one dtype, got ${gi.dtype}, ${gh.dtype} and ${s.dtype}`);
+  }
+  const [B, H] = s.shape;
+  const want = [B, k * H];
+  for (const [n, t] of [['gi', gi], ['gh', gh]] as const) {
+    if (t.shape[0] !== B || t.shape[1] !== k * H) {
+      throw new RangeError(`${op}: expected ${n} of size ${sizeStr(want)} (${k} gates for ${sName} of size ${sizeStr(s.shape)}), got ${sizeStr(t.shape)}`);
+    }
+  }
+}
+
+/**
+ * One LSTM step's gate math: gates = gi + gh [B, 4H] (i, f, g, o), c [B, H] -> [h, c2] with
+ * c2 = sigmoid(f) * c + sigmoid(i) * tanh(g) and h = sigmoid(o) * tanh(c2).
+ */
+export function lstm_cell(gi: Tensor, gh: Tensor, c: Tensor): [Tensor, Tensor] {
+  check('lstm_cell', 4, gi, gh, c, 'c');
+  const be = backendFor('lstm_cell', [gi, gh, c]);
+  const shape = [...c.shape];
+  return applyFunction('ThnnFusedLstmCellBackward0', (ctx, a: Tensor, b: Tensor, cp: Tensor) => {
+    const [h, c2, ws] = be.lstmCell(a, b, cp);
+    ctx.save_for_backward(a, b, cp, new Tensor(ws, [shape[0], 5 * shape[1]]));
+    return [new Tensor(h, shape), new Tensor(c2, shape)];
+  }, (ctx, dh: Tensor, dc: Tensor) => {
+    const [a, b, cp, ws] = ctx.saved_tensors;
+    if (is_grad_enabled()) {
+      const [i, f, g, o] = a.add(b).chunk(4, 1).map((t, k) => (k === 2 ? t.tanh() : t.sigmoid()));
+      const tc = f.mul(cp).add(i.mul(g)).tanh();
+      const dct = dc.add(dh.mul(o).mul(tc.mul(tc).neg().add(1)));
+      const dgates = cat([dct.mul(g).mul(i).mul(i.neg().add(1)), dct.mul(cp).mul(f).mul(f.neg().add(1)),
+        dct.mul(i).mul(g.mul(g).neg().add(1)), dh.mul(tc).mul(o).mul(o.neg().add(1))], 1);
+      return [dgates, dgates, dct.mul(f)];
+    }
+    const [dg, dcp] = be.lstmCellBackward(dh, dc, ws, cp);
+    const dgates = new Tensor(dg, [shape[0], 4 * shape[1]]);
+    return [dgates, dgates, new Tensor(dcp, shape)];
+  }, [gi, gh, c]);
+}
+
+/**
+ * One GRU step's gate math as PyTorch's GRUCell: gi, gh [B, 3H] (r, z, n), h [B, H] ->
+ * (h - n) * z + n with r = sigmoid(gi_r + gh_r), z = sigmoid(gi_z + gh_z), n = tanh(gi_n + r * gh_n).
+ */
+export function gru_cell(gi: Tensor, gh: Tensor, h: Tensor): Tensor {
+  check('gru_cell', 3, gi, gh, h, 'h');
+  const be = backendFor('gru_cell', [gi, gh, h]);
+  const shape = [...h.shape];
+  return applyFunction('ThnnFusedGruCellBackward0', (ctx, a: Tensor, b: Tensor, hp: Tensor) => {
+    const [h2, ws] = be.gruCell(a, b, hp);
+    ctx.save_for_backward(a, b, hp, new Tensor(ws, [shape[0], 4 * shape[1]]));
+    return new Tensor(h2, shape);
+  }, (ctx, dh: Tensor) => {
+    const [a, b, hp, ws] = ctx.saved_tensors;
+    if (is_grad_enabled()) {
+      const [ir, iz, inn] = a.chunk(3, 1), [hr, hz, hn] = b.chunk(3, 1);
+      const r = ir.add(hr).sigmoid(), z = iz.add(hz).sigmoid();
+      const n = inn.add(r.mul(hn)).tanh();
+      const dn = dh.mul(z.neg().add(1)).mul(n.mul(n).neg().add(1));
+      const dz = dh.mul(hp.sub(n)).mul(z).mul(z.neg().add(1));
+      const dr = dn.mul(hn).mul(r).mul(r.neg().add(1));
+      return [cat([dr, dz, dn], 1), cat([dr, dz, dn.mul(r)], 1), dh.mul(z)];
+    }
+    const [dgi, dgh, dhp] = be.gruCellBackward(dh, ws, hp);
+    const g3 = [shape[0], 3 * shape[1]];
+    return [new Tensor(dgi, g3), new Tensor(dgh, g3), new Tensor(dhp, shape)];
+  }, [gi, gh, h]);
+}

@@ -115,11 +115,11 @@ describe('datasets.MNIST accepts valid IDX files of any count', () => {
     const { gzipSync } = await import('node:zlib');
     const trunc = images(4).subarray(0, 4 * 784);
     let root = await write({ 't10k-images-idx3-ubyte': trunc, 't10k-labels-idx1-ubyte': labels(4) });
-    await expect(new torch.datasets.MNIST(root, { train: false }).ready()).rejects.toThrow(/t10k-images-idx3-ubyte.gz: truncated: sizes \[4,28,28\] need 3136 data bytes/);
+    await expect(new torch.datasets.MNIST(root, { train: false }).ready()).rejects.toThrow(/\/t10k-images-idx3-ubyte: truncated: sizes \[4,28,28\] need 3136 data bytes/);
     root = await write({ 't10k-images-idx3-ubyte.gz': gzipSync(images(4)).subarray(0, 50), 't10k-labels-idx1-ubyte': labels(4) });
     await expect(new torch.datasets.MNIST(root, { train: false }).ready()).rejects.toThrow(/truncated or corrupt/);
     root = await write({ 't10k-images-idx3-ubyte': images(4), 't10k-labels-idx1-ubyte': labels(3) });
-    await expect(new torch.datasets.MNIST(root, { train: false }).ready()).rejects.toThrow(/holds 4 images but t10k-labels-idx1-ubyte.gz holds 3 labels/);
+    await expect(new torch.datasets.MNIST(root, { train: false }).ready()).rejects.toThrow(/t10k-images-idx3-ubyte holds 4 images but \/tmp\/.*\/t10k-labels-idx1-ubyte holds 3 labels/);
     root = await write({ 't10k-images-idx3-ubyte': new Uint8Array([1, 2, 3, 4, 0, 0, 0, 0]), 't10k-labels-idx1-ubyte': labels(3) });
     await expect(new torch.datasets.MNIST(root, { train: false }).ready()).rejects.toThrow(/bad magic number 0x01020304/);
   });

@@ -118,7 +118,9 @@ export function full(size: number[] | number | (CreateOpts & { size?: number[] |
 /** A tensor of `shape` holding `value` everywhere, filled by the device's backend (no host array on a GPU). */
 function filled(shape: number[], value: number, dtype: DType, o: CreateOpts): Tensor {
   const device = o.device ? parseDevice(o.device, 'full') : 'cpu';
-  return finish(new Tensor(backendNamed(device).full(dtype, numel(shape), value), shape), { ...o, device: null });
+  // a bool tensor holds 0 or 1: any nonzero value (NaN too) is true, as in PyTorch
+  const v = dtype === 'bool' ? (value !== 0 ? 1 : 0) : value;
+  return finish(new Tensor(backendNamed(device).full(dtype, numel(shape), v), shape), { ...o, device: null });
 }
 
 export function zeros(...args: unknown[]): Tensor {

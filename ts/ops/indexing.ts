@@ -77,6 +77,7 @@ export function stack(tensors: Tensor[], dim: number | { dim?: number } = 0): Te
 
 export function split(x: Tensor, size: number | number[], dimArg: number | { dim?: number } = 0): Tensor[] {
   checkTensor('split', x);
+  if (x.ndim === 0) throw new RangeError('split expects at least a 1-dimensional tensor');
   const dim = kwarg(dimArg, 'dim', 0);
   const d = wrapDim(dim, x.ndim, 'split');
   const n = x.shape[d];
@@ -98,7 +99,9 @@ export function chunk(x: Tensor, chunks: number, dimArg: number | { dim?: number
   const dim = kwarg(dimArg, 'dim', 0);
   checkTensor('chunk', x);
   if (!Number.isInteger(chunks) || chunks <= 0) throw new RangeError(`chunk expects \`chunks\` to be greater than 0, got: ${chunks}`);
+  if (x.ndim === 0) throw new RangeError('chunk expects at least a 1-dimensional tensor');
   const d = wrapDim(dim, x.ndim, 'chunk');
+  if (x.shape[d] === 0) return Array.from({ length: chunks }, () => x.narrow(d, 0, 0)); // PyTorch: `chunks` empty pieces
   return split(x, Math.max(1, Math.ceil(x.shape[d] / chunks)), d);
 }
 

@@ -222,7 +222,7 @@ export function as_strided(x: Tensor, size: number[], stride: number[], storage_
 
 export function flatten(x: Tensor, start?: number | { start_dim?: number; end_dim?: number }, end?: number): Tensor {
   if (typeof start === 'object') { end = start.end_dim; start = start.start_dim; }
-  if (x.ndim === 0) return reshape(x, [1]);
+  if (x.ndim === 0) { wrapDim(start ?? 0, 1, 'flatten'); wrapDim(end ?? -1, 1, 'flatten'); return reshape(x, [1]); } // dims wrap as for 1-d, as in PyTorch
   const s = wrapDim(start ?? 0, x.ndim, 'flatten'), e = wrapDim(end ?? -1, x.ndim, 'flatten');
   if (s > e) throw new RangeError('flatten() has invalid args: start_dim cannot come after end_dim');
   const shape = [...x.shape.slice(0, s), numel(x.shape.slice(s, e + 1)), ...x.shape.slice(e + 1)];

@@ -2,7 +2,7 @@
 // Tensors made here (masks, index tensors, padding) are created on the input's device.
 import { Tensor } from '../../tensor.js';
 import { isFloating } from '../../dtype.js';
-import { numel } from '../../shape.js';
+import { named, numel } from '../../shape.js';
 import { applyFunction } from '../../autograd/function.js';
 import { no_grad } from '../../autograd/grad_mode.js';
 import { rand, zeros, full, on, tensor as makeTensor } from '../../creation.js';
@@ -12,37 +12,41 @@ import { parseArgs, sizeStr } from './args.js';
 
 /** F.linear(input, weight, bias=null): input @ weight.T + bias */
 export function linear(input: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
-  if (!(input instanceof Tensor)) throw new TypeError(`linear(): argument 'input' must be Tensor, not ${typeof input}`);
-  const k = input.shape[input.ndim - 1];
-  if (input.ndim === 0 || k !== weight.shape[weight.ndim - 1]) {
-    const rows = input.ndim ? numel(input.shape.slice(0, -1)) : 1;
-    throw new RangeError(`mat1 and mat2 shapes cannot be multiplied (${rows}x${input.ndim ? k : 1} and ${weight.shape[weight.ndim - 1]}x${weight.shape[0]})`);
-  }
-  if (input.dtype !== weight.dtype) throw new TypeError(`linear: expected input and weight to have the same dtype, but got: ${input.dtype} != ${weight.dtype}`);
-  let y: Tensor;
-  if (input.ndim === 2 && bias && bias.ndim === 1) y = bias.addmm(input, weight.t());
-  else {
-    y = input.matmul(weight.t());
-    if (bias) y = y.add(bias);
-  }
-  return y;
+  return named('linear', () => {
+    if (!(input instanceof Tensor)) throw new TypeError(`linear(): argument 'input' must be Tensor, not ${typeof input}`);
+    const k = input.shape[input.ndim - 1];
+    if (input.ndim === 0 || k !== weight.shape[weight.ndim - 1]) {
+      const rows = input.ndim ? numel(input.shape.slice(0, -1)) : 1;
+      throw new RangeError(`mat1 and mat2 shapes cannot be multiplied (${rows}x${input.ndim ? k : 1} and ${weight.shape[weight.ndim - 1]}x${weight.shape[0]})`);
+    }
+    if (input.dtype !== weight.dtype) throw new TypeError(`linear: expected input and weight to have the same dtype, but got: ${input.dtype} != ${weight.dtype}`);
+    let y: Tensor;
+    if (input.ndim === 2 && bias && bias.ndim === 1) y = bias.addmm(input, weight.t());
+    else {
+      y = input.matmul(weight.t());
+      if (bias) y = y.add(bias);
+    }
+    return y;
+  });
 }
 
 /** F.bilinear(input1, input2, weight [O, I1, I2], bias=null): y[.., o] = x1 W[o] x2 + b[o] */
 export function bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
-  const [O, I1, I2] = weight.shape;
-  if (weight.ndim !== 3) throw new RangeError(`bilinear(): weight must be three-dimensional, got ${sizeStr(weight.shape)}`);
-  if (input1.shape[input1.ndim - 1] !== I1) throw new RangeError(`bilinear(): input1 size does not match weight size: got ${input1.shape[input1.ndim - 1]} but expected ${I1}`);
-  if (input2.shape[input2.ndim - 1] !== I2) throw new RangeError(`bilinear(): input2 size does not match weight size: got ${input2.shape[input2.ndim - 1]} but expected ${I2}`);
-  if (input1.shape.slice(0, -1).join() !== input2.shape.slice(0, -1).join()) {
-    throw new RangeError(`bilinear(): input batch dimensions do not match: got ${sizeStr(input1.shape.slice(0, -1))} and ${sizeStr(input2.shape.slice(0, -1))}`);
-  }
-  const lead = input1.shape.slice(0, -1);
-  const x1 = input1.reshape([-1, I1]), x2 = input2.reshape([-1, I2]);
-  const t = x1.matmul(weight.permute([1, 0, 2]).reshape([I1, O * I2])).reshape([-1, O, I2]);
-  let y = t.mul(x2.unsqueeze(1)).sum(2);
-  if (bias) y = y.add(bias);
-  return y.reshape([...lead, O]);
+  return named('bilinear', () => {
+    const [O, I1, I2] = weight.shape;
+    if (weight.ndim !== 3) throw new RangeError(`bilinear(): weight must be three-dimensional, got ${sizeStr(weight.shape)}`);
+    if (input1.shape[input1.ndim - 1] !== I1) throw new RangeError(`bilinear(): input1 size does not match weight size: got ${input1.shape[input1.ndim - 1]} but expected ${I1}`);
+    if (input2.shape[input2.ndim - 1] !== I2) throw new RangeError(`bilinear(): input2 size does not match weight size: got ${input2.shape[input2.ndim - 1]} but expected ${I2}`);
+    if (input1.shape.slice(0, -1).join() !== input2.shape.slice(0, -1).join()) {
+      throw new RangeError(`bilinear(): input batch dimensions do not match: got ${sizeStr(input1.shape.slice(0, -1))} and ${sizeStr(input2.shape.slice(0, -1))}`);
+    }
+    const lead = input1.shape.slice(0, -1);
+    const x1 = input1.reshape([-1, I1]), x2 = input2.reshape([-1, I2]);
+    const t = x1.matmul(weight.permute([1, 0, 2]).reshape([I1, O * I2])).reshape([-1, O, I2]);
+    let y = t.mul(x2.unsqueeze(1)).sum(2);
+    if (bias) y = y.add(bias);
+    return y.reshape([...lead, O]);
+  });
 }
 
 interface DropArgs { p: number; training: boolean; inplace: boolean }
@@ -60,10 +64,12 @@ function applyMask(input: Tensor, mask: Tensor, inplace: boolean): Tensor {
 
 /** F.dropout(input, p=0.5, training=true, inplace=false) */
 export function dropout(input: Tensor, ...rest: unknown[]): Tensor {
-  const a = parseArgs<DropArgs>('dropout', rest, ['p', 'training', 'inplace'], { p: 0.5, training: true, inplace: false });
-  if (a.p < 0 || a.p > 1) throw new RangeError(`dropout probability has to be between 0 and 1, but got ${a.p}`);
-  if (!a.training || a.p === 0) return input;
-  return applyMask(input, a.p === 1 ? zeros([...input.shape], on(input)) : dropoutMask(input, [...input.shape], a.p), a.inplace);
+  return named('dropout', () => {
+    const a = parseArgs<DropArgs>('dropout', rest, ['p', 'training', 'inplace'], { p: 0.5, training: true, inplace: false });
+    if (a.p < 0 || a.p > 1) throw new RangeError(`dropout probability has to be between 0 and 1, but got ${a.p}`);
+    if (!a.training || a.p === 0) return input;
+    return applyMask(input, a.p === 1 ? zeros([...input.shape], on(input)) : dropoutMask(input, [...input.shape], a.p), a.inplace);
+  });
 }
 
 /** F.dropout2d / dropout1d: zeroes whole channels ([N, C, ...] batched or [C, ...] unbatched). */

@@ -153,7 +153,9 @@ function adaptiveAvgFn(x: Tensor, H: number, W: number, OH: number, OW: number, 
 function outputSize(op: string, v: unknown, x: Tensor): number[] {
   const o = Array.isArray(v) ? v : [v, v];
   if (o.length !== 2) throw new RangeError(`${op}: output_size must be 2`);
-  return o.map((e, i) => (e === null || e === undefined ? x.shape[x.ndim - 2 + i] : (e as number)));
+  const out = o.map((e, i) => (e === null || e === undefined ? x.shape[x.ndim - 2 + i] : (e as number)));
+  if (out.some((e) => !Number.isInteger(e) || e < 0)) throw new RangeError(`${op}: elements of output_size must be greater than or equal to 0 but received {${out.join(', ')}}`);
+  return out;
 }
 
 /** F.adaptive_avg_pool2d(input, output_size) */

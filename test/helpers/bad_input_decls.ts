@@ -101,6 +101,7 @@ const DECLS: Decl[] = [
   { kind: 'torch', name: 'scatter', args: [x(3, 4), D(1), idx([0, 3, 1, 2, 2, 0], 4, [3, 2]), x(3, 2)] },
   { kind: 'torch', name: 'scatter_add', args: [x(3, 4), D(1), idx([0, 3, 1, 2, 2, 0], 4, [3, 2]), x(3, 2)] },
   { kind: 'torch', name: 'where', args: [mask(2, 3), x(2, 3), x(2, 3)] },
+  { kind: 'method', name: 'where', args: [x(2, 3), mask(2, 3), x(2, 3)] },
   { kind: 'torch', name: 'masked_fill', args: [x(2, 3), mask(2, 3), 7] },
   { kind: 'torch', name: 'tril', args: [x(3, 3)] },
   { kind: 'torch', name: 'triu', args: [x(3, 3)] },

@@ -2,7 +2,7 @@
 // precomputed offsets, so one kernel serves gather, scatter and index_select on any layout.
 import { Tensor } from '../tensor.js';
 import { promoteTypes } from '../dtype.js';
-import { broadcastShapes, kwarg, numel, shapeStr, wrapDim } from '../shape.js';
+import { broadcastShapes, kwarg, named, numel, shapeStr, wrapDim } from '../shape.js';
 import { writeView } from '../backend/move.js';
 import { backendFor } from '../backend/dispatch.js';
 import { applyFunction } from '../autograd/function.js';
@@ -117,6 +117,7 @@ function gatherRaw(op: string, src: Tensor, dim: number, index: Tensor): Tensor 
 }
 
 function checkGatherShapes(op: string, x: Tensor, dim: number, index: Tensor, src?: Tensor): void {
+  if (src && index.ndim !== src.ndim && !(index.ndim <= 1 && src.ndim <= 1)) throw new RangeError(`${op}(): Index tensor must have the same number of dimensions as src tensor`);
   if (index.ndim !== x.ndim && !(index.ndim <= 1 && x.ndim <= 1)) throw new RangeError(`${op}(): Index tensor must have the same number of dimensions as ${op === 'gather' ? 'input' : 'self'} tensor`);
   index.shape.forEach((s, i) => {
     if (i !== dim && s > x.shape[i]) throw new RangeError(`${op}(): Size does not match at dimension ${i} expected index ${shapeStr(index.shape)} to be smaller than self ${shapeStr(x.shape)} apart from dimension ${dim}`);
@@ -226,12 +227,14 @@ export function where(cond: Tensor, a: TensorOrScalar, b: TensorOrScalar): Tenso
 }
 
 export function masked_fill(x: Tensor, mask: Tensor, value: TensorOrScalar): Tensor {
-  checkTensor('masked_fill', x); checkTensor('masked_fill', mask);
-  if (mask.dtype !== 'bool') throw new TypeError(`masked_fill_ only supports boolean masks, but got mask with dtype ${mask.dtype}`);
-  if (value instanceof Tensor && value.ndim !== 0) throw new RangeError(`masked_fill_ only supports a 0-dimensional value tensor, but got tensor with ${value.ndim} dimension(s).`);
-  broadcastShapes('masked_fill', x.shape, mask.shape);
-  const v = value instanceof Tensor ? value.to(x.dtype) : scalarTensor(value, x.dtype);
-  return where(mask, v, x);
+  return named('masked_fill', () => {
+    checkTensor('masked_fill', x); checkTensor('masked_fill', mask);
+    if (mask.dtype !== 'bool') throw new TypeError(`masked_fill_ only supports boolean masks, but got mask with dtype ${mask.dtype}`);
+    if (value instanceof Tensor && value.ndim !== 0) throw new RangeError(`masked_fill_ only supports a 0-dimensional value tensor, but got tensor with ${value.ndim} dimension(s).`);
+    broadcastShapes('masked_fill', x.shape, mask.shape);
+    const v = value instanceof Tensor ? value.to(x.dtype) : scalarTensor(value, x.dtype);
+    return where(mask, v, x);
+  });
 }
 
 export function tril(x: Tensor, diagonal: number | { diagonal?: number } = 0): Tensor { return triangle('tril', x, kwarg(diagonal, 'diagonal', 0)); }

@@ -92,9 +92,11 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
 }
 
 export function outer(a: Tensor, b: Tensor): Tensor {
-  checkTensor('outer', a); checkTensor('outer', b);
-  if (a.ndim !== 1 || b.ndim !== 1) throw new RangeError(`outer: expected 1D tensors, got ${a.ndim}D and ${b.ndim}D`);
-  return a.unsqueeze(1).mul(b.unsqueeze(0));
+  return named('outer', () => {
+    checkTensor('outer', a); checkTensor('outer', b);
+    if (a.ndim !== 1 || b.ndim !== 1) throw new RangeError(`outer: expected 1D tensors, got ${a.ndim}D and ${b.ndim}D`);
+    return a.unsqueeze(1).mul(b.unsqueeze(0));
+  });
 }
 
 export function addmm(input: Tensor, m1: Tensor, m2: Tensor, opts: { beta?: number; alpha?: number } = {}): Tensor {

@@ -439,7 +439,7 @@ installMethods({
   true_divide: (x, o) => div(x, o),
   floor_divide: (x, o) => div(x, o, { rounding_mode: 'floor' }),
   pow,
-  square: (x) => mul(x, x),
+  square: (x) => (x.dtype === 'bool' ? mul(x.to('int32'), x.to('int32')) : mul(x, x)), // True * True is 1, as PyTorch's pow(x, 2)
   round,
   clamp,
   clip: (x, lo, hi) => clamp(x, lo, hi),

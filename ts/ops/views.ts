@@ -2,7 +2,7 @@
 // that in-place ops on views need (PyTorch's CopySlices).
 import { Tensor } from '../tensor.js';
 import type { DType } from '../dtype.js';
-import { contiguousStrides, numel, shapeStr, wrapDim, kwarg, broadcastShapes } from '../shape.js';
+import { contiguousStrides, numel, shapeStr, wrapDim, kwarg, broadcastShapes, named } from '../shape.js';
 import { isContiguousView } from '../backend/view.js';
 import { copyTensor, copyAs } from './copy.js';
 import { writeView } from '../backend/move.js';
@@ -216,6 +216,14 @@ export function select(x: Tensor, dim: number, index: number): Tensor {
 export function as_strided(x: Tensor, size: number[], stride: number[], storage_offset?: number): Tensor {
   if (size.length !== stride.length) throw new RangeError(`as_strided: mismatch in length of strides and shape`);
   const off = storage_offset ?? x._offset;
+  // the view must stay inside the storage (PyTorch's setStorage check): reading past it would read freed or foreign memory
+  if (size.some((s) => !Number.isInteger(s) || s < 0) || stride.some((s) => !Number.isInteger(s) || s < 0) || !Number.isInteger(off) || off < 0) {
+    throw new RangeError(`as_strided: sizes ${shapeStr(size)}, strides ${shapeStr(stride)} and storage offset ${off} must be non-negative integers`);
+  }
+  const need = size.some((s) => s === 0) ? 0 : off + size.reduce((a, s, i) => a + (s - 1) * stride[i], 0) + 1;
+  if (need > x._storage.length) {
+    throw new RangeError(`as_strided: setStorage: sizes ${shapeStr(size)}, strides ${shapeStr(stride)}, storage offset ${off}, and itemsize ${x.element_size()} requiring a storage size of ${need * x.element_size()} are out of bounds for storage of size ${x._storage.length * x.element_size()}`);
+  }
   return viewOp('AsStridedBackward0', x, () => ({ shape: [...size], strides: [...stride], offset: off }),
     (g, i) => embed(g, i.shape, { shape: [...size], strides: [...stride], offset: off - x._offset }));
 }
@@ -382,6 +390,10 @@ export function index_put_<T extends Tensor>(x: T, indices: IndexItem[] | IndexI
   const { r, picks } = applyBasic('index_put_', x, items);
   let v = values instanceof Tensor ? values : makeTensor(+values as number, { dtype: x.dtype, device: x.device });
   if (v.device !== x.device) v = v.to(x.device);
+  if (picks.length && values instanceof Tensor && v.dtype !== x.dtype) {
+    const C: Record<string, string> = { float32: 'Float', float64: 'Double', int32: 'Int', uint8: 'Byte', bool: 'Bool' };
+    throw new TypeError(`index_put_: Index put requires the source and destination dtypes match, got ${C[x.dtype]} for the destination and ${C[v.dtype]} for the source.`);
+  }
   if (v.dtype !== x.dtype) v = v.to(x.dtype);
   if (!picks.length) {
     if (accumulate) r.copy_(r.add(v.expand(r.shape))); else r.copy_(v.expand(r.shape));
@@ -494,8 +506,8 @@ installMethods({
   squeeze,
   unsqueeze,
   expand,
-  expand_as: (x, o) => expand(x, o.shape),
-  broadcast_to: (x, shape) => expand(x, shape),
+  expand_as: (x, o) => named('expand_as', () => expand(x, o.shape)),
+  broadcast_to: (x, shape) => named('broadcast_to', () => expand(x, shape)),
   narrow,
   select,
   flatten,
@@ -506,6 +518,6 @@ installMethods({
   as_strided,
   slice,
   index,
-  index_put_: index_put_ as never,
-  index_put: (x, i, v, o) => index_put_(clone(x), i, v, o),
+  index_put_: ((x: Tensor, i: IndexItem[] | IndexItem, v: Tensor | number | boolean, o?: boolean | { accumulate?: boolean }) => named('index_put_', () => index_put_(x, i, v, o))) as never,
+  index_put: (x, i, v, o) => named('index_put', () => index_put_(clone(x), i, v, o)),
 });

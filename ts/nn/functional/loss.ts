@@ -135,6 +135,21 @@ export function cross_entropy(input: Tensor, target: Tensor, ...rest: unknown[])
 interface PairArgs { size_average: boolean | null; reduce: boolean | null; reduction: Reduction; beta: number; delta: number; weight: Tensor | null; pos_weight: Tensor | null; log_target: boolean }
 
 let warned = false;
+/**
+ * The regression losses (mse, l1, smooth_l1, huber) promote an integer or bool operand to the
+ * other one's floating dtype, as PyTorch does; both integer is an error.
+ */
+function promotePair(op: string, input: Tensor, target: Tensor): [Tensor, Tensor] {
+  if (!(input instanceof Tensor)) throw new TypeError(`${op}(): argument 'input' must be Tensor, not ${typeof input}`);
+  if (!(target instanceof Tensor)) throw new TypeError(`${op}(): argument 'target' must be Tensor, not ${typeof target}`);
+  // PyTorch's l1_loss subtracts first (no bool operand); huber_loss writes into the input's dtype
+  if (op === 'l1_loss' && (input.dtype === 'bool' || target.dtype === 'bool')) throw new TypeError('Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.');
+  if (op === 'huber_loss' && !isFloating(input.dtype)) throw new TypeError(`result type Float can't be cast to the desired output type ${input.dtype === 'bool' ? 'Bool' : input.dtype === 'uint8' ? 'Byte' : 'Int'}`);
+  if (isFloating(input.dtype) && !isFloating(target.dtype)) return [input, target.to(input.dtype)];
+  if (!isFloating(input.dtype) && isFloating(target.dtype)) return [input.to(target.dtype), target];
+  return [input, target];
+}
+
 function checkPair(op: string, input: Tensor, target: Tensor, strict = false): void {
   checkFloatInput(op, input);
   if (!(target instanceof Tensor)) throw new TypeError(`${op}(): argument 'target' must be Tensor, not ${typeof target}`);
@@ -153,6 +168,7 @@ function checkPair(op: string, input: Tensor, target: Tensor, strict = false): v
 /** F.mse_loss(input, target, size_average, reduce, reduction='mean') */
 export function mse_loss(input: Tensor, target: Tensor, ...rest: unknown[]): Tensor {
   return named('mse_loss', () => {
+    [input, target] = promotePair('mse_loss', input, target);
     const a = parseArgs<PairArgs>('mse_loss', rest, ['size_average', 'reduce', 'reduction'], {});
     checkPair('mse_loss', input, target);
     const d = input.sub(target);
@@ -162,6 +178,7 @@ export function mse_loss(input: Tensor, target: Tensor, ...rest: unknown[]): Ten
 /** F.l1_loss(input, target, size_average, reduce, reduction='mean') */
 export function l1_loss(input: Tensor, target: Tensor, ...rest: unknown[]): Tensor {
   return named('l1_loss', () => {
+    [input, target] = promotePair('l1_loss', input, target);
     const a = parseArgs<PairArgs>('l1_loss', rest, ['size_average', 'reduce', 'reduction'], {});
     checkPair('l1_loss', input, target);
     return reduce(input.sub(target).abs(), reductionOf('l1_loss', a));
@@ -170,6 +187,7 @@ export function l1_loss(input: Tensor, target: Tensor, ...rest: unknown[]): Tens
 /** F.smooth_l1_loss(input, target, size_average, reduce, reduction='mean', beta=1.0) */
 export function smooth_l1_loss(input: Tensor, target: Tensor, ...rest: unknown[]): Tensor {
   return named('smooth_l1_loss', () => {
+    [input, target] = promotePair('smooth_l1_loss', input, target);
     const a = parseArgs<PairArgs>('smooth_l1_loss', rest, ['size_average', 'reduce', 'reduction', 'beta'], { beta: 1 });
     checkPair('smooth_l1_loss', input, target);
     if (a.beta < 0) throw new RangeError('smooth_l1_loss does not support negative values for beta.');
@@ -181,6 +199,7 @@ export function smooth_l1_loss(input: Tensor, target: Tensor, ...rest: unknown[]
 /** F.huber_loss(input, target, reduction='mean', delta=1.0) */
 export function huber_loss(input: Tensor, target: Tensor, ...rest: unknown[]): Tensor {
   return named('huber_loss', () => {
+    [input, target] = promotePair('huber_loss', input, target);
     const a = parseArgs<PairArgs>('huber_loss', rest, ['reduction', 'delta'], { delta: 1 });
     checkPair('huber_loss', input, target);
     if (a.delta <= 0) throw new RangeError('huber_loss does not support non-positive values for delta.');
@@ -196,6 +215,8 @@ export function binary_cross_entropy(input: Tensor, target: Tensor, ...rest: unk
   return named('binary_cross_entropy', () => {
     const a = parseArgs<PairArgs>('binary_cross_entropy', rest, ['weight', 'size_average', 'reduce', 'reduction'], { weight: null });
     checkPair('binary_cross_entropy', input, target, true);
+    const C: Record<string, string> = { float32: 'Float', float64: 'Double' };
+    if (target.dtype !== input.dtype) throw new TypeError(`binary_cross_entropy: Found dtype ${C[target.dtype]} but expected ${C[input.dtype]}`);
     // no synchronous range check where reads are asynchronous (webgpu): values outside [0, 1] give NaN losses, where CUDA asserts
     if (backendFor('binary_cross_entropy', [input, target]).syncReads && input.lt(0).logical_or(input.gt(1)).any().itemSync()) throw new RangeError('all elements of input should be between 0 and 1');
     const logx = input.log().clamp(-100, null), log1mx = input.neg().log1p().clamp(-100, null);
@@ -237,8 +258,8 @@ export function kl_div(input: Tensor, target: Tensor, ...rest: unknown[]): Tenso
     let loss: Tensor;
     if (a.log_target) loss = target.exp().mul(target.sub(input));
     else {
-      const pos = target.gt(0);
-      const tsafe = target.where(pos, 1);
+      // xlogy(t, t): 0 where t == 0, NaN where t < 0 (as PyTorch)
+      const tsafe = target.where(target.ne(0), 1);
       loss = target.mul(tsafe.log()).sub(target.mul(input));
     }
     if (r === 'batchmean') return input.ndim ? loss.sum().div(input.shape[0]) : loss.sum();

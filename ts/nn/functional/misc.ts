@@ -40,9 +40,11 @@ export function bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: T
     if (input1.shape.slice(0, -1).join() !== input2.shape.slice(0, -1).join()) {
       throw new RangeError(`bilinear(): input batch dimensions do not match: got ${sizeStr(input1.shape.slice(0, -1))} and ${sizeStr(input2.shape.slice(0, -1))}`);
     }
-    const lead = input1.shape.slice(0, -1);
-    const x1 = input1.reshape([-1, I1]), x2 = input2.reshape([-1, I2]);
-    const t = x1.matmul(weight.permute([1, 0, 2]).reshape([I1, O * I2])).reshape([-1, O, I2]);
+    const C: Record<string, string> = { float32: 'Float', float64: 'Double', int32: 'Int', uint8: 'Byte', bool: 'Bool' };
+    for (const t of [input2, weight, bias]) if (t && t.dtype !== input1.dtype) throw new TypeError(`expected scalar type ${C[input1.dtype]} but found ${C[t.dtype]}`);
+    const lead = input1.shape.slice(0, -1), B = numel(lead);
+    const x1 = input1.reshape([B, I1]), x2 = input2.reshape([B, I2]);
+    const t = x1.matmul(weight.permute([1, 0, 2]).reshape([I1, O * I2])).reshape([B, O, I2]);
     let y = t.mul(x2.unsqueeze(1)).sum(2);
     if (bias) y = y.add(bias);
     return y.reshape([...lead, O]);
@@ -84,8 +86,8 @@ function channelDropout(op: string, input: Tensor, nd: number, rest: unknown[]):
   const shape = input.shape.map((s, i) => (i < lead ? s : 1));
   return applyMask(input, a.p === 1 ? zeros(shape, on(input)) : dropoutMask(input, shape, a.p), a.inplace);
 }
-export function dropout2d(input: Tensor, ...rest: unknown[]): Tensor { return channelDropout('dropout2d', input, 2, rest); }
-export function dropout1d(input: Tensor, ...rest: unknown[]): Tensor { return channelDropout('dropout1d', input, 1, rest); }
+export function dropout2d(input: Tensor, ...rest: unknown[]): Tensor { return named('dropout2d', () => channelDropout('dropout2d', input, 2, rest)); }
+export function dropout1d(input: Tensor, ...rest: unknown[]): Tensor { return named('dropout1d', () => channelDropout('dropout1d', input, 1, rest)); }
 
 interface EmbArgs { padding_idx: number | null; max_norm: number | null; norm_type: number; scale_grad_by_freq: boolean; sparse: boolean }
 

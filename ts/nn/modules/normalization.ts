@@ -128,7 +128,7 @@ export class GroupNorm extends Module {
     super();
     let o: FactoryOpts = {};
     if (typeof eps === 'object') { o = eps; affine = eps.affine ?? true; eps = eps.eps ?? 1e-5; }
-    if (num_channels % num_groups !== 0) throw new RangeError('num_channels must be divisible by num_groups');
+    if (num_channels % num_groups !== 0) throw new RangeError(`GroupNorm: num_channels (${num_channels}) must be divisible by num_groups (${num_groups})`);
     this.num_groups = num_groups; this.num_channels = num_channels; this.eps = eps; this.affine = affine;
     if (affine) {
       this.weight = new Parameter(ones([num_channels], { dtype: dtypeOf(o) }));

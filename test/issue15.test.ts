@@ -245,6 +245,13 @@ describe('bad-input findings stay fixed', () => {
     const [h, c] = new torch.nn.LSTMCell(3, 4).call(torch.zeros([0, 3]));
     expect([h.shape, c.shape]).toEqual([[0, 4], [0, 4]]);
   });
+  it('batch norm takes an empty batch, leaving the running statistics as they are', async () => {
+    const m = new torch.nn.BatchNorm1d(3);
+    expect(m.call(torch.zeros([0, 3])).shape).toEqual([0, 3]);
+    expect(m.running_mean!.tolistSync()).toEqual([0, 0, 0]);
+    expect(m.running_var!.tolistSync()).toEqual([1, 1, 1]);
+    expect(m.num_batches_tracked!.itemSync()).toBe(1);
+  });
   it('float-only kernels refuse int and bool as PyTorch does', () => {
     const i = torch.tensor([[1, 2]], { dtype: 'int32' });
     expect(() => torch.softmax(i, 1)).toThrow(/softmax: "softmax_lastdim_kernel_impl" not implemented for 'Int'/);

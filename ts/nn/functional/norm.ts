@@ -58,7 +58,9 @@ export function batchNormImpl(x: Tensor, rm: Tensor | null, rv: Tensor | null, w
     const M = x.numel() / C;
     if (M === 1) throw new RangeError(`Expected more than 1 value per channel when training, got input size ${sizeStr(x.shape)}`);
     [mean, vr] = batchStats(x);
-    if (rm && rv) {
+    // an empty batch counts as a batch but leaves the running statistics as they are (as PyTorch)
+    if (M === 0 && numBatches) no_grad(() => numBatches.add_(1));
+    if (rm && rv && M > 0) {
       no_grad(() => {
         let m: number | Tensor | null = momentum;
         if (numBatches) {

@@ -286,6 +286,7 @@ function variants(d: Decl): [string, Arg[], true?][] {
         if (n >= 2) out.push([`nan_inf@${at}`, replace(d.args, p, { ...a, nanInf: true })]);
         if (a.role === 'prob' && n >= 2) { const w = valuesOf(a).slice(); w[0] = 1.5; w[1] = -0.5; out.push([`outside01@${at}`, replace(d.args, p, { ...a, v: w })]); }
         out.push([`disposed@${at}`, replace(d.args, p, { ...a, disposed: true }), true]);
+        if (at === '0' && d.kind !== 'method') out.push([`not_a_tensor@${at}`, replace(d.args, p, 'abc')]);
       }
       if (a.role === 'index' || a.role === 'target') {
         const v = valuesOf(a);

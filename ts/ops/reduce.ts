@@ -196,6 +196,7 @@ export function var_(x: Tensor, dim?: unknown, opts?: unknown, keepdim?: boolean
   return dev.mul(dev).sum(p.dims, p.keepdim).div(Math.max(n - correction, 0));
 }
 export function std(x: Tensor, dim?: unknown, opts?: unknown, keepdim?: boolean): Tensor {
+  checkTensor('std', x);
   return var_(x, dim, opts, keepdim).sqrt();
 }
 

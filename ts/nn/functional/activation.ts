@@ -6,6 +6,7 @@ import { kwarg } from '../../shape.js';
 import { applyFunction } from '../../autograd/function.js';
 import { no_grad } from '../../autograd/grad_mode.js';
 import { checkFloatKernel } from '../../dtype.js';
+import { checkTensor } from '../../ops/pointwise.js';
 
 /**
  * y = value, dy/dx = slope, both computed from x up front: the backward keeps only `slope` (a new
@@ -18,12 +19,13 @@ export function withLocalGrad(name: string, x: Tensor, value: Tensor, slope: Ten
 const inplaceOf = (x: Tensor, y: Tensor, inplace: unknown): Tensor => (kwarg(inplace, 'inplace', false) ? x.copy_(y) : y);
 
 export function relu(x: Tensor, inplace: boolean | { inplace?: boolean } = false): Tensor { return inplaceOf(x, P.relu(x), inplace); }
-export function relu6(x: Tensor, inplace: boolean | { inplace?: boolean } = false): Tensor { return hardtanh(x, 0, 6, inplace); }
+export function relu6(x: Tensor, inplace: boolean | { inplace?: boolean } = false): Tensor { checkTensor('relu6', x); return hardtanh(x, 0, 6, inplace); }
 
 /** F.hardtanh(input, min_val=-1, max_val=1, inplace=false); the gradient is zero outside (min, max). */
 export function hardtanh(x: Tensor, min_val: number | { min_val?: number; max_val?: number; inplace?: boolean } = -1, max_val = 1, inplace: boolean | { inplace?: boolean } = false): Tensor {
   if (typeof min_val === 'object') { max_val = min_val.max_val ?? 1; inplace = min_val.inplace ?? false; min_val = min_val.min_val ?? -1; }
   if (min_val > max_val) throw new RangeError('hardtanh: min_val cannot be greater than max_val');
+  checkTensor('hardtanh', x);
   if (x.dtype === 'bool') throw new TypeError('Bool inputs not supported for hardtanh');
   const lo = min_val, hi = max_val;
   const inside = x.gt(lo).logical_and(x.lt(hi));

@@ -7,6 +7,7 @@ import { applyFunction } from '../../autograd/function.js';
 import { no_grad } from '../../autograd/grad_mode.js';
 import { rand, zeros, full, on, tensor as makeTensor } from '../../creation.js';
 import { one_hot as oneHotCore } from '../../ops/indexing.js';
+import { checkTensor } from '../../ops/pointwise.js';
 import { backendFor } from '../../backend/dispatch.js';
 import { parseArgs, sizeStr } from './args.js';
 
@@ -67,6 +68,7 @@ function applyMask(input: Tensor, mask: Tensor, inplace: boolean): Tensor {
 /** F.dropout(input, p=0.5, training=true, inplace=false) */
 export function dropout(input: Tensor, ...rest: unknown[]): Tensor {
   return named('dropout', () => {
+    checkTensor('dropout', input);
     const a = parseArgs<DropArgs>('dropout', rest, ['p', 'training', 'inplace'], { p: 0.5, training: true, inplace: false });
     if (a.p < 0 || a.p > 1) throw new RangeError(`dropout probability has to be between 0 and 1, but got ${a.p}`);
     if (!a.training || a.p === 0) return input;
@@ -170,6 +172,7 @@ function constantPad(x: Tensor, pads: number[], value: number): Tensor {
 
 /** F.pad(input, pad, mode='constant', value=0); pad = [left, right, top, bottom, ...] from the last dim. */
 export function pad(input: Tensor, padding: number[], ...rest: unknown[]): Tensor {
+  checkTensor('pad', input);
   const a = parseArgs<PadArgs>('pad', rest, ['mode', 'value'], { mode: 'constant', value: 0 });
   if (padding.length % 2 !== 0) throw new RangeError('Padding length must be divisible by 2');
   if (padding.length / 2 > input.ndim) throw new RangeError('Padding length too large');
@@ -239,6 +242,7 @@ export const upsample = interpolate;
 
 /** F.normalize(input, p=2, dim=1, eps=1e-12) */
 export function normalize(input: Tensor, ...rest: unknown[]): Tensor {
+  checkTensor('normalize', input);
   const a = parseArgs<{ p: number; dim: number; eps: number }>('normalize', rest, ['p', 'dim', 'eps'], { p: 2, dim: 1, eps: 1e-12 });
   const n = input.norm(a.p, a.dim, true).clamp(a.eps, null);
   return input.div(n.expand(input.shape));

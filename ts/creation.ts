@@ -118,7 +118,9 @@ export function full(size: number[] | number | (CreateOpts & { size?: number[] |
 /** A tensor of `shape` holding `value` everywhere, filled by the device's backend (no host array on a GPU). */
 function filled(shape: number[], value: number, dtype: DType, o: CreateOpts): Tensor {
   const device = o.device ? parseDevice(o.device, 'full') : 'cpu';
-  return finish(new Tensor(backendNamed(device).full(dtype, numel(shape), value), shape), { ...o, device: null });
+  // a bool tensor holds 0 or 1: any nonzero value (NaN too) is true, as in PyTorch
+  const v = dtype === 'bool' ? (value !== 0 ? 1 : 0) : value;
+  return finish(new Tensor(backendNamed(device).full(dtype, numel(shape), v), shape), { ...o, device: null });
 }
 
 export function zeros(...args: unknown[]): Tensor {
@@ -132,13 +134,14 @@ export function ones(...args: unknown[]): Tensor {
 /** torch.empty: webtorch zero-fills (uninitialized memory is not observable in JS) */
 export function empty(...args: unknown[]): Tensor { return zeros(...args); }
 
-function likeOpts(x: Tensor, o: CreateOpts): [number[], CreateOpts] {
+function likeOpts(x: Tensor, o: CreateOpts, op = 'zeros_like'): [number[], CreateOpts] {
+  if (!(x instanceof Tensor)) throw new TypeError(`${op}(): argument 'input' (position 1) must be Tensor, not ${x === null || x === undefined ? 'NoneType' : typeof x === 'string' ? 'str' : typeof x}`);
   return [[...x.shape], { ...o, dtype: o.dtype ?? x.dtype, device: o.device ?? x.device.type }];
 }
 export const zeros_like = (x: Tensor, o: CreateOpts = {}) => { const [s, p] = likeOpts(x, o); return zeros(s, p); };
-export const ones_like = (x: Tensor, o: CreateOpts = {}) => { const [s, p] = likeOpts(x, o); return ones(s, p); };
-export const empty_like = zeros_like;
-export const full_like = (x: Tensor, v: number | boolean, o: CreateOpts = {}) => { const [s, p] = likeOpts(x, o); return full(s, v, p); };
+export const ones_like = (x: Tensor, o: CreateOpts = {}) => { const [s, p] = likeOpts(x, o, 'ones_like'); return ones(s, p); };
+export const empty_like = (x: Tensor, o: CreateOpts = {}) => { const [s, p] = likeOpts(x, o, 'empty_like'); return zeros(s, p); };
+export const full_like = (x: Tensor, v: number | boolean, o: CreateOpts = {}) => { const [s, p] = likeOpts(x, o, 'full_like'); return full(s, v, p); };
 export const rand_like = (x: Tensor, o: CreateOpts = {}) => { const [s, p] = likeOpts(x, o); return rand(s, p); };
 export const randn_like = (x: Tensor, o: CreateOpts = {}) => { const [s, p] = likeOpts(x, o); return randn(s, p); };
 export function randint_like(x: Tensor, low: number, high?: number, o: CreateOpts = {}): Tensor {

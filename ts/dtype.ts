@@ -65,6 +65,15 @@ export const isFloating = (d: DType): boolean => d === 'float32' || d === 'float
 export const isIntegral = (d: DType, includeBool = false): boolean => d === 'int32' || d === 'uint8' || (includeBool && d === 'bool');
 
 /** category: 0 bool, 1 integer, 2 floating */
+/** PyTorch's C++ name of a dtype, as its "not implemented for" errors print it. */
+const CNAME: Record<DType, string> = { float32: 'Float', float64: 'Double', int32: 'Int', uint8: 'Byte', bool: 'Bool' };
+/**
+ * Throws PyTorch's error for a floating-point-only kernel given an integer or bool tensor:
+ * `op: "kernel" not implemented for 'Int'` (PyTorch promotes no dtype for these ops).
+ */
+export function checkFloatKernel(op: string, kernel: string, dtype: DType): void {
+  if (!isFloating(dtype)) throw new TypeError(`${op}: "${kernel}" not implemented for '${CNAME[dtype]}'`);
+}
 export function category(d: DType): number { return d === 'bool' ? 0 : isFloating(d) ? 2 : 1; }
 
 const ORDER: DType[] = ['bool', 'uint8', 'int32', 'float32', 'float64'];

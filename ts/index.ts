@@ -40,7 +40,7 @@ export const broadcast_shapes = (...shapes: number[][]): number[] => broadcastSh
 export const expand = (x: Tensor, ...s: (number | number[])[]): Tensor => x.expand(...s);
 export const contiguous = (x: Tensor): Tensor => x.contiguous();
 export const detach = (x: Tensor): Tensor => x.detach();
-export const square = (x: Tensor): Tensor => x.mul(x);
+export const square = (x: Tensor): Tensor => x.square();
 export { device } from './device.js';
 export type { Device } from './device.js';
 export * as webgpu from './webgpu.js';

@@ -80,9 +80,13 @@ function flatten(obj: unknown): { tensors: [string, Tensor][]; structure: unknow
   return { tensors, structure };
 }
 
+/** Deepest structure accepted (a state dict nests 3-4 levels; a corrupt or hostile one could overflow the stack). */
+const MAX_DEPTH = 1000;
+
 function unflatten(structure: unknown, tensors: Map<string, Tensor>): unknown {
-  const walk = (v: unknown): unknown => {
-    if (Array.isArray(v)) return v.map(walk);
+  const walk = (v: unknown, depth = 0): unknown => {
+    if (depth > MAX_DEPTH && v && typeof v === 'object') throw new Error(`torch.load: the structure nests more than ${MAX_DEPTH} levels deep (corrupt file)`);
+    if (Array.isArray(v)) return v.map((e) => walk(e, depth + 1));
     if (v && typeof v === 'object') {
       const o = v as Record<string, unknown>;
       if (typeof o.__tensor__ === 'string' && Object.keys(o).length === 1) {
@@ -94,11 +98,12 @@ function unflatten(structure: unknown, tensors: Map<string, Tensor>): unknown {
       if (Array.isArray(o.__map__) && Object.keys(o).length === 1) {
         return new Map((o.__map__ as unknown[]).map((kv) => {
           if (!Array.isArray(kv) || kv.length !== 2) throw new Error('torch.load: corrupt structure (a map entry is not a [key, value] pair)');
-          return [kv[0], walk(kv[1])];
+          return [kv[0], walk(kv[1], depth + 1)];
         }));
       }
       const r: Record<string, unknown> = {};
-      for (const [k, e] of Object.entries(o)) r[k] = walk(e);
+      // defineProperty: a key '__proto__' stays a key instead of replacing the prototype
+      for (const [k, e] of Object.entries(o)) Object.defineProperty(r, k, { value: walk(e, depth + 1), enumerable: true, writable: true, configurable: true });
       return r;
     }
     return v;
@@ -304,10 +309,21 @@ export function save(obj: Saveable | object, path?: string | SaveOptions, opts?:
   return save_bytes(obj, path);
 }
 
+/** The error `e` of decoding `path`, its message naming the file: `torch.load: <path>: <problem>`. */
+function namingFile(e: unknown, path: string): unknown {
+  if (!(e instanceof Error)) return e;
+  e.message = e.message.startsWith('torch.load: ') ? `torch.load: ${path}: ${e.message.slice(12)}` : `torch.load: ${path}: ${e.message}`;
+  return e;
+}
+
 /** torch.load(bytes) decodes at once; torch.load(path) reads the file and resolves to the result. */
 export function load(src: Uint8Array | ArrayBuffer, opts?: object): any;
 export function load(src: string, opts?: object): Promise<any>;
 export function load(src: string | Uint8Array | ArrayBuffer, _opts?: object): any {
-  if (typeof src === 'string') return readFile(src).then((b) => load_bytes(b));
+  if (typeof src === 'string') {
+    return readFile(src).then((b) => {
+      try { return load_bytes(b); } catch (e) { throw namingFile(e, src); }
+    });
+  }
   return load_bytes(src);
 }

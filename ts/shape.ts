@@ -50,6 +50,20 @@ export function sizeArgs(args: unknown[], op: string): number[] {
   return s;
 }
 
+/**
+ * Runs `fn` as op `op`: an Error thrown by the ops it is built from (a shape or dtype check of an
+ * inner mm, sub, reshape...) gets `op: ` in front unless it names op already, so a user learns
+ * which call failed.
+ */
+export function named<T>(op: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof Error && !e.message.includes(op)) e.message = `${op}: ${e.message}`;
+    throw e;
+  }
+}
+
 /** A positional argument that may instead arrive inside a trailing options object (Python kwargs). */
 export function kwarg<T>(v: unknown, key: string, def: T): T {
   if (v !== null && typeof v === 'object' && !Array.isArray(v) && !('_bytes' in (v as object))) {

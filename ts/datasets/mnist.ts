@@ -170,25 +170,27 @@ export class MNIST extends Dataset<[any, any]> {
   private async load(download: boolean): Promise<void> {
     const [[imgFile, imgSum], [lblFile, lblSum]] = this.files();
     let imgBytes: Uint8Array, lblBytes: Uint8Array;
+    // errors name where each file came from: its path, or its URL
+    let imgSrc = `${this.root.replace(/\/+$/, '')}/${imgFile}`, lblSrc = `${this.root.replace(/\/+$/, '')}/${lblFile}`;
     if (/^(https?|blob|data):/i.test(this.root) || !(await hasFileSystem())) {
       [imgBytes, lblBytes] = await Promise.all([this.fetchIdx(imgFile), this.fetchIdx(lblFile)]);
     } else {
       // find (or download) the files in order, so a missing one is reported the same way every time
-      const imgPath = await this.locate(imgFile, imgSum, download);
-      const lblPath = await this.locate(lblFile, lblSum, download);
-      [imgBytes, lblBytes] = await Promise.all([this.readIdx(imgPath), this.readIdx(lblPath)]);
+      imgSrc = await this.locate(imgFile, imgSum, download);
+      lblSrc = await this.locate(lblFile, lblSum, download);
+      [imgBytes, lblBytes] = await Promise.all([this.readIdx(imgSrc), this.readIdx(lblSrc)]);
     }
-    const images = parseIdx(imgBytes, imgFile, 3);
-    const labels = parseIdx(lblBytes, lblFile, 1);
+    const images = parseIdx(imgBytes, imgSrc, 3);
+    const labels = parseIdx(lblBytes, lblSrc, 1);
     const [n, h, w] = images.dims;
-    if (labels.dims[0] !== n) throw new Error(`${this.name}: ${imgFile} holds ${n} images but ${lblFile} holds ${labels.dims[0]} labels`);
+    if (labels.dims[0] !== n) throw new Error(`${this.name}: ${imgSrc} holds ${n} images but ${lblSrc} holds ${labels.dims[0]} labels`);
     // any count is accepted (a subset, a custom MNIST-style set), as torchvision does; the files
     // still have to be whole IDX files (parseIdx) whose image and label counts agree
-    if (h !== 28 || w !== 28) throw new Error(`${this.name}: ${imgFile} holds ${h}x${w} images, expected 28x28`);
+    if (h !== 28 || w !== 28) throw new Error(`${this.name}: ${imgSrc} holds ${h}x${w} images, expected 28x28`);
     const lbl = Int32Array.from(labels.data);
     const nClasses = (this.constructor as typeof MNIST).classes.length;
     const bad = lbl.findIndex((v) => v >= nClasses);
-    if (bad >= 0) throw new Error(`${this.name}: ${lblFile} has label ${lbl[bad]} at index ${bad}, expected 0-${nClasses - 1}`);
+    if (bad >= 0) throw new Error(`${this.name}: ${lblSrc} has label ${lbl[bad]} at index ${bad}, expected 0-${nClasses - 1}`);
     this._pixels = images.data.slice();
     this._data = Tensor._fromData(this._pixels, 'uint8', [n, h, w]);
     this._labels = lbl;

@@ -2,7 +2,7 @@
 // precomputed offsets, so one kernel serves gather, scatter and index_select on any layout.
 import { Tensor } from '../tensor.js';
 import { promoteTypes } from '../dtype.js';
-import { broadcastShapes, kwarg, numel, shapeStr, wrapDim } from '../shape.js';
+import { broadcastShapes, kwarg, named, numel, shapeStr, wrapDim } from '../shape.js';
 import { writeView } from '../backend/move.js';
 import { backendFor } from '../backend/dispatch.js';
 import { applyFunction } from '../autograd/function.js';
@@ -77,6 +77,7 @@ export function stack(tensors: Tensor[], dim: number | { dim?: number } = 0): Te
 
 export function split(x: Tensor, size: number | number[], dimArg: number | { dim?: number } = 0): Tensor[] {
   checkTensor('split', x);
+  if (x.ndim === 0) throw new RangeError('split expects at least a 1-dimensional tensor');
   const dim = kwarg(dimArg, 'dim', 0);
   const d = wrapDim(dim, x.ndim, 'split');
   const n = x.shape[d];
@@ -98,7 +99,9 @@ export function chunk(x: Tensor, chunks: number, dimArg: number | { dim?: number
   const dim = kwarg(dimArg, 'dim', 0);
   checkTensor('chunk', x);
   if (!Number.isInteger(chunks) || chunks <= 0) throw new RangeError(`chunk expects \`chunks\` to be greater than 0, got: ${chunks}`);
+  if (x.ndim === 0) throw new RangeError('chunk expects at least a 1-dimensional tensor');
   const d = wrapDim(dim, x.ndim, 'chunk');
+  if (x.shape[d] === 0) return Array.from({ length: chunks }, () => x.narrow(d, 0, 0)); // PyTorch: `chunks` empty pieces
   return split(x, Math.max(1, Math.ceil(x.shape[d] / chunks)), d);
 }
 
@@ -114,6 +117,7 @@ function gatherRaw(op: string, src: Tensor, dim: number, index: Tensor): Tensor 
 }
 
 function checkGatherShapes(op: string, x: Tensor, dim: number, index: Tensor, src?: Tensor): void {
+  if (src && index.ndim !== src.ndim && !(index.ndim <= 1 && src.ndim <= 1)) throw new RangeError(`${op}(): Index tensor must have the same number of dimensions as src tensor`);
   if (index.ndim !== x.ndim && !(index.ndim <= 1 && x.ndim <= 1)) throw new RangeError(`${op}(): Index tensor must have the same number of dimensions as ${op === 'gather' ? 'input' : 'self'} tensor`);
   index.shape.forEach((s, i) => {
     if (i !== dim && s > x.shape[i]) throw new RangeError(`${op}(): Size does not match at dimension ${i} expected index ${shapeStr(index.shape)} to be smaller than self ${shapeStr(x.shape)} apart from dimension ${dim}`);
@@ -223,12 +227,14 @@ export function where(cond: Tensor, a: TensorOrScalar, b: TensorOrScalar): Tenso
 }
 
 export function masked_fill(x: Tensor, mask: Tensor, value: TensorOrScalar): Tensor {
-  checkTensor('masked_fill', x); checkTensor('masked_fill', mask);
-  if (mask.dtype !== 'bool') throw new TypeError(`masked_fill_ only supports boolean masks, but got mask with dtype ${mask.dtype}`);
-  if (value instanceof Tensor && value.ndim !== 0) throw new RangeError(`masked_fill_ only supports a 0-dimensional value tensor, but got tensor with ${value.ndim} dimension(s).`);
-  broadcastShapes('masked_fill', x.shape, mask.shape);
-  const v = value instanceof Tensor ? value.to(x.dtype) : scalarTensor(value, x.dtype);
-  return where(mask, v, x);
+  return named('masked_fill', () => {
+    checkTensor('masked_fill', x); checkTensor('masked_fill', mask);
+    if (mask.dtype !== 'bool') throw new TypeError(`masked_fill_ only supports boolean masks, but got mask with dtype ${mask.dtype}`);
+    if (value instanceof Tensor && value.ndim !== 0) throw new RangeError(`masked_fill_ only supports a 0-dimensional value tensor, but got tensor with ${value.ndim} dimension(s).`);
+    broadcastShapes('masked_fill', x.shape, mask.shape);
+    const v = value instanceof Tensor ? value.to(x.dtype) : scalarTensor(value, x.dtype);
+    return where(mask, v, x);
+  });
 }
 
 export function tril(x: Tensor, diagonal: number | { diagonal?: number } = 0): Tensor { return triangle('tril', x, kwarg(diagonal, 'diagonal', 0)); }

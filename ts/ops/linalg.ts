@@ -2,7 +2,7 @@
 // (ts/backend/kernels/linalg.ts) reads transposes and broadcasts as strides, never copies.
 import { Tensor } from '../tensor.js';
 import type { DType } from '../dtype.js';
-import { broadcastShapes, numel, shapeStr } from '../shape.js';
+import { broadcastShapes, named, numel, shapeStr } from '../shape.js';
 import { backendFor } from '../backend/dispatch.js';
 import type { Backend } from '../backend/backend.js';
 import { applyFunction } from '../autograd/function.js';
@@ -73,48 +73,58 @@ export function dot(a: Tensor, b: Tensor): Tensor {
 }
 
 export function matmul(a: Tensor, b: Tensor): Tensor {
-  checkTensor('matmul', a); checkTensor('matmul', b);
-  if (a.ndim === 0 || b.ndim === 0) throw new RangeError(`both arguments to matmul need to be at least 1D, but they are ${a.ndim}D and ${b.ndim}D`);
-  if (a.ndim === 1 && b.ndim === 1) return dot(a, b);
-  if (a.ndim === 2 && b.ndim === 2) return mm(a, b);
-  const a2 = a.ndim === 1 ? a.unsqueeze(0) : a;
-  const b2 = b.ndim === 1 ? b.unsqueeze(1) : b;
-  if (a2.shape[a2.ndim - 1] !== b2.shape[b2.ndim - 2]) {
-    const s = (t: Tensor) => (t.ndim === 1 ? `${t.shape[0]}` : `${numel(t.shape.slice(0, -1))}x${t.shape[t.ndim - 1]}`);
-    throw new RangeError(`mat1 and mat2 shapes cannot be multiplied (${s(a2)} and ${b2.shape[b2.ndim - 2]}x${b2.shape[b2.ndim - 1]}) (matmul of ${shapeStr(a.shape)} and ${shapeStr(b.shape)})`);
-  }
-  sameDtype('matmul', a, b);
-  let r = product(a2.ndim === 2 && b2.ndim === 2 ? 'MmBackward0' : 'BmmBackward0', backendFor('matmul', [a, b]), a2, b2);
-  if (a.ndim === 1) r = r.squeeze(-2);
-  if (b.ndim === 1) r = r.squeeze(-1);
-  return r;
+  return named('matmul', () => {
+    checkTensor('matmul', a); checkTensor('matmul', b);
+    if (a.ndim === 0 || b.ndim === 0) throw new RangeError(`both arguments to matmul need to be at least 1D, but they are ${a.ndim}D and ${b.ndim}D`);
+    if (a.ndim === 1 && b.ndim === 1) return dot(a, b);
+    if (a.ndim === 2 && b.ndim === 2) return mm(a, b);
+    const a2 = a.ndim === 1 ? a.unsqueeze(0) : a;
+    const b2 = b.ndim === 1 ? b.unsqueeze(1) : b;
+    if (a2.shape[a2.ndim - 1] !== b2.shape[b2.ndim - 2]) {
+      const s = (t: Tensor) => (t.ndim === 1 ? `${t.shape[0]}` : `${numel(t.shape.slice(0, -1))}x${t.shape[t.ndim - 1]}`);
+      throw new RangeError(`mat1 and mat2 shapes cannot be multiplied (${s(a2)} and ${b2.shape[b2.ndim - 2]}x${b2.shape[b2.ndim - 1]}) (matmul of ${shapeStr(a.shape)} and ${shapeStr(b.shape)})`);
+    }
+    sameDtype('matmul', a, b);
+    let r = product(a2.ndim === 2 && b2.ndim === 2 ? 'MmBackward0' : 'BmmBackward0', backendFor('matmul', [a, b]), a2, b2);
+    if (a.ndim === 1) r = r.squeeze(-2);
+    if (b.ndim === 1) r = r.squeeze(-1);
+    return r;
+  });
 }
 
 export function outer(a: Tensor, b: Tensor): Tensor {
-  checkTensor('outer', a); checkTensor('outer', b);
-  if (a.ndim !== 1 || b.ndim !== 1) throw new RangeError(`outer: expected 1D tensors, got ${a.ndim}D and ${b.ndim}D`);
-  return a.unsqueeze(1).mul(b.unsqueeze(0));
+  return named('outer', () => {
+    checkTensor('outer', a); checkTensor('outer', b);
+    if (a.ndim !== 1 || b.ndim !== 1) throw new RangeError(`outer: expected 1D tensors, got ${a.ndim}D and ${b.ndim}D`);
+    return a.unsqueeze(1).mul(b.unsqueeze(0));
+  });
 }
 
 export function addmm(input: Tensor, m1: Tensor, m2: Tensor, opts: { beta?: number; alpha?: number } = {}): Tensor {
-  checkTensor('addmm', input);
-  const beta = opts.beta ?? 1, alpha = opts.alpha ?? 1;
-  const p0 = mm(m1.detach(), m2.detach()); // validates shapes and dtypes
-  broadcastShapes('addmm', input.shape, p0.shape);
-  return applyFunction('AddmmBackward0', (ctx, inp: Tensor, a: Tensor, b: Tensor) => {
-    ctx.save_for_backward(a, b);
-    const p = alpha === 1 ? p0 : p0.mul(alpha);
-    // beta == 0 ignores input entirely (even NaN), as in PyTorch
-    return beta === 0 ? p.expand(broadcastShapes('addmm', inp.shape, p.shape)).contiguous() : (beta === 1 ? inp : inp.mul(beta)).add(p);
-  }, (ctx, g) => {
-    const [a, b] = ctx.saved_tensors;
-    const scale = (t: Tensor, k: number) => (k === 1 ? t : t.mul(k));
-    return [
-      ctx.needs_input_grad[0] ? scale(g, beta) : null,
-      ctx.needs_input_grad[1] ? scale(g.mm(b.t()), alpha) : null,
-      ctx.needs_input_grad[2] ? scale(a.t().mm(g), alpha) : null,
-    ];
-  }, [input, m1, m2]);
+  return named('addmm', () => {
+    checkTensor('addmm', input);
+    const beta = opts.beta ?? 1, alpha = opts.alpha ?? 1;
+    const p0 = mm(m1.detach(), m2.detach()); // validates shapes and dtypes
+    if (input.dtype !== p0.dtype) throw new TypeError(`self and mat2 must have the same dtype, but got ${input.dtype} and ${m2.dtype}`);
+    // input expands to the product's shape (never the other way), as in PyTorch
+    if (input.ndim > 2 || shapeStr(broadcastShapes('addmm', input.shape, p0.shape)) !== shapeStr(p0.shape)) {
+      throw new RangeError(`expand(${shapeStr(input.shape)}, size=${shapeStr(p0.shape)}): the shape of self must expand to the product's shape ${shapeStr(p0.shape)}`);
+    }
+    return applyFunction('AddmmBackward0', (ctx, inp: Tensor, a: Tensor, b: Tensor) => {
+      ctx.save_for_backward(a, b);
+      const p = alpha === 1 ? p0 : p0.mul(alpha);
+      // beta == 0 ignores input entirely (even NaN), as in PyTorch
+      return beta === 0 ? p.expand(broadcastShapes('addmm', inp.shape, p.shape)).contiguous() : (beta === 1 ? inp : inp.mul(beta)).add(p);
+    }, (ctx, g) => {
+      const [a, b] = ctx.saved_tensors;
+      const scale = (t: Tensor, k: number) => (k === 1 ? t : t.mul(k));
+      return [
+        ctx.needs_input_grad[0] ? scale(g, beta) : null,
+        ctx.needs_input_grad[1] ? scale(g.mm(b.t()), alpha) : null,
+        ctx.needs_input_grad[2] ? scale(a.t().mm(g), alpha) : null,
+      ];
+    }, [input, m1, m2]);
+  });
 }
 
 /** beta * input + alpha * product, where beta == 0 ignores input (even NaN), as in PyTorch */

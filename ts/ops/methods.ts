@@ -9,6 +9,7 @@
 // and installing a name twice throws. ts/index.ts imports every installing module, so the methods
 // exist before user code runs.
 import { Tensor } from '../tensor.js';
+import { named } from '../shape.js';
 
 type Fn = (...args: any[]) => any;
 /** A method `name(...args)` written as a function of the tensor: `(self, ...args) => ...` */
@@ -53,7 +54,7 @@ export function installInplace(names: readonly InplaceName[], inplace: (self: Te
     define(`${name}_`, {
       writable: true,
       value: function method(this: Tensor, ...args: unknown[]) {
-        return inplace(this, (this as unknown as Record<string, Fn>)[name](...args));
+        return named(`${name}_`, () => inplace(this, (this as unknown as Record<string, Fn>)[name](...args)));
       },
     });
   }

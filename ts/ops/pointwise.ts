@@ -6,7 +6,7 @@
 import { Tensor } from '../tensor.js';
 import type { DType } from '../dtype.js';
 import { arrayFor, category, isFloating, resultType, scalarDType, get_default_dtype } from '../dtype.js';
-import { broadcastShapes, numel, shapeStr } from '../shape.js';
+import { broadcastShapes, named, numel, shapeStr } from '../shape.js';
 import { backendFor } from '../backend/dispatch.js';
 import { isOn, needsAsyncRead, writeView } from '../backend/move.js';
 import { copyTensor, toDevice } from './copy.js';
@@ -31,8 +31,11 @@ function checkOperand(op: string, x: unknown): void {
   throw new TypeError(`${op}(): argument 'other' must be Tensor or Number, not ${x === null ? 'null' : typeof x}`);
 }
 
+/** Python's name for the type of a JS value, as PyTorch's argument errors print it. */
+const pyType = (x: unknown): string => (x === null || x === undefined ? 'NoneType' : typeof x === 'string' ? 'str' : typeof x === 'number' ? (Number.isInteger(x) ? 'int' : 'float')
+  : typeof x === 'boolean' ? 'bool' : Array.isArray(x) ? 'list' : typeof x === 'object' ? (x as object).constructor?.name ?? 'object' : typeof x);
 export function checkTensor(op: string, x: unknown): asserts x is Tensor {
-  if (!(x instanceof Tensor)) throw new TypeError(`${op}(): argument 'input' must be Tensor, not ${x === null ? 'null' : typeof x}`);
+  if (!(x instanceof Tensor)) throw new TypeError(`${op}(): argument 'input' (position 1) must be Tensor, not ${pyType(x)}`);
 }
 
 /** Kernel compute type for a result dtype: floats as themselves, integers and bools in int32. */
@@ -54,7 +57,7 @@ const floatOf = (d: DType): DType => (isFloating(d) ? d : get_default_dtype());
 const asTensor = (x: Operand, like: Tensor): Tensor => (x instanceof Tensor ? x : scalarTensor(x, like.dtype));
 export function scalarTensor(v: Scalar, dtype: DType): Tensor {
   const a = arrayFor(dtype, 1);
-  a[0] = +v;
+  a[0] = dtype === 'bool' ? (+v !== 0 ? 1 : 0) : +v; // a bool holds 0 or 1 (NaN is true), as in PyTorch
   return Tensor._fromData(a, dtype, []);
 }
 /** backward builds differentiable graphs only under create_graph */
@@ -324,6 +327,16 @@ function randArgs(op: string, args: unknown[], names: string[], defs: number[]):
   return out;
 }
 
+/** PyTorch's lerp: start + w * (end - start) for w < 0.5, end - (end - start) * (1 - w) above (exact at w = 1, inf stays inf). */
+function lerp(x: Tensor, end: Tensor, weight: TensorOrScalar): Tensor {
+  const cname = (d: string) => ({ float32: 'float', float64: 'double', int32: 'int', uint8: 'unsigned char', bool: 'bool' } as Record<string, string>)[d];
+  if (end instanceof Tensor && end.dtype !== x.dtype) throw new TypeError(`lerp: expected dtype ${cname(x.dtype)} for \`end\` but got dtype ${cname(end.dtype)}`);
+  if (weight instanceof Tensor && weight.dtype !== x.dtype) throw new TypeError(`lerp: expected dtype ${cname(x.dtype)} for \`weight\` but got dtype ${cname(weight.dtype)}`);
+  const d = sub(end, x);
+  if (typeof weight === 'number' || typeof weight === 'boolean') return +weight < 0.5 ? add(x, mul(d, +weight)) : sub(end, mul(d, 1 - +weight));
+  return add(x, mul(d, weight)).where(weight.lt(0.5), sub(end, mul(d, weight.neg().add(1))));
+}
+
 export function fill_<T extends Tensor>(self: T, value: TensorOrScalar): T {
   if (value instanceof Tensor && value.ndim !== 0) throw new Error(`fill_ only supports 0-dimension value tensor but got tensor with ${value.ndim} dimensions.`);
   if (self.requires_grad && self.is_leaf && is_grad_enabled()) throw new Error('a leaf Variable that requires grad is being used in an in-place operation.');
@@ -429,15 +442,15 @@ installMethods({
   true_divide: (x, o) => div(x, o),
   floor_divide: (x, o) => div(x, o, { rounding_mode: 'floor' }),
   pow,
-  square: (x) => mul(x, x),
+  square: (x) => (x.dtype === 'bool' ? mul(x.to('int32'), x.to('int32')) : mul(x, x)), // True * True is 1, as PyTorch's pow(x, 2)
   round,
   clamp,
   clip: (x, lo, hi) => clamp(x, lo, hi),
   clamp_min: (x, lo) => clamp(x, lo, null),
   clamp_max: (x, hi) => clamp(x, null, hi),
-  lerp: (x, end, weight) => add(x, mul(sub(end, x), weight)),
-  addcmul: (x, t1, t2, opts) => add(x, mul(mul(t1, t2), opts?.value ?? 1)),
-  addcdiv: (x, t1, t2, opts) => add(x, mul(div(t1, t2), opts?.value ?? 1)),
+  lerp: (x, end, weight) => named('lerp', () => lerp(x, end, weight)),
+  addcmul: (x, t1, t2, opts) => named('addcmul', () => add(x, mul(mul(t1, t2), opts?.value ?? 1))),
+  addcdiv: (x, t1, t2, opts) => named('addcdiv', () => add(x, mul(div(t1, t2), opts?.value ?? 1))),
   fill_: (x, v) => fill_(x, v !== null && typeof v === 'object' && !(v instanceof Tensor) ? (v as { value: TensorOrScalar }).value : v),
   zero_: (x) => fill_(x, 0),
   copy_,

@@ -1,7 +1,7 @@
 // Reductions: one raw kernel path over [A, R, B] blocks, then each op's options and gradient.
 import { Tensor } from '../tensor.js';
 import type { DType } from '../dtype.js';
-import { isFloating, toDType } from '../dtype.js';
+import { checkFloatKernel, isFloating, toDType } from '../dtype.js';
 import { numel, normalizeDims, wrapDim } from '../shape.js';
 import { backendFor } from '../backend/dispatch.js';
 import type { ReduceKind } from '../backend/kernels/reduce.js';
@@ -163,6 +163,7 @@ export function amin(x: Tensor, dim?: unknown, keep?: unknown): Tensor {
 
 function argExtreme(kind: 'max' | 'min', x: Tensor, dim?: unknown, keep?: unknown): Tensor {
   checkTensor(`arg${kind}`, x);
+  if (x.dtype === 'bool') throw new TypeError(`arg${kind}: "arg${kind}_cpu" not implemented for 'Bool'`);
   const p = parse(x, `arg${kind}`, dim, keep);
   if (p.all) {
     if (x.numel() === 0) throw new RangeError(`arg${kind}(): Expected reduction dim to be specified for input.numel() == 0.`);
@@ -195,6 +196,7 @@ export function var_(x: Tensor, dim?: unknown, opts?: unknown, keepdim?: boolean
   return dev.mul(dev).sum(p.dims, p.keepdim).div(Math.max(n - correction, 0));
 }
 export function std(x: Tensor, dim?: unknown, opts?: unknown, keepdim?: boolean): Tensor {
+  checkTensor('std', x);
   return var_(x, dim, opts, keepdim).sqrt();
 }
 
@@ -268,6 +270,7 @@ export function cumsum(x: Tensor, dim: unknown, opts?: ReduceOpts): Tensor {
 export function softmax(x: Tensor, dim: unknown): Tensor {
   checkTensor('softmax', x);
   const d = wrapDim((typeof dim === 'object' && dim !== null ? (dim as ReduceOpts).dim : dim) as number, x.ndim, 'softmax');
+  checkFloatKernel('softmax', 'softmax_lastdim_kernel_impl', x.dtype);
   return applyFunction('SoftmaxBackward0', (ctx, a: Tensor) => {
     const src = isFloating(a.dtype) ? a : a.to('float32');
     const e = src.sub(src.amax(d, true)).exp();
@@ -283,6 +286,7 @@ export function softmax(x: Tensor, dim: unknown): Tensor {
 export function log_softmax(x: Tensor, dim: unknown): Tensor {
   checkTensor('log_softmax', x);
   const d = wrapDim((typeof dim === 'object' && dim !== null ? (dim as ReduceOpts).dim : dim) as number, x.ndim, 'log_softmax');
+  checkFloatKernel('log_softmax', 'log_softmax_lastdim_kernel_impl', x.dtype);
   return applyFunction('LogSoftmaxBackward0', (ctx, a: Tensor) => {
     const src = isFloating(a.dtype) ? a : a.to('float32');
     const y = new Tensor(backendFor('log_softmax', [src]).logSoftmax(src, d), src.shape);

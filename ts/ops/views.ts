@@ -2,7 +2,7 @@
 // that in-place ops on views need (PyTorch's CopySlices).
 import { Tensor } from '../tensor.js';
 import type { DType } from '../dtype.js';
-import { contiguousStrides, numel, shapeStr, wrapDim, kwarg, broadcastShapes } from '../shape.js';
+import { contiguousStrides, numel, shapeStr, wrapDim, kwarg, broadcastShapes, named } from '../shape.js';
 import { isContiguousView } from '../backend/view.js';
 import { copyTensor, copyAs } from './copy.js';
 import { writeView } from '../backend/move.js';
@@ -12,6 +12,7 @@ import { index_select } from './indexing.js';
 import { backendFor } from '../backend/dispatch.js';
 import { sumTo as sumToShape } from '../autograd/grad_utils.js';
 import { installMethods } from './methods.js';
+import { checkTensor } from './pointwise.js';
 
 interface Geom { shape: number[]; strides: number[]; offset: number }
 
@@ -80,6 +81,7 @@ function inferShape(x: Tensor, args: unknown[], op: string): number[] {
 }
 
 export function view(x: Tensor, ...args: (number | number[] | DType)[]): Tensor {
+  checkTensor('view', x);
   const shape = inferShape(x, args, 'view');
   const st = viewStrides(x.shape, x._strides, shape);
   if (!st) {
@@ -89,6 +91,7 @@ export function view(x: Tensor, ...args: (number | number[] | DType)[]): Tensor 
 }
 
 export function reshape(x: Tensor, ...args: (number | number[])[]): Tensor {
+  checkTensor('reshape', x);
   const shape = inferShape(x, args, 'reshape');
   const st = viewStrides(x.shape, x._strides, shape);
   if (st) return viewOp('ViewBackward0', x, (a) => ({ shape, strides: st, offset: a._offset }), (g, i) => g.reshape(i.shape));
@@ -99,6 +102,7 @@ export function reshape(x: Tensor, ...args: (number | number[])[]): Tensor {
 }
 
 export function permute(x: Tensor, ...args: (number | number[])[]): Tensor {
+  checkTensor('permute', x);
   const dims = (args.length === 1 && Array.isArray(args[0]) ? args[0] : args) as number[];
   if (dims.length !== x.ndim) throw new RangeError(`permute(sparse_coo): number of dimensions in the tensor input does not match the length of the desired ordering of dimensions i.e. input.dim() = ${x.ndim} is not equal to len(dims) = ${dims.length}`);
   const d = dims.map((v) => wrapDim(v, x.ndim, 'permute'));
@@ -109,18 +113,21 @@ export function permute(x: Tensor, ...args: (number | number[])[]): Tensor {
 }
 
 export function transpose(x: Tensor, d0: number, d1: number): Tensor {
+  checkTensor('transpose', x);
   const a = wrapDim(d0, x.ndim, 'transpose'), b = wrapDim(d1, x.ndim, 'transpose');
   const swap = <T>(v: T[]): T[] => { const r = [...v]; if (r.length) { r[a] = v[b]; r[b] = v[a]; } return r; };
   return viewOp('TransposeBackward0', x, (t) => ({ shape: swap(t.shape), strides: swap(t._strides), offset: t._offset }), (g) => g.transpose(a, b));
 }
 
 export function t(x: Tensor): Tensor {
+  checkTensor('t', x);
   if (x.ndim > 2) throw new Error(`t() expects a tensor with <= 2 dimensions, but self is ${x.ndim}D`);
   if (x.ndim < 2) return viewOp('TBackward0', x, (a) => ({ shape: a.shape, strides: a._strides, offset: a._offset }), (g) => g);
   return viewOp('TBackward0', x, (a) => ({ shape: [a.shape[1], a.shape[0]], strides: [a._strides[1], a._strides[0]], offset: a._offset }), (g) => g.t());
 }
 
 export function squeeze(x: Tensor, dim?: number | number[] | { dim?: number | number[] }): Tensor {
+  checkTensor('squeeze', x);
   dim = kwarg<number | number[] | undefined>(dim, 'dim', undefined);
   const dims = dim === undefined ? null : (Array.isArray(dim) ? dim : [dim]).map((d) => wrapDim(d, x.ndim, 'squeeze'));
   const keep = x.shape.map((s, i) => !(s === 1 && (dims === null || dims.includes(i))));
@@ -130,6 +137,7 @@ export function squeeze(x: Tensor, dim?: number | number[] | { dim?: number | nu
 }
 
 export function unsqueeze(x: Tensor, dim: number): Tensor {
+  checkTensor('unsqueeze', x);
   const d = wrapDim(dim, x.ndim + 1, 'unsqueeze');
   return viewOp('UnsqueezeBackward0', x, (a) => {
     const shape = [...a.shape], strides = [...a._strides];
@@ -140,6 +148,7 @@ export function unsqueeze(x: Tensor, dim: number): Tensor {
 }
 
 export function expand(x: Tensor, ...args: (number | number[])[]): Tensor {
+  checkTensor('expand', x);
   const sizes = (args.length === 1 && Array.isArray(args[0]) ? args[0] : args) as number[];
   if (sizes.length < x.ndim) {
     throw new RangeError(`expand: the number of sizes provided (${sizes.length}) must be greater or equal to the number of dimensions in the tensor (${x.ndim})`);
@@ -164,6 +173,7 @@ export function expand(x: Tensor, ...args: (number | number[])[]): Tensor {
 }
 
 export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
+  checkTensor('narrow', x);
   const d = wrapDim(dim, x.ndim, 'narrow');
   const size = x.shape[d];
   if (start < -size || start > size) throw new RangeError(`start out of range (expected to be in range of [${-size}, ${size}], but got ${start})`);
@@ -200,6 +210,7 @@ export function slice(x: Tensor, dim: number, start?: number | null, end?: numbe
 }
 
 export function select(x: Tensor, dim: number, index: number): Tensor {
+  checkTensor('select', x);
   if (x.ndim === 0) throw new RangeError('select() cannot be applied to a 0-dim tensor.');
   const d = wrapDim(dim, x.ndim, 'select');
   const n = x.shape[d];
@@ -214,15 +225,25 @@ export function select(x: Tensor, dim: number, index: number): Tensor {
 }
 
 export function as_strided(x: Tensor, size: number[], stride: number[], storage_offset?: number): Tensor {
+  checkTensor('as_strided', x);
   if (size.length !== stride.length) throw new RangeError(`as_strided: mismatch in length of strides and shape`);
   const off = storage_offset ?? x._offset;
+  // the view must stay inside the storage (PyTorch's setStorage check): reading past it would read freed or foreign memory
+  if (size.some((s) => !Number.isInteger(s) || s < 0) || stride.some((s) => !Number.isInteger(s) || s < 0) || !Number.isInteger(off) || off < 0) {
+    throw new RangeError(`as_strided: sizes ${shapeStr(size)}, strides ${shapeStr(stride)} and storage offset ${off} must be non-negative integers`);
+  }
+  const need = size.some((s) => s === 0) ? 0 : off + size.reduce((a, s, i) => a + (s - 1) * stride[i], 0) + 1;
+  if (need > x._storage.length) {
+    throw new RangeError(`as_strided: setStorage: sizes ${shapeStr(size)}, strides ${shapeStr(stride)}, storage offset ${off}, and itemsize ${x.element_size()} requiring a storage size of ${need * x.element_size()} are out of bounds for storage of size ${x._storage.length * x.element_size()}`);
+  }
   return viewOp('AsStridedBackward0', x, () => ({ shape: [...size], strides: [...stride], offset: off }),
     (g, i) => embed(g, i.shape, { shape: [...size], strides: [...stride], offset: off - x._offset }));
 }
 
 export function flatten(x: Tensor, start?: number | { start_dim?: number; end_dim?: number }, end?: number): Tensor {
+  checkTensor('flatten', x);
   if (typeof start === 'object') { end = start.end_dim; start = start.start_dim; }
-  if (x.ndim === 0) return reshape(x, [1]);
+  if (x.ndim === 0) { wrapDim(start ?? 0, 1, 'flatten'); wrapDim(end ?? -1, 1, 'flatten'); return reshape(x, [1]); } // dims wrap as for 1-d, as in PyTorch
   const s = wrapDim(start ?? 0, x.ndim, 'flatten'), e = wrapDim(end ?? -1, x.ndim, 'flatten');
   if (s > e) throw new RangeError('flatten() has invalid args: start_dim cannot come after end_dim');
   const shape = [...x.shape.slice(0, s), numel(x.shape.slice(s, e + 1)), ...x.shape.slice(e + 1)];
@@ -230,6 +251,7 @@ export function flatten(x: Tensor, start?: number | { start_dim?: number; end_di
 }
 
 export function unflatten(x: Tensor, dim: number, sizes: number[]): Tensor {
+  checkTensor('unflatten', x);
   const d = wrapDim(dim, x.ndim, 'unflatten');
   let inferred = sizes;
   if (sizes.includes(-1)) {
@@ -246,10 +268,12 @@ export function contiguous(x: Tensor): Tensor {
 }
 
 export function clone(x: Tensor): Tensor {
+  checkTensor('clone', x);
   return applyFunction('CloneBackward0', (_c, a: Tensor) => copyTensor(a), (_c, g) => [g], [x]);
 }
 
 export function unbind(x: Tensor, dim = 0): Tensor[] {
+  checkTensor('unbind', x);
   const d = wrapDim(dim, x.ndim, 'unbind');
   return Array.from({ length: x.shape[d] }, (_, i) => select(x, d, i));
 }
@@ -382,6 +406,10 @@ export function index_put_<T extends Tensor>(x: T, indices: IndexItem[] | IndexI
   const { r, picks } = applyBasic('index_put_', x, items);
   let v = values instanceof Tensor ? values : makeTensor(+values as number, { dtype: x.dtype, device: x.device });
   if (v.device !== x.device) v = v.to(x.device);
+  if (picks.length && values instanceof Tensor && v.dtype !== x.dtype) {
+    const C: Record<string, string> = { float32: 'Float', float64: 'Double', int32: 'Int', uint8: 'Byte', bool: 'Bool' };
+    throw new TypeError(`index_put_: Index put requires the source and destination dtypes match, got ${C[x.dtype]} for the destination and ${C[v.dtype]} for the source.`);
+  }
   if (v.dtype !== x.dtype) v = v.to(x.dtype);
   if (!picks.length) {
     if (accumulate) r.copy_(r.add(v.expand(r.shape))); else r.copy_(v.expand(r.shape));
@@ -496,8 +524,8 @@ installMethods({
   squeeze,
   unsqueeze,
   expand,
-  expand_as: (x, o) => expand(x, o.shape),
-  broadcast_to: (x, shape) => expand(x, shape),
+  expand_as: (x, o) => named('expand_as', () => expand(x, o.shape)),
+  broadcast_to: (x, shape) => named('broadcast_to', () => expand(x, shape)),
   narrow,
   select,
   flatten,
@@ -508,8 +536,8 @@ installMethods({
   as_strided,
   slice,
   index,
-  index_put_: index_put_ as never,
-  index_put: (x, i, v, o) => index_put_(clone(x), i, v, o),
+  index_put_: ((x: Tensor, i: IndexItem[] | IndexItem, v: Tensor | number | boolean, o?: boolean | { accumulate?: boolean }) => named('index_put_', () => index_put_(x, i, v, o))) as never,
+  index_put: (x, i, v, o) => named('index_put', () => index_put_(clone(x), i, v, o)),
 });
 
 // Python's `for row in t`. The iterator exists only on tensors with a dim to iterate: a 0-d

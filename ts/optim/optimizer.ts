@@ -44,11 +44,13 @@ export interface OptimizerStateDict {
 /** Marks an option with no default that every group must set (PyTorch's `required`). */
 export const required: unique symbol = Symbol('required');
 
+/** A number as Python prints it in PyTorch's messages (nan, inf). */
+const py = (v: unknown): string => (typeof v === 'number' && !Number.isFinite(v) ? (Number.isNaN(v) ? 'nan' : v > 0 ? 'inf' : '-inf') : String(v));
 export function checkNonNegative(name: string, v: unknown, what = name): void {
-  if (typeof v !== 'number' || !(v >= 0)) throw new RangeError(`Invalid ${what} value: ${String(v)}`);
+  if (typeof v !== 'number' || !(v >= 0)) throw new RangeError(`Invalid ${what} value: ${py(v)}`);
 }
 export function checkLr(v: unknown): void {
-  if (typeof v !== 'number' || !(v >= 0)) throw new RangeError(`Invalid learning rate: ${String(v)}`);
+  if (typeof v !== 'number' || !(v >= 0)) throw new RangeError(`Invalid learning rate: ${py(v)}`);
 }
 export function checkBetas(b: unknown): void {
   if (!Array.isArray(b) || b.length !== 2) throw new TypeError(`Invalid betas: expected two numbers, got ${String(b)}`);

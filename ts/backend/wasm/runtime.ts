@@ -73,7 +73,8 @@ export function put(src: TypedArray, from = 0, n = src.length - from): number {
   const bytes = n * src.BYTES_PER_ELEMENT;
   const p = alloc(bytes);
   views();
-  u8.set(new Uint8Array(src.buffer, src.byteOffset + from * src.BYTES_PER_ELEMENT, bytes), p);
+  // nothing to copy for an empty view (whose offset may lie at or past the end of its storage)
+  if (bytes > 0) u8.set(new Uint8Array(src.buffer, src.byteOffset + from * src.BYTES_PER_ELEMENT, bytes), p);
   return p;
 }
 

@@ -87,6 +87,8 @@ function checkConv(op: string, nd: number, x: Tensor, w: Tensor, b: Tensor | nul
   }
   if (w.ndim !== nd + 2) throw new RangeError(`${op}: expected weight to be ${nd + 2}-dimensional, but got weight of size ${sizeStr(w.shape)}`);
   if (!Number.isInteger(groups) || groups <= 0) throw new RangeError('non-positive groups is not supported');
+  if (w.shape[0] < groups) throw new RangeError(`Given groups=${groups}, expected weight to be at least ${groups} at dimension 0, but got weight of size ${sizeStr(w.shape)} instead`);
+  if (w.shape.slice(2).some((k) => k <= 0)) throw new RangeError(`${op}: kernel size should be greater than zero, but got weight of size ${sizeStr(w.shape)}`);
   const unbatched = x.ndim === nd + 1;
   const xb = unbatched ? x.unsqueeze(0) : x;
   if (w.shape[0] % groups !== 0) throw new RangeError(`Given groups=${groups}, expected weight to be divisible by ${groups} at dimension 0, but got weight of size ${sizeStr(w.shape)} instead`);
@@ -161,7 +163,7 @@ export function conv_transpose2d(input: Tensor, weight: Tensor, ...rest: unknown
   if (!(input instanceof Tensor) || (input.ndim !== 3 && input.ndim !== 4)) {
     throw new RangeError(`Expected 3D (unbatched) or 4D (batched) input to ${op}, but got input of size: ${sizeStr(input?.shape ?? [])}`);
   }
-  if (weight.ndim !== 4) throw new RangeError(`${op}: expected weight to be 4-dimensional, but got weight of size ${sizeStr(weight.shape)}`);
+  if (weight.ndim !== 4 || weight.numel() === 0) throw new RangeError(`${op}: non-empty 2D or 4D weight tensor expected, but got: ${sizeStr(weight.shape)}`);
   const unb = input.ndim === 3;
   const x = unb ? input.unsqueeze(0) : input;
   const g = a.groups;

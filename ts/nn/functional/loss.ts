@@ -9,6 +9,7 @@ import type { LossReduction } from '../../backend/kernels/loss.js';
 import { applyFunction } from '../../autograd/function.js';
 import { is_grad_enabled, no_grad } from '../../autograd/grad_mode.js';
 import { ones_like } from '../../creation.js';
+import { named } from '../../shape.js';
 
 export type Reduction = 'none' | 'mean' | 'sum';
 
@@ -134,6 +135,21 @@ export function cross_entropy(input: Tensor, target: Tensor, ...rest: unknown[])
 interface PairArgs { size_average: boolean | null; reduce: boolean | null; reduction: Reduction; beta: number; delta: number; weight: Tensor | null; pos_weight: Tensor | null; log_target: boolean }
 
 let warned = false;
+/**
+ * The regression losses (mse, l1, smooth_l1, huber) promote an integer or bool operand to the
+ * other one's floating dtype, as PyTorch does; both integer is an error.
+ */
+function promotePair(op: string, input: Tensor, target: Tensor): [Tensor, Tensor] {
+  if (!(input instanceof Tensor)) throw new TypeError(`${op}(): argument 'input' must be Tensor, not ${typeof input}`);
+  if (!(target instanceof Tensor)) throw new TypeError(`${op}(): argument 'target' must be Tensor, not ${typeof target}`);
+  // PyTorch's l1_loss subtracts first (no bool operand); huber_loss writes into the input's dtype
+  if (op === 'l1_loss' && (input.dtype === 'bool' || target.dtype === 'bool')) throw new TypeError('Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.');
+  if (op === 'huber_loss' && !isFloating(input.dtype)) throw new TypeError(`result type Float can't be cast to the desired output type ${input.dtype === 'bool' ? 'Bool' : input.dtype === 'uint8' ? 'Byte' : 'Int'}`);
+  if (isFloating(input.dtype) && !isFloating(target.dtype)) return [input, target.to(input.dtype)];
+  if (!isFloating(input.dtype) && isFloating(target.dtype)) return [input.to(target.dtype), target];
+  return [input, target];
+}
+
 function checkPair(op: string, input: Tensor, target: Tensor, strict = false): void {
   checkFloatInput(op, input);
   if (!(target instanceof Tensor)) throw new TypeError(`${op}(): argument 'target' must be Tensor, not ${typeof target}`);
@@ -151,82 +167,102 @@ function checkPair(op: string, input: Tensor, target: Tensor, strict = false): v
 
 /** F.mse_loss(input, target, size_average, reduce, reduction='mean') */
 export function mse_loss(input: Tensor, target: Tensor, ...rest: unknown[]): Tensor {
-  const a = parseArgs<PairArgs>('mse_loss', rest, ['size_average', 'reduce', 'reduction'], {});
-  checkPair('mse_loss', input, target);
-  const d = input.sub(target);
-  return reduce(d.mul(d), reductionOf('mse_loss', a));
+  return named('mse_loss', () => {
+    [input, target] = promotePair('mse_loss', input, target);
+    const a = parseArgs<PairArgs>('mse_loss', rest, ['size_average', 'reduce', 'reduction'], {});
+    checkPair('mse_loss', input, target);
+    const d = input.sub(target);
+    return reduce(d.mul(d), reductionOf('mse_loss', a));
+  });
 }
 /** F.l1_loss(input, target, size_average, reduce, reduction='mean') */
 export function l1_loss(input: Tensor, target: Tensor, ...rest: unknown[]): Tensor {
-  const a = parseArgs<PairArgs>('l1_loss', rest, ['size_average', 'reduce', 'reduction'], {});
-  checkPair('l1_loss', input, target);
-  return reduce(input.sub(target).abs(), reductionOf('l1_loss', a));
+  return named('l1_loss', () => {
+    [input, target] = promotePair('l1_loss', input, target);
+    const a = parseArgs<PairArgs>('l1_loss', rest, ['size_average', 'reduce', 'reduction'], {});
+    checkPair('l1_loss', input, target);
+    return reduce(input.sub(target).abs(), reductionOf('l1_loss', a));
+  });
 }
 /** F.smooth_l1_loss(input, target, size_average, reduce, reduction='mean', beta=1.0) */
 export function smooth_l1_loss(input: Tensor, target: Tensor, ...rest: unknown[]): Tensor {
-  const a = parseArgs<PairArgs>('smooth_l1_loss', rest, ['size_average', 'reduce', 'reduction', 'beta'], { beta: 1 });
-  checkPair('smooth_l1_loss', input, target);
-  if (a.beta < 0) throw new RangeError('smooth_l1_loss does not support negative values for beta.');
-  const d = input.sub(target), ad = d.abs();
-  const loss = a.beta === 0 ? ad : ad.where(ad.ge(a.beta), d.mul(d).mul(0.5 / a.beta)).sub(ad.ge(a.beta).to(d.dtype).mul(0.5 * a.beta));
-  return reduce(loss, reductionOf('smooth_l1_loss', a));
+  return named('smooth_l1_loss', () => {
+    [input, target] = promotePair('smooth_l1_loss', input, target);
+    const a = parseArgs<PairArgs>('smooth_l1_loss', rest, ['size_average', 'reduce', 'reduction', 'beta'], { beta: 1 });
+    checkPair('smooth_l1_loss', input, target);
+    if (a.beta < 0) throw new RangeError('smooth_l1_loss does not support negative values for beta.');
+    const d = input.sub(target), ad = d.abs();
+    const loss = a.beta === 0 ? ad : ad.where(ad.ge(a.beta), d.mul(d).mul(0.5 / a.beta)).sub(ad.ge(a.beta).to(d.dtype).mul(0.5 * a.beta));
+    return reduce(loss, reductionOf('smooth_l1_loss', a));
+  });
 }
 /** F.huber_loss(input, target, reduction='mean', delta=1.0) */
 export function huber_loss(input: Tensor, target: Tensor, ...rest: unknown[]): Tensor {
-  const a = parseArgs<PairArgs>('huber_loss', rest, ['reduction', 'delta'], { delta: 1 });
-  checkPair('huber_loss', input, target);
-  if (a.delta <= 0) throw new RangeError('huber_loss does not support non-positive values for delta.');
-  const d = input.sub(target), ad = d.abs();
-  const big = ad.ge(a.delta);
-  const loss = d.mul(d).mul(0.5).where(big.logical_not(), ad.sub(0.5 * a.delta).mul(a.delta));
-  return reduce(loss, reductionOf('huber_loss', a));
+  return named('huber_loss', () => {
+    [input, target] = promotePair('huber_loss', input, target);
+    const a = parseArgs<PairArgs>('huber_loss', rest, ['reduction', 'delta'], { delta: 1 });
+    checkPair('huber_loss', input, target);
+    if (a.delta <= 0) throw new RangeError('huber_loss does not support non-positive values for delta.');
+    const d = input.sub(target), ad = d.abs();
+    const big = ad.ge(a.delta);
+    const loss = d.mul(d).mul(0.5).where(big.logical_not(), ad.sub(0.5 * a.delta).mul(a.delta));
+    return reduce(loss, reductionOf('huber_loss', a));
+  });
 }
 
 /** F.binary_cross_entropy(input, target, weight=null, size_average, reduce, reduction='mean') */
 export function binary_cross_entropy(input: Tensor, target: Tensor, ...rest: unknown[]): Tensor {
-  const a = parseArgs<PairArgs>('binary_cross_entropy', rest, ['weight', 'size_average', 'reduce', 'reduction'], { weight: null });
-  checkPair('binary_cross_entropy', input, target, true);
-  // no synchronous range check where reads are asynchronous (webgpu): values outside [0, 1] give NaN losses, where CUDA asserts
-  if (backendFor('binary_cross_entropy', [input, target]).syncReads && input.lt(0).logical_or(input.gt(1)).any().itemSync()) throw new RangeError('all elements of input should be between 0 and 1');
-  const logx = input.log().clamp(-100, null), log1mx = input.neg().log1p().clamp(-100, null);
-  let loss = target.mul(logx).add(target.neg().add(1).mul(log1mx)).neg();
-  if (a.weight) loss = loss.mul(a.weight);
-  return reduce(loss, reductionOf('binary_cross_entropy', a));
+  return named('binary_cross_entropy', () => {
+    const a = parseArgs<PairArgs>('binary_cross_entropy', rest, ['weight', 'size_average', 'reduce', 'reduction'], { weight: null });
+    checkPair('binary_cross_entropy', input, target, true);
+    const C: Record<string, string> = { float32: 'Float', float64: 'Double' };
+    if (target.dtype !== input.dtype) throw new TypeError(`binary_cross_entropy: Found dtype ${C[target.dtype]} but expected ${C[input.dtype]}`);
+    // no synchronous range check where reads are asynchronous (webgpu): values outside [0, 1] give NaN losses, where CUDA asserts
+    if (backendFor('binary_cross_entropy', [input, target]).syncReads && input.lt(0).logical_or(input.gt(1)).any().itemSync()) throw new RangeError('all elements of input should be between 0 and 1');
+    const logx = input.log().clamp(-100, null), log1mx = input.neg().log1p().clamp(-100, null);
+    let loss = target.mul(logx).add(target.neg().add(1).mul(log1mx)).neg();
+    if (a.weight) loss = loss.mul(a.weight);
+    return reduce(loss, reductionOf('binary_cross_entropy', a));
+  });
 }
 
 /** F.binary_cross_entropy_with_logits(input, target, weight=null, size_average, reduce, reduction='mean', pos_weight=null) */
 export function binary_cross_entropy_with_logits(input: Tensor, target: Tensor, ...rest: unknown[]): Tensor {
-  const a = parseArgs<PairArgs>('binary_cross_entropy_with_logits', rest, ['weight', 'size_average', 'reduce', 'reduction', 'pos_weight'], { weight: null, pos_weight: null });
-  checkFloatInput('binary_cross_entropy_with_logits', input);
-  if (!(target instanceof Tensor) || target.ndim !== input.ndim || target.shape.some((s, i) => s !== input.shape[i])) {
-    throw new RangeError(`Target size (${sizeStr(target?.shape ?? [])}) must be the same as input size (${sizeStr(input.shape)})`);
-  }
-  checkPair('binary_cross_entropy_with_logits', input, target, true);
-  // log(1 + exp(-|x|)) + max(-x, 0) = -log(sigmoid(x)), computed stably
-  const logSigNeg = input.abs().neg().exp().log1p().add(input.neg().clamp(0, null));
-  let loss: Tensor;
-  if (a.pos_weight) {
-    const lw = a.pos_weight.sub(1).mul(target).add(1);
-    loss = target.neg().add(1).mul(input).add(lw.mul(logSigNeg));
-  } else {
-    loss = target.neg().add(1).mul(input).add(logSigNeg);
-  }
-  if (a.weight) loss = loss.mul(a.weight);
-  return reduce(loss, reductionOf('binary_cross_entropy_with_logits', a));
+  return named('binary_cross_entropy_with_logits', () => {
+    const a = parseArgs<PairArgs>('binary_cross_entropy_with_logits', rest, ['weight', 'size_average', 'reduce', 'reduction', 'pos_weight'], { weight: null, pos_weight: null });
+    checkFloatInput('binary_cross_entropy_with_logits', input);
+    if (!(target instanceof Tensor) || target.ndim !== input.ndim || target.shape.some((s, i) => s !== input.shape[i])) {
+      throw new RangeError(`Target size (${sizeStr(target?.shape ?? [])}) must be the same as input size (${sizeStr(input.shape)})`);
+    }
+    checkPair('binary_cross_entropy_with_logits', input, target, true);
+    // log(1 + exp(-|x|)) + max(-x, 0) = -log(sigmoid(x)), computed stably
+    const logSigNeg = input.abs().neg().exp().log1p().add(input.neg().clamp(0, null));
+    let loss: Tensor;
+    if (a.pos_weight) {
+      const lw = a.pos_weight.sub(1).mul(target).add(1);
+      loss = target.neg().add(1).mul(input).add(lw.mul(logSigNeg));
+    } else {
+      loss = target.neg().add(1).mul(input).add(logSigNeg);
+    }
+    if (a.weight) loss = loss.mul(a.weight);
+    return reduce(loss, reductionOf('binary_cross_entropy_with_logits', a));
+  });
 }
 
 /** F.kl_div(input, target, size_average, reduce, reduction='mean', log_target=false); input holds log-probabilities. */
 export function kl_div(input: Tensor, target: Tensor, ...rest: unknown[]): Tensor {
-  const a = parseArgs<PairArgs>('kl_div', rest, ['size_average', 'reduce', 'reduction', 'log_target'], { log_target: false });
-  checkPair('kl_div', input, target);
-  const r = reductionOf('kl_div', a);
-  let loss: Tensor;
-  if (a.log_target) loss = target.exp().mul(target.sub(input));
-  else {
-    const pos = target.gt(0);
-    const tsafe = target.where(pos, 1);
-    loss = target.mul(tsafe.log()).sub(target.mul(input));
-  }
-  if (r === 'batchmean') return input.ndim ? loss.sum().div(input.shape[0]) : loss.sum();
-  return reduce(loss, r);
+  return named('kl_div', () => {
+    const a = parseArgs<PairArgs>('kl_div', rest, ['size_average', 'reduce', 'reduction', 'log_target'], { log_target: false });
+    checkPair('kl_div', input, target);
+    const r = reductionOf('kl_div', a);
+    let loss: Tensor;
+    if (a.log_target) loss = target.exp().mul(target.sub(input));
+    else {
+      // xlogy(t, t): 0 where t == 0, NaN where t < 0 (as PyTorch)
+      const tsafe = target.where(target.ne(0), 1);
+      loss = target.mul(tsafe.log()).sub(target.mul(input));
+    }
+    if (r === 'batchmean') return input.ndim ? loss.sum().div(input.shape[0]) : loss.sum();
+    return reduce(loss, r);
+  });
 }

@@ -2,47 +2,54 @@
 // Tensors made here (masks, index tensors, padding) are created on the input's device.
 import { Tensor } from '../../tensor.js';
 import { isFloating } from '../../dtype.js';
-import { numel } from '../../shape.js';
+import { named, numel } from '../../shape.js';
 import { applyFunction } from '../../autograd/function.js';
 import { no_grad } from '../../autograd/grad_mode.js';
 import { rand, zeros, full, on, tensor as makeTensor } from '../../creation.js';
 import { one_hot as oneHotCore } from '../../ops/indexing.js';
+import { checkTensor } from '../../ops/pointwise.js';
 import { backendFor } from '../../backend/dispatch.js';
 import { parseArgs, sizeStr } from './args.js';
 
 /** F.linear(input, weight, bias=null): input @ weight.T + bias */
 export function linear(input: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
-  if (!(input instanceof Tensor)) throw new TypeError(`linear(): argument 'input' must be Tensor, not ${typeof input}`);
-  const k = input.shape[input.ndim - 1];
-  if (input.ndim === 0 || k !== weight.shape[weight.ndim - 1]) {
-    const rows = input.ndim ? numel(input.shape.slice(0, -1)) : 1;
-    throw new RangeError(`mat1 and mat2 shapes cannot be multiplied (${rows}x${input.ndim ? k : 1} and ${weight.shape[weight.ndim - 1]}x${weight.shape[0]})`);
-  }
-  if (input.dtype !== weight.dtype) throw new TypeError(`linear: expected input and weight to have the same dtype, but got: ${input.dtype} != ${weight.dtype}`);
-  let y: Tensor;
-  if (input.ndim === 2 && bias && bias.ndim === 1) y = bias.addmm(input, weight.t());
-  else {
-    y = input.matmul(weight.t());
-    if (bias) y = y.add(bias);
-  }
-  return y;
+  return named('linear', () => {
+    if (!(input instanceof Tensor)) throw new TypeError(`linear(): argument 'input' must be Tensor, not ${typeof input}`);
+    const k = input.shape[input.ndim - 1];
+    if (input.ndim === 0 || k !== weight.shape[weight.ndim - 1]) {
+      const rows = input.ndim ? numel(input.shape.slice(0, -1)) : 1;
+      throw new RangeError(`mat1 and mat2 shapes cannot be multiplied (${rows}x${input.ndim ? k : 1} and ${weight.shape[weight.ndim - 1]}x${weight.shape[0]})`);
+    }
+    if (input.dtype !== weight.dtype) throw new TypeError(`linear: expected input and weight to have the same dtype, but got: ${input.dtype} != ${weight.dtype}`);
+    let y: Tensor;
+    if (input.ndim === 2 && bias && bias.ndim === 1) y = bias.addmm(input, weight.t());
+    else {
+      y = input.matmul(weight.t());
+      if (bias) y = y.add(bias);
+    }
+    return y;
+  });
 }
 
 /** F.bilinear(input1, input2, weight [O, I1, I2], bias=null): y[.., o] = x1 W[o] x2 + b[o] */
 export function bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
-  const [O, I1, I2] = weight.shape;
-  if (weight.ndim !== 3) throw new RangeError(`bilinear(): weight must be three-dimensional, got ${sizeStr(weight.shape)}`);
-  if (input1.shape[input1.ndim - 1] !== I1) throw new RangeError(`bilinear(): input1 size does not match weight size: got ${input1.shape[input1.ndim - 1]} but expected ${I1}`);
-  if (input2.shape[input2.ndim - 1] !== I2) throw new RangeError(`bilinear(): input2 size does not match weight size: got ${input2.shape[input2.ndim - 1]} but expected ${I2}`);
-  if (input1.shape.slice(0, -1).join() !== input2.shape.slice(0, -1).join()) {
-    throw new RangeError(`bilinear(): input batch dimensions do not match: got ${sizeStr(input1.shape.slice(0, -1))} and ${sizeStr(input2.shape.slice(0, -1))}`);
-  }
-  const lead = input1.shape.slice(0, -1);
-  const x1 = input1.reshape([-1, I1]), x2 = input2.reshape([-1, I2]);
-  const t = x1.matmul(weight.permute([1, 0, 2]).reshape([I1, O * I2])).reshape([-1, O, I2]);
-  let y = t.mul(x2.unsqueeze(1)).sum(2);
-  if (bias) y = y.add(bias);
-  return y.reshape([...lead, O]);
+  return named('bilinear', () => {
+    const [O, I1, I2] = weight.shape;
+    if (weight.ndim !== 3) throw new RangeError(`bilinear(): weight must be three-dimensional, got ${sizeStr(weight.shape)}`);
+    if (input1.shape[input1.ndim - 1] !== I1) throw new RangeError(`bilinear(): input1 size does not match weight size: got ${input1.shape[input1.ndim - 1]} but expected ${I1}`);
+    if (input2.shape[input2.ndim - 1] !== I2) throw new RangeError(`bilinear(): input2 size does not match weight size: got ${input2.shape[input2.ndim - 1]} but expected ${I2}`);
+    if (input1.shape.slice(0, -1).join() !== input2.shape.slice(0, -1).join()) {
+      throw new RangeError(`bilinear(): input batch dimensions do not match: got ${sizeStr(input1.shape.slice(0, -1))} and ${sizeStr(input2.shape.slice(0, -1))}`);
+    }
+    const C: Record<string, string> = { float32: 'Float', float64: 'Double', int32: 'Int', uint8: 'Byte', bool: 'Bool' };
+    for (const t of [input2, weight, bias]) if (t && t.dtype !== input1.dtype) throw new TypeError(`expected scalar type ${C[input1.dtype]} but found ${C[t.dtype]}`);
+    const lead = input1.shape.slice(0, -1), B = numel(lead);
+    const x1 = input1.reshape([B, I1]), x2 = input2.reshape([B, I2]);
+    const t = x1.matmul(weight.permute([1, 0, 2]).reshape([I1, O * I2])).reshape([B, O, I2]);
+    let y = t.mul(x2.unsqueeze(1)).sum(2);
+    if (bias) y = y.add(bias);
+    return y.reshape([...lead, O]);
+  });
 }
 
 interface DropArgs { p: number; training: boolean; inplace: boolean }
@@ -60,10 +67,13 @@ function applyMask(input: Tensor, mask: Tensor, inplace: boolean): Tensor {
 
 /** F.dropout(input, p=0.5, training=true, inplace=false) */
 export function dropout(input: Tensor, ...rest: unknown[]): Tensor {
-  const a = parseArgs<DropArgs>('dropout', rest, ['p', 'training', 'inplace'], { p: 0.5, training: true, inplace: false });
-  if (a.p < 0 || a.p > 1) throw new RangeError(`dropout probability has to be between 0 and 1, but got ${a.p}`);
-  if (!a.training || a.p === 0) return input;
-  return applyMask(input, a.p === 1 ? zeros([...input.shape], on(input)) : dropoutMask(input, [...input.shape], a.p), a.inplace);
+  return named('dropout', () => {
+    checkTensor('dropout', input);
+    const a = parseArgs<DropArgs>('dropout', rest, ['p', 'training', 'inplace'], { p: 0.5, training: true, inplace: false });
+    if (a.p < 0 || a.p > 1) throw new RangeError(`dropout probability has to be between 0 and 1, but got ${a.p}`);
+    if (!a.training || a.p === 0) return input;
+    return applyMask(input, a.p === 1 ? zeros([...input.shape], on(input)) : dropoutMask(input, [...input.shape], a.p), a.inplace);
+  });
 }
 
 /** F.dropout2d / dropout1d: zeroes whole channels ([N, C, ...] batched or [C, ...] unbatched). */
@@ -101,7 +111,7 @@ export function dropout2d(input: Tensor, ...rest: unknown[]): Tensor {
 const warned = new Set<string>();
 /** console.warn once per message, as Python's default warning filter does */
 function warnOnce(msg: string): void { if (!warned.has(msg)) { warned.add(msg); console.warn(msg); } }
-export function dropout1d(input: Tensor, ...rest: unknown[]): Tensor { return channelDropout('dropout1d', input, 1, rest); }
+export function dropout1d(input: Tensor, ...rest: unknown[]): Tensor { return named('dropout1d', () => channelDropout('dropout1d', input, 1, rest)); }
 
 interface EmbArgs { padding_idx: number | null; max_norm: number | null; norm_type: number; scale_grad_by_freq: boolean; sparse: boolean }
 
@@ -184,6 +194,7 @@ function constantPad(x: Tensor, pads: number[], value: number): Tensor {
 
 /** F.pad(input, pad, mode='constant', value=0); pad = [left, right, top, bottom, ...] from the last dim. */
 export function pad(input: Tensor, padding: number[], ...rest: unknown[]): Tensor {
+  checkTensor('pad', input);
   const a = parseArgs<PadArgs>('pad', rest, ['mode', 'value'], { mode: 'constant', value: 0 });
   if (padding.length % 2 !== 0) throw new RangeError('Padding length must be divisible by 2');
   if (padding.length / 2 > input.ndim) throw new RangeError('Padding length too large');
@@ -253,6 +264,7 @@ export const upsample = interpolate;
 
 /** F.normalize(input, p=2, dim=1, eps=1e-12) */
 export function normalize(input: Tensor, ...rest: unknown[]): Tensor {
+  checkTensor('normalize', input);
   const a = parseArgs<{ p: number; dim: number; eps: number }>('normalize', rest, ['p', 'dim', 'eps'], { p: 2, dim: 1, eps: 1e-12 });
   const n = input.norm(a.p, a.dim, true).clamp(a.eps, null);
   return input.div(n.expand(input.shape));

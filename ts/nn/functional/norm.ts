@@ -2,7 +2,7 @@
 // group_norm (composed from tensor ops, so all of them differentiate twice).
 import { Tensor } from '../../tensor.js';
 import { isFloating } from '../../dtype.js';
-import { numel } from '../../shape.js';
+import { named, numel } from '../../shape.js';
 import { backendFor } from '../../backend/dispatch.js';
 import { applyFunction } from '../../autograd/function.js';
 import { no_grad } from '../../autograd/grad_mode.js';
@@ -49,14 +49,18 @@ export function batchNormImpl(x: Tensor, rm: Tensor | null, rv: Tensor | null, w
   const C = x.shape[1];
   for (const [n, t] of [['weight', w], ['bias', b], ['running_mean', rm], ['running_var', rv]] as [string, Tensor | null][]) {
     if (t && t.numel() !== C) throw new RangeError(`batch_norm: running_mean should contain ${C} elements not ${t.numel()} (${n} has size ${sizeStr(t.shape)})`);
+    // PyTorch's CPU kernel: "mixed dtype (CPU): expect parameter to have scalar type of Float"
+    if (t && t.dtype !== x.dtype) throw new TypeError(`batch_norm: mixed dtype (CPU): expected ${n} (${t.dtype}) to have the input's dtype ${x.dtype}`);
   }
   const bshape = [1, C, ...x.shape.slice(2).map(() => 1)];
   let mean: Tensor, vr: Tensor;
   if (training) {
     const M = x.numel() / C;
-    if (M <= 1) throw new RangeError(`Expected more than 1 value per channel when training, got input size ${sizeStr(x.shape)}`);
+    if (M === 1) throw new RangeError(`Expected more than 1 value per channel when training, got input size ${sizeStr(x.shape)}`);
     [mean, vr] = batchStats(x);
-    if (rm && rv) {
+    // an empty batch counts as a batch but leaves the running statistics as they are (as PyTorch)
+    if (M === 0 && numBatches) no_grad(() => numBatches.add_(1));
+    if (rm && rv && M > 0) {
       no_grad(() => {
         let m: number | Tensor | null = momentum;
         if (numBatches) {
@@ -86,33 +90,45 @@ interface LNArgs { weight: Tensor | null; bias: Tensor | null; eps: number }
 
 /** F.layer_norm(input, normalized_shape, weight=null, bias=null, eps=1e-5) */
 export function layer_norm(x: Tensor, normalized_shape: number | number[], ...rest: unknown[]): Tensor {
-  const a = parseArgs<LNArgs>('layer_norm', rest, ['weight', 'bias', 'eps'], { weight: null, bias: null, eps: 1e-5 });
-  const ns = typeof normalized_shape === 'number' ? [normalized_shape] : normalized_shape;
-  const k = ns.length;
-  if (x.ndim < k || x.shape.slice(x.ndim - k).some((s, i) => s !== ns[i])) {
-    throw new RangeError(`Given normalized_shape=${sizeStr(ns)}, expected input with shape [*, ${ns.join(', ')}], but got input of size${sizeStr(x.shape)}`);
-  }
-  const dims = Array.from({ length: k }, (_, i) => x.ndim - k + i);
-  const mean = x.mean(dims, true);
-  const vr = x.var(dims, { unbiased: false, keepdim: true });
-  let y = x.sub(mean).mul(vr.add(a.eps).rsqrt());
-  if (a.weight) y = y.mul(a.weight);
-  if (a.bias) y = y.add(a.bias);
-  return y;
+  return named('layer_norm', () => {
+    const a = parseArgs<LNArgs>('layer_norm', rest, ['weight', 'bias', 'eps'], { weight: null, bias: null, eps: 1e-5 });
+    const ns = typeof normalized_shape === 'number' ? [normalized_shape] : normalized_shape;
+    const k = ns.length;
+    if (x.ndim < k || x.shape.slice(x.ndim - k).some((s, i) => s !== ns[i])) {
+      throw new RangeError(`Given normalized_shape=${sizeStr(ns)}, expected input with shape [*, ${ns.join(', ')}], but got input of size${sizeStr(x.shape)}`);
+    }
+    const dims = Array.from({ length: k }, (_, i) => x.ndim - k + i);
+    const mean = x.mean(dims, true);
+    const vr = x.var(dims, { unbiased: false, keepdim: true });
+    checkAffine(x, a);
+    let y = x.sub(mean).mul(vr.add(a.eps).rsqrt());
+    if (a.weight) y = y.mul(a.weight);
+    if (a.bias) y = y.add(a.bias);
+    return y;
+  });
+}
+
+/** weight and bias have the input's dtype (PyTorch: "expected scalar type Double but found Float"). */
+function checkAffine(x: Tensor, a: LNArgs): void {
+  const C: Record<string, string> = { float32: 'Float', float64: 'Double', int32: 'Int', uint8: 'Byte', bool: 'Bool' };
+  for (const t of [a.weight, a.bias]) if (t && t.dtype !== x.dtype) throw new TypeError(`expected scalar type ${C[x.dtype]} but found ${C[t.dtype]}`);
 }
 
 /** F.group_norm(input, num_groups, weight=null, bias=null, eps=1e-5) */
 export function group_norm(x: Tensor, num_groups: number, ...rest: unknown[]): Tensor {
-  const a = parseArgs<LNArgs>('group_norm', rest, ['weight', 'bias', 'eps'], { weight: null, bias: null, eps: 1e-5 });
-  if (x.ndim < 2) throw new RangeError(`group_norm: Expected at least 2 dimensions for input tensor but received ${x.ndim}`);
-  const [N, C] = x.shape;
-  if (C % num_groups !== 0) throw new RangeError(`Expected number of channels in input to be divisible by num_groups, but got input of shape ${sizeStr(x.shape)} and num_groups=${num_groups}`);
-  const xg = x.reshape([N, num_groups, -1]);
-  const mean = xg.mean(2, true);
-  const vr = xg.var(2, { unbiased: false, keepdim: true });
-  let y = xg.sub(mean).mul(vr.add(a.eps).rsqrt()).reshape(x.shape);
-  const bshape = [1, C, ...x.shape.slice(2).map(() => 1)];
-  if (a.weight) y = y.mul(a.weight.view(bshape));
-  if (a.bias) y = y.add(a.bias.view(bshape));
-  return y;
+  return named('group_norm', () => {
+    const a = parseArgs<LNArgs>('group_norm', rest, ['weight', 'bias', 'eps'], { weight: null, bias: null, eps: 1e-5 });
+    if (x.ndim < 2) throw new RangeError(`group_norm: Expected at least 2 dimensions for input tensor but received ${x.ndim}`);
+    const [N, C] = x.shape;
+    if (C % num_groups !== 0) throw new RangeError(`Expected number of channels in input to be divisible by num_groups, but got input of shape ${sizeStr(x.shape)} and num_groups=${num_groups}`);
+    checkAffine(x, a);
+    const xg = x.reshape([N, num_groups, N * num_groups ? x.numel() / (N * num_groups) : numel(x.shape.slice(1)) / num_groups]);
+    const mean = xg.mean(2, true);
+    const vr = xg.var(2, { unbiased: false, keepdim: true });
+    let y = xg.sub(mean).mul(vr.add(a.eps).rsqrt()).reshape(x.shape);
+    const bshape = [1, C, ...x.shape.slice(2).map(() => 1)];
+    if (a.weight) y = y.mul(a.weight.view(bshape));
+    if (a.bias) y = y.add(a.bias.view(bshape));
+    return y;
+  });
 }

@@ -137,6 +137,8 @@ export function avg_pool2d(input: Tensor, ...rest: unknown[]): Tensor {
   const k = ntuple(a.kernel_size, 2, op, 'kernel_size');
   const s = a.stride === null || (Array.isArray(a.stride) && a.stride.length === 0) ? k : ntuple(a.stride, 2, op, 'stride');
   const p = ntuple(a.padding, 2, op, 'padding');
+  if (k.some((v) => v <= 0)) throw new RangeError(`${op}: kernel size should be greater than zero, but got kH: ${k[0]} kW: ${k[1]}`);
+  if (s.some((v) => v <= 0)) throw new RangeError(`${op}: stride should not be zero`);
   if (p.some((v, i) => v > k[i] / 2)) throw new RangeError(`${op}: pad should be smaller than or equal to half of kernel size, but got padW = ${p[1]}, padH = ${p[0]}, kW = ${k[1]}, kH = ${k[0]}`);
   if (a.divisor_override !== null && a.divisor_override <= 0) throw new RangeError(`${op}: divisor must be not zero`);
   const H = input.shape[input.ndim - 2], W = input.shape[input.ndim - 1];
@@ -153,7 +155,9 @@ function adaptiveAvgFn(x: Tensor, H: number, W: number, OH: number, OW: number, 
 function outputSize(op: string, v: unknown, x: Tensor): number[] {
   const o = Array.isArray(v) ? v : [v, v];
   if (o.length !== 2) throw new RangeError(`${op}: output_size must be 2`);
-  return o.map((e, i) => (e === null || e === undefined ? x.shape[x.ndim - 2 + i] : (e as number)));
+  const out = o.map((e, i) => (e === null || e === undefined ? x.shape[x.ndim - 2 + i] : (e as number)));
+  if (out.some((e) => !Number.isInteger(e) || e < 0)) throw new RangeError(`${op}: elements of output_size must be greater than or equal to 0 but received {${out.join(', ')}}`);
+  return out;
 }
 
 /** F.adaptive_avg_pool2d(input, output_size) */
@@ -180,8 +184,15 @@ export function adaptive_max_pool2d(input: Tensor, output_size: number | (number
   return ri ? [res[0], res[1]] : res[0];
 }
 
+/** A 1-d pool's input: [C, L] or [N, C, L], in PyTorch's words. */
+function checkRank1d(op: string, input: Tensor): void {
+  if (!(input instanceof Tensor)) throw new TypeError(`${op}(): argument 'input' must be Tensor`);
+  if (input.ndim !== 2 && input.ndim !== 3) throw new RangeError(`${op}: Expected 2 to 3 dimensions, but got ${input.ndim}-dimensional tensor for argument #1 'self' (while checking arguments for ${op})`);
+}
+
 /** F.max_unpool-free helper: F.adaptive_avg_pool1d(input, output_size) */
 export function adaptive_avg_pool1d(input: Tensor, output_size: number): Tensor {
+  checkRank1d('adaptive_avg_pool1d', input);
   return adaptive_avg_pool2d(input.unsqueeze(-2), [1, output_size]).squeeze(-2);
 }
 
@@ -190,5 +201,6 @@ export function avg_pool1d(input: Tensor, ...rest: unknown[]): Tensor {
   const a = parseArgs<AvgArgs>('avg_pool1d', rest, ['kernel_size', 'stride', 'padding', 'ceil_mode', 'count_include_pad'],
     { stride: null, padding: 0, ceil_mode: false, count_include_pad: true });
   const one = (v: unknown) => (Array.isArray(v) ? v[0] : v) as number;
+  checkRank1d('avg_pool1d', input);
   return avg_pool2d(input.unsqueeze(-2), [1, one(a.kernel_size)], a.stride === null ? null : [1, one(a.stride)], [0, one(a.padding)], a.ceil_mode, a.count_include_pad).squeeze(-2);
 }

@@ -79,14 +79,14 @@ abstract class BatchNormBase extends Module {
 export class BatchNorm1d extends BatchNormBase {
   constructor(num_features: number, ...args: (number | boolean | null | BatchNormOpts)[]) { super(num_features, args); }
   protected checkInput(x: Tensor): void {
-    if (x.ndim !== 2 && x.ndim !== 3) throw new RangeError(`expected 2D or 3D input (got ${x.ndim}D input)`);
+    if (!(x instanceof Tensor) || (x.ndim !== 2 && x.ndim !== 3)) throw new RangeError(`BatchNorm1d: expected 2D or 3D input (got ${x?.ndim}D input)`);
   }
 }
 /** nn.BatchNorm2d(num_features, eps=1e-5, momentum=0.1, affine=true, track_running_stats=true): input [N, C, H, W] */
 export class BatchNorm2d extends BatchNormBase {
   constructor(num_features: number, ...args: (number | boolean | null | BatchNormOpts)[]) { super(num_features, args); }
   protected checkInput(x: Tensor): void {
-    if (x.ndim !== 4) throw new RangeError(`expected 4D input (got ${x.ndim}D input)`);
+    if (!(x instanceof Tensor) || x.ndim !== 4) throw new RangeError(`BatchNorm2d: expected 4D input (got ${x?.ndim}D input)`);
   }
 }
 
@@ -128,7 +128,7 @@ export class GroupNorm extends Module {
     super();
     let o: FactoryOpts = {};
     if (typeof eps === 'object') { o = eps; affine = eps.affine ?? true; eps = eps.eps ?? 1e-5; }
-    if (num_channels % num_groups !== 0) throw new RangeError('num_channels must be divisible by num_groups');
+    if (num_channels % num_groups !== 0) throw new RangeError(`GroupNorm: num_channels (${num_channels}) must be divisible by num_groups (${num_groups})`);
     this.num_groups = num_groups; this.num_channels = num_channels; this.eps = eps; this.affine = affine;
     if (affine) {
       this.weight = new Parameter(ones([num_channels], { dtype: dtypeOf(o) }));

@@ -177,7 +177,6 @@ const KNOWN: [RegExp, string][] = [
   [/^(torch|method):sign:nan_inf@0$/, 'sign(NaN) is NaN in the generated kernels, PyTorch 1.13 gives 0: a kernel change (assembly/ and WGSL regeneration) left for later'],
   [/^method:(addcmul|addcdiv)_:float64@[12]$/, 'PyTorch 1.13 fails an internal assert (needs_dynamic_casting, a PyTorch bug); webtorch computes in float64 and writes the float32 tensor'],
   [/^(F:binary_cross_entropy_with_logits|module:BCEWithLogitsLoss):float64@0$|^(F:huber_loss|module:HuberLoss):float64@1$/, 'PyTorch 1.13 returns float32 for a float32/float64 pair here; webtorch promotes to float64 as its type promotion says'],
-  [/^(F:dropout2d|module:Dropout2d):(rank\+1|scalar)@0$/, 'webtorch raises for a non-3D/4D input where PyTorch 1.13 warns that a future release will raise'],
   [/^optim:NAdam:valid$/, "NAdam follows PyTorch 2's mu_product rule (PyTorch 1.13 multiplied by mu twice, a bug fixed upstream; ts/optim/nadam.ts)"],
   [/^optim:SGD:lr_nan$/, 'SGD refuses lr=NaN like the other optimizers; PyTorch 1.13 accepts it and turns every parameter into NaN'],
   [/^module:(RNN|LSTM|GRU|RNNCell|LSTMCell|GRUCell):(int|bool|float64)@0$/, "the recurrent layers report their inner addmm's dtype check (\"addmm: mm: expected m1 and m2 to have the same dtype\") without naming the layer; ts/nn/modules/rnn.ts is being reworked in parallel"],

@@ -94,6 +94,10 @@ function channelDropout(op: string, input: Tensor, nd: number, rest: unknown[]):
  * other ranks as [N, C, ...], each with PyTorch's warning.
  */
 export function dropout2d(input: Tensor, ...rest: unknown[]): Tensor {
+  return named('dropout2d', () => dropout2dChecked(input, rest));
+}
+function dropout2dChecked(input: Tensor, rest: unknown[]): Tensor {
+  checkTensor('dropout2d', input);
   const a = parseArgs<DropArgs>('dropout2d', rest, ['p', 'training', 'inplace'], { p: 0.5, training: true, inplace: false });
   if (a.p < 0 || a.p > 1) throw new RangeError(`dropout probability has to be between 0 and 1, but got ${a.p}`);
   const nd = input.ndim;
@@ -103,8 +107,10 @@ export function dropout2d(input: Tensor, ...rest: unknown[]): Tensor {
   if (nd === 3) {
     warnOnce('dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D dropout behavior is desired - input is interpreted as shape (N, C, L), where C is the channel dim. This behavior will change in a future release to interpret the input as one without a batch dimension, i.e. shape (C, H, W). To maintain the 1D channel-wise dropout behavior, please switch to using dropout1d instead.');
   }
-  if (nd < 2) throw new RangeError(`dropout2d: Feature dropout requires at least 2 dimensions in the input, got a ${nd}D input`);
   if (!a.training || a.p === 0) return input;
+  if (nd < 2) throw new RangeError(`dropout2d: Feature dropout requires at least 2 dimensions in the input, got a ${nd}D input`);
+  // PyTorch draws a float mask and multiplies in place into the input's type
+  if (!isFloating(input.dtype)) throw new TypeError(`result type Float can't be cast to the desired output type ${{ int32: 'Int', uint8: 'Byte', bool: 'Bool' }[input.dtype as string]}`);
   const shape = input.shape.map((s, i) => (i < 2 ? s : 1));
   return applyMask(input, a.p === 1 ? zeros(shape, on(input)) : dropoutMask(input, shape, a.p), a.inplace);
 }

@@ -18,9 +18,14 @@ export type DT = 'float32' | 'float64' | 'int32' | 'int64' | 'bool' | 'uint8';
 export interface TSpec { T: DT; shape: number[]; v?: number[]; role?: 'x' | 'index' | 'prob' | 'target' | 'fixed'; size?: number; disposed?: true; nanInf?: true }
 export interface DimSpec { dim: number }
 export interface KwSpec { kw: Record<string, Arg> }
-export type Arg = number | boolean | null | string | TSpec | DimSpec | KwSpec | Arg[];
+/** A layer built as an argument (TransformerEncoder's encoder_layer): new nn.<module>(...ctor); no rules apply inside. */
+export interface ModuleSpec { module: string; ctor: Arg[] }
+export type Arg = number | boolean | null | string | TSpec | DimSpec | KwSpec | ModuleSpec | Arg[];
 
-/** How an op is called: torch.<name>, tensor.<name>, nn.functional.<name>, new nn.<name>(...ctor)(...args), new optim.<name>(params, kw). */
+/**
+ * How an op is called: torch.<name>, tensor.<name>, nn.functional.<name>, new nn.<name>(...ctor)(...args),
+ * new optim.<name>(params, kw) (LBFGS steps with a closure whose loss is sum(p * p) / 2, so the gradient is p).
+ */
 export type Kind = 'torch' | 'method' | 'F' | 'module' | 'optim';
 export interface Decl { kind: Kind; name: string; args: Arg[]; ctor?: Arg[] }
 export interface Case extends Decl { id: string; rule: string; webtorchOnly?: true }
@@ -91,6 +96,9 @@ const DECLS: Decl[] = [
   { kind: 'torch', name: 'dot', args: [x(3), x(3)] },
   { kind: 'torch', name: 'outer', args: [x(3), x(2)] },
   { kind: 'torch', name: 'addmm', args: [x(2, 4), x(2, 3), x(3, 4)] },
+  { kind: 'torch', name: 'baddbmm', args: [x(2, 2, 4), x(2, 2, 3), x(2, 3, 4)] },
+  { kind: 'torch', name: 'addbmm', args: [x(2, 4), x(2, 2, 3), x(2, 3, 4)] },
+  { kind: 'torch', name: 'einsum', args: ['ij,jk->ik', x(2, 3), x(3, 4)] },
   // indexing
   { kind: 'torch', name: 'cat', args: [[x(2, 3), x(2, 3)], D(0)] },
   { kind: 'torch', name: 'stack', args: [[x(2, 3), x(2, 3)], D(0)] },
@@ -109,6 +117,19 @@ const DECLS: Decl[] = [
   { kind: 'method', name: 'repeat', args: [x(2, 3), 2, 1] },
   { kind: 'F', name: 'one_hot', args: [target([0, 2, 1], 3), 3] },
   { kind: 'method', name: 'index_put', args: [x(3, 4), [idx([2, 0], 3)], x(2, 4)] },
+  { kind: 'torch', name: 'diagonal', args: [x(2, 3, 4), 0, D(1), D(2)] },
+  { kind: 'torch', name: 'diag', args: [x(3, 4)] },
+  { kind: 'torch', name: 'diag_embed', args: [x(2, 3)] },
+  { kind: 'torch', name: 'masked_select', args: [x(2, 3), mask(2, 3)] },
+  { kind: 'torch', name: 'nonzero', args: [x(2, 3)] },
+  { kind: 'torch', name: 'argwhere', args: [x(2, 3)] },
+  { kind: 'torch', name: 'unique', args: [x(2, 3), kw({ sorted: true, return_inverse: true, return_counts: true, dim: D(1) })] },
+  { kind: 'torch', name: 'take_along_dim', args: [x(3, 4), idx([0, 3, 1, 2, 0, 0], 4, [3, 2]), D(1)] },
+  // sorting and sampling
+  { kind: 'torch', name: 'sort', args: [x(2, 3), D(1)] },
+  { kind: 'torch', name: 'argsort', args: [x(2, 3), D(1)] },
+  { kind: 'torch', name: 'topk', args: [x(2, 3), 2, D(1)] },
+  { kind: 'torch', name: 'multinomial', args: [prob(2, 3), 2] },
   // views
   { kind: 'torch', name: 'reshape', args: [x(2, 3), [3, 2]] },
   { kind: 'method', name: 'view', args: [x(2, 3), 3, 2] },
@@ -176,6 +197,14 @@ const DECLS: Decl[] = [
   { kind: 'F', name: 'pad', args: [x(2, 3), [1, 2]] },
   { kind: 'F', name: 'interpolate', args: [x(1, 2, 3, 3), kw({ scale_factor: 2 })] },
   { kind: 'F', name: 'normalize', args: [x(2, 3)] },
+  { kind: 'F', name: 'cosine_similarity', args: [x(2, 3), x(2, 3), kw({ dim: D(1) })] },
+  { kind: 'F', name: 'pairwise_distance', args: [x(2, 3), x(2, 3)] },
+  { kind: 'F', name: 'triplet_margin_loss', args: [x(2, 3), x(2, 3), x(2, 3)] },
+  { kind: 'F', name: 'pixel_shuffle', args: [x(1, 4, 2, 2), 2] },
+  { kind: 'F', name: 'pixel_unshuffle', args: [x(1, 1, 4, 4), 2] },
+  // PyTorch 2's op (not in PyTorch 1.13): the fixture records its documented math (gen_bad_input_fixtures.py)
+  { kind: 'F', name: 'scaled_dot_product_attention', args: [x(1, 3, 4), x(1, 2, 4), x(1, 2, 4)] },
+  { kind: 'F', name: 'multi_head_attention_forward', args: [x(3, 1, 4), x(2, 1, 4), x(2, 1, 4), 4, 2, x(12, 4), x(12), null, null, false, 0, x(4, 4), x(4), kw({ training: false })] },
   // nn layers: new nn.<name>(...ctor) called on args
   { kind: 'module', name: 'Linear', ctor: [3, 4], args: [x(2, 3)] },
   { kind: 'module', name: 'Bilinear', ctor: [3, 2, 4], args: [x(2, 3), x(2, 2)] },
@@ -213,8 +242,21 @@ const DECLS: Decl[] = [
   { kind: 'module', name: 'BCELoss', ctor: [], args: [prob(2, 3), prob(2, 3)] },
   { kind: 'module', name: 'BCEWithLogitsLoss', ctor: [], args: [x(2, 3), prob(2, 3)] },
   { kind: 'module', name: 'KLDivLoss', ctor: [kw({ reduction: 'batchmean' })], args: [x(2, 3), prob(2, 3)] },
+  { kind: 'module', name: 'CosineSimilarity', ctor: [], args: [x(2, 3), x(2, 3)] },
+  { kind: 'module', name: 'PairwiseDistance', ctor: [], args: [x(2, 3), x(2, 3)] },
+  { kind: 'module', name: 'TripletMarginLoss', ctor: [], args: [x(2, 3), x(2, 3), x(2, 3)] },
+  { kind: 'module', name: 'PixelShuffle', ctor: [2], args: [x(1, 4, 2, 2)] },
+  { kind: 'module', name: 'PixelUnshuffle', ctor: [2], args: [x(1, 1, 4, 4)] },
+  ...['Upsample', 'UpsamplingNearest2d', 'UpsamplingBilinear2d'].map((name): Decl => ({ kind: 'module', name, ctor: [kw({ scale_factor: 2 })], args: [x(1, 2, 3, 3)] })),
+  { kind: 'module', name: 'NonDynamicallyQuantizableLinear', ctor: [3, 4], args: [x(2, 3)] },
+  { kind: 'module', name: 'MultiheadAttention', ctor: [4, 2], args: [x(3, 1, 4), x(2, 1, 4), x(2, 1, 4)] },
+  { kind: 'module', name: 'TransformerEncoderLayer', ctor: [4, 2, kw({ dim_feedforward: 8, dropout: 0 })], args: [x(3, 1, 4)] },
+  { kind: 'module', name: 'TransformerDecoderLayer', ctor: [4, 2, kw({ dim_feedforward: 8, dropout: 0 })], args: [x(3, 1, 4), x(2, 1, 4)] },
+  { kind: 'module', name: 'TransformerEncoder', ctor: [{ module: 'TransformerEncoderLayer', ctor: [4, 2, kw({ dim_feedforward: 8, dropout: 0 })] }, 1], args: [x(3, 1, 4)] },
+  { kind: 'module', name: 'TransformerDecoder', ctor: [{ module: 'TransformerDecoderLayer', ctor: [4, 2, kw({ dim_feedforward: 8, dropout: 0 })] }, 1], args: [x(3, 1, 4), x(2, 1, 4)] },
+  { kind: 'module', name: 'Transformer', ctor: [4, 2, 1, 1, 8, 0], args: [x(2, 1, 4), x(3, 1, 4)] },
   // optimizers: new optim.<name>([a parameter of 2 elements], kw), then one step on the gradient 1
-  ...['SGD', 'Adam', 'AdamW', 'Adadelta', 'Adagrad', 'RMSprop', 'Adamax', 'NAdam', 'RAdam'].map((name): Decl => ({ kind: 'optim', name, args: [kw({ lr: 0.1 })] })),
+  ...['SGD', 'Adam', 'AdamW', 'Adadelta', 'Adagrad', 'RMSprop', 'Adamax', 'NAdam', 'RAdam', 'LBFGS'].map((name): Decl => ({ kind: 'optim', name, args: [kw({ lr: 0.1 })] })),
 ];
 
 /** Tensor methods with the same name as a torch.* function; each gets that function's cases as a method call too. */
@@ -226,6 +268,8 @@ export const METHOD_TWINS = new Set([
   'softmax', 'log_softmax', 'matmul', 'mm', 'bmm', 'dot', 'outer', 'addmm', 'split', 'chunk', 'index_select', 'gather', 'scatter',
   'scatter_add', 'masked_fill', 'tril', 'triu', 'flip', 'reshape', 'permute', 'transpose', 'swapaxes', 't', 'squeeze', 'unsqueeze',
   'narrow', 'select', 'flatten', 'unflatten', 'clone', 'unbind', 'as_strided', 'detach', 'numel',
+  'baddbmm', 'addbmm', 'diagonal', 'diag', 'diag_embed', 'masked_select', 'nonzero', 'argwhere', 'unique', 'take_along_dim',
+  'sort', 'argsort', 'topk', 'multinomial',
 ]);
 /** torch.* aliases: the same op under another name (their cases run under the alias too). */
 export const ALIASES: Record<string, string> = {

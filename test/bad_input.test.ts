@@ -150,7 +150,7 @@ function differ(got: Enc, want: Enc, shapeOnly: boolean, at = 'result'): string 
 
 const MODULE_FN: Record<string, string> = {
   BCELoss: 'binary_cross_entropy', BCEWithLogitsLoss: 'binary_cross_entropy_with_logits', CrossEntropyLoss: 'cross_entropy', NLLLoss: 'nll_loss', KLDivLoss: 'kl_div',
-  Upsample: 'interpolate', UpsamplingNearest2d: 'interpolate', UpsamplingBilinear2d: 'interpolate', MultiheadAttention: 'multi_head_attention_forward',
+  NonDynamicallyQuantizableLinear: 'linear', Upsample: 'interpolate', UpsamplingNearest2d: 'interpolate', UpsamplingBilinear2d: 'interpolate', MultiheadAttention: 'multi_head_attention_forward',
   Dropout1d: 'dropout1d', Dropout2d: 'dropout2d', SiLU: 'silu', ReLU: 'relu', GELU: 'gelu', ELU: 'elu', ReLU6: 'relu6', LeakyReLU: 'leaky_relu',
 };
 
@@ -184,6 +184,9 @@ const KNOWN: [RegExp, string][] = [
   [/^(torch|method):sign:nan_inf@0$/, 'sign(NaN) is NaN in the generated kernels, PyTorch 1.13 gives 0: a kernel change (assembly/ and WGSL regeneration) left for later'],
   [/^method:(addcmul|addcdiv)_:float64@[12]$/, 'PyTorch 1.13 fails an internal assert (needs_dynamic_casting, a PyTorch bug); webtorch computes in float64 and writes the float32 tensor'],
   [/^(F:binary_cross_entropy_with_logits|module:BCEWithLogitsLoss):float64@0$|^(F:huber_loss|module:HuberLoss):float64@1$/, 'PyTorch 1.13 returns float32 for a float32/float64 pair here; webtorch promotes to float64 as its type promotion says'],
+  [/^(F:pixel_unshuffle|module:PixelUnshuffle):empty@0$/, 'PyTorch 1.13 returns an empty batch unchanged ([0, 1, 4, 4]); webtorch gives the unshuffled shape [0, 4, 2, 2], as for a non-empty batch'],
+  [/^module:(TransformerEncoder:ctor0@1|Transformer:ctor0@2)$/, "a stack of 0 encoder layers passes its input to the norm; PyTorch 1.13's TransformerEncoder.forward reads layers[0] for its fast-path check and raises IndexError"],
+  [/^module:(TransformerDecoder:ctor-1@1|Transformer:ctor-1@3)$/, 'webtorch refuses num_layers=-1; PyTorch builds range(-1) layers, i.e. none'],
   [/^optim:NAdam:valid$/, "NAdam follows PyTorch 2's mu_product rule (PyTorch 1.13 multiplied by mu twice, a bug fixed upstream; ts/optim/nadam.ts)"],
   [/^optim:SGD:lr_nan$/, 'SGD refuses lr=NaN like the other optimizers; PyTorch 1.13 accepts it and turns every parameter into NaN'],
   [/^module:(RNN|LSTM|GRU|RNNCell|LSTMCell|GRUCell):(int|bool|float64)@0$/, "the recurrent layers report their inner addmm's dtype check (\"addmm: mm: expected m1 and m2 to have the same dtype\") without naming the layer; ts/nn/modules/rnn.ts is being reworked in parallel"],

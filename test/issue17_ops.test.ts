@@ -63,7 +63,7 @@ describe("PyTorch's errors", () => {
     [() => torch.baddbmm(torch.ones(2, 3, 4), torch.ones(2, 3), torch.ones(2, 3, 4)), 'batch1 must be a 3D tensor'],
     [() => torch.baddbmm(torch.ones(2, 3, 4), torch.ones(2, 3, 5), torch.ones(2, 3, 4)), 'Expected size for first two dimensions of batch2 tensor to be: [2, 5] but got: [2, 3].'],
     [() => torch.unique(torch.ones(2, 3), { dim: 2 }), 'Dimension out of range'],
-    [() => F.triplet_margin_loss(torch.ones(2, 3), torch.ones(2, 3), torch.ones(3)), 'The anchor, positive, and negative tensors are expected to have the same number of dimensions'],
+    [() => F.triplet_margin_loss(torch.ones(2, 3), torch.ones(2, 3), torch.ones(3)), 'All inputs should have same dimension but got 2D, 2D and 1D inputs.'],
     [() => F.dropout2d(torch.ones(3), 0.5), 'Feature dropout requires at least 2 dimensions'],
   ];
   for (const [f, msg] of cases) it(msg.slice(0, 80), () => {

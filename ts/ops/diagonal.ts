@@ -44,13 +44,12 @@ export function diagonal(x: Tensor, ...rest: unknown[]): Tensor {
 export function diag_embed(x: Tensor, ...rest: unknown[]): Tensor {
   checkTensor('diag_embed', x);
   const a = parseArgs<DiagArgs>('diag_embed', rest, ['offset', 'dim1', 'dim2'], { offset: 0, dim1: -2, dim2: -1 });
-  const src = x.ndim === 0 ? x.reshape([1]) : x;
-  const [d1, d2] = dims('diag_embed', src.ndim + 1, a);
-  const n = src.shape[src.ndim - 1], m = n + Math.abs(a.offset);
-  const batch = src.shape.slice(0, -1);
+  const [d1, d2] = dims('diag_embed', x.ndim + 1, a);
+  const n = x.shape[x.ndim - 1], m = n + Math.abs(a.offset);
+  const batch = x.shape.slice(0, -1);
   const shape: number[] = [];
-  for (let i = 0, b = 0; i < src.ndim + 1; i++) shape.push(i === d1 || i === d2 ? m : batch[b++]);
-  return embed(src, shape, diagGeom(shape, contiguousStrides(shape), 0, a.offset, d1, d2));
+  for (let i = 0, b = 0; i < x.ndim + 1; i++) shape.push(i === d1 || i === d2 ? m : batch[b++]);
+  return embed(x, shape, diagGeom(shape, contiguousStrides(shape), 0, a.offset, d1, d2));
 }
 
 /** torch.diag(input, diagonal=0): a 1-D input on a diagonal of a square matrix, or a 2-D input's diagonal (a copy) */

@@ -3,6 +3,7 @@
 // pairwise, left to right, each pair as one batched matrix product.
 import type { Tensor } from '../tensor.js';
 import { checkTensor } from './pointwise.js';
+import { named } from '../shape.js';
 import { diagonal } from './diagonal.js';
 
 type Label = string; // a letter, or '#k' for the k-th ellipsis dim (right-aligned)
@@ -25,6 +26,9 @@ function parseTerm(sub: string, i: number | 'output'): { letters: string[]; elli
 
 /** torch.einsum(equation, *operands) or einsum(equation, [operands]) */
 export function einsum(equation: string, ...args: (Tensor | Tensor[])[]): Tensor {
+  return named('einsum', () => contract(equation, args));
+}
+function contract(equation: string, args: (Tensor | Tensor[])[]): Tensor {
   const ops = (args.length === 1 && Array.isArray(args[0]) ? args[0] : args) as Tensor[];
   if (typeof equation !== 'string') throw new TypeError(`einsum(): argument 'equation' must be str, not ${typeof equation}`);
   ops.forEach((t) => checkTensor('einsum', t));

@@ -146,16 +146,29 @@ function batches(op: string, b1: Tensor, b2: Tensor): void {
   if (b2.ndim !== 3) throw new RangeError('batch2 must be a 3D tensor');
 }
 
-/** torch.baddbmm(input, batch1, batch2, beta=1, alpha=1): beta * input + alpha * (batch1 @ batch2) */
+/**
+ * torch.baddbmm(input, batch1, batch2, beta=1, alpha=1): beta * input + alpha * (batch1 @ batch2),
+ * in the batches' dtype (PyTorch casts input to it)
+ */
 export function baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, opts: { beta?: number; alpha?: number } = {}): Tensor {
-  batches('baddbmm', batch1, batch2);
-  return scaledSum('baddbmm', input, bmm(batch1, batch2), opts.beta ?? 1, opts.alpha ?? 1);
+  return named('baddbmm', () => {
+    batches('baddbmm', batch1, batch2);
+    checkTensor('baddbmm', input);
+    const p = bmm(batch1, batch2);
+    return scaledSum('baddbmm', input.dtype === p.dtype ? input : input.to(p.dtype), p, opts.beta ?? 1, opts.alpha ?? 1);
+  });
 }
 
 /** torch.addbmm(input, batch1, batch2, beta=1, alpha=1): beta * input + alpha * sum_b(batch1[b] @ batch2[b]) */
 export function addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, opts: { beta?: number; alpha?: number } = {}): Tensor {
-  batches('addbmm', batch1, batch2);
-  return scaledSum('addbmm', input, bmm(batch1, batch2).sum(0), opts.beta ?? 1, opts.alpha ?? 1);
+  return named('addbmm', () => {
+    batches('addbmm', batch1, batch2);
+    checkTensor('addbmm', input);
+    // PyTorch's order: input (self) against batch2 (mat2), then batch1 (mat1)
+    if (input.dtype !== batch2.dtype) throw new TypeError(`self and mat2 must have the same dtype, but got ${input.dtype} and ${batch2.dtype}`);
+    if (batch1.dtype !== batch2.dtype) throw new TypeError(`mat1 and mat2 must have the same dtype, but got ${batch1.dtype} and ${batch2.dtype}`);
+    return scaledSum('addbmm', input, bmm(batch1, batch2).sum(0), opts.beta ?? 1, opts.alpha ?? 1);
+  });
 }
 
 // ------------------------------------------------------------------ Tensor methods

@@ -34,8 +34,8 @@ function checkOperand(op: string, x: unknown): void {
 /** Python's name for the type of a JS value, as PyTorch's argument errors print it. */
 const pyType = (x: unknown): string => (x === null || x === undefined ? 'NoneType' : typeof x === 'string' ? 'str' : typeof x === 'number' ? (Number.isInteger(x) ? 'int' : 'float')
   : typeof x === 'boolean' ? 'bool' : Array.isArray(x) ? 'list' : typeof x === 'object' ? (x as object).constructor?.name ?? 'object' : typeof x);
-export function checkTensor(op: string, x: unknown): asserts x is Tensor {
-  if (!(x instanceof Tensor)) throw new TypeError(`${op}(): argument 'input' (position 1) must be Tensor, not ${pyType(x)}`);
+export function checkTensor(op: string, x: unknown, name = 'input', position = 1): asserts x is Tensor {
+  if (!(x instanceof Tensor)) throw new TypeError(`${op}(): argument '${name}' (position ${position}) must be Tensor, not ${pyType(x)}`);
 }
 
 /** Kernel compute type for a result dtype: floats as themselves, integers and bools in int32. */

@@ -273,7 +273,8 @@ export function softmax(x: Tensor, dim: unknown): Tensor {
   checkFloatKernel('softmax', 'softmax_lastdim_kernel_impl', x.dtype);
   return applyFunction('SoftmaxBackward0', (ctx, a: Tensor) => {
     const src = isFloating(a.dtype) ? a : a.to('float32');
-    const e = src.sub(src.amax(d, true)).exp();
+    // an empty input has nothing to shift (and amax has no value over an empty dim)
+    const e = (src.numel() === 0 ? src : src.sub(src.amax(d, true))).exp();
     const y = e.div(e.sum(d, true));
     ctx.save_for_backward(y);
     return y;

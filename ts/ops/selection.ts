@@ -44,7 +44,10 @@ export function nonzero(x: Tensor, opts: { as_tuple?: boolean } = {}): Tensor | 
 }
 
 /** torch.argwhere(input): nonzero(input) */
-export const argwhere = (x: Tensor): Tensor => nonzero(x) as Tensor;
+export function argwhere(x: Tensor): Tensor {
+  checkTensor('argwhere', x);
+  return nonzero(x) as Tensor;
+}
 
 interface UniqueArgs { sorted: boolean; return_inverse: boolean; return_counts: boolean; dim: number | null }
 
@@ -58,6 +61,7 @@ export function unique(x: Tensor, ...rest: unknown[]): Tensor | Tensor[] {
   const a = parseArgs<UniqueArgs>('unique', rest, ['sorted', 'return_inverse', 'return_counts', 'dim'], { sorted: true, return_inverse: false, return_counts: false, dim: null });
   const v = readable('unique', x);
   const dim = a.dim === null || a.dim === undefined ? null : wrapDim(a.dim, x.ndim, 'unique');
+  if (dim !== null && x.shape.some((s, i) => s === 0 && i !== dim)) throw new RangeError("unique: There are 0 sized dimensions, and they aren't selected, so unique cannot be applied");
   // the slices to compare: single elements, or the slices along dim
   const n = dim === null ? v.length : x.shape[dim];
   const slices: number[][] = [];

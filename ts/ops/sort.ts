@@ -82,6 +82,7 @@ interface TopkArgs { k: number; dim: number; largest: boolean; sorted: boolean }
  */
 export function topk(x: Tensor, ...args: unknown[]): ValuesIndices {
   checkSortable('topk', x);
+  if (x.dtype === 'bool') throw new TypeError(`"topk_cpu" not implemented for 'Bool'`);
   const o = parseArgs<TopkArgs>('topk', args, ['k', 'dim', 'largest', 'sorted'], { dim: -1, largest: true, sorted: true });
   if (typeof o.k !== 'number' || !Number.isInteger(o.k)) throw new TypeError(`topk(): argument 'k' must be int, got ${o.k === undefined ? 'nothing' : String(o.k)}`);
   const d = wrapDim(o.dim, Math.max(x.ndim, 1), 'topk');

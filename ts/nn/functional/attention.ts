@@ -7,6 +7,8 @@ import { cat } from '../../ops/indexing.js';
 import { softmax } from './activation.js';
 import { linear, dropout, pad } from './misc.js';
 import { parseArgs, sizeStr } from './args.js';
+import { named } from '../../shape.js';
+import { checkTensor } from '../../ops/pointwise.js';
 
 const torchSize = (s: readonly number[]): string => `torch.Size(${sizeStr(s)})`;
 const tuple = (s: readonly number[]): string => `(${s.join(', ')}${s.length === 1 ? ',' : ''})`;
@@ -124,6 +126,17 @@ export function multi_head_attention_forward(
   query: Tensor, key: Tensor, value: Tensor, embed_dim_to_check: number, num_heads: number,
   in_proj_weight: Tensor | null, in_proj_bias: Tensor | null, bias_k: Tensor | null, bias_v: Tensor | null,
   add_zero_attn: boolean, dropout_p: number, out_proj_weight: Tensor, out_proj_bias: Tensor | null, ...rest: unknown[]
+): [Tensor, Tensor | null] {
+  const op = 'multi_head_attention_forward';
+  return named(op, () => {
+    checkTensor(op, query, 'query', 1); checkTensor(op, key, 'key', 2); checkTensor(op, value, 'value', 3);
+    return mha(query, key, value, embed_dim_to_check, num_heads, in_proj_weight, in_proj_bias, bias_k, bias_v, add_zero_attn, dropout_p, out_proj_weight, out_proj_bias, rest);
+  });
+}
+function mha(
+  query: Tensor, key: Tensor, value: Tensor, embed_dim_to_check: number, num_heads: number,
+  in_proj_weight: Tensor | null, in_proj_bias: Tensor | null, bias_k: Tensor | null, bias_v: Tensor | null,
+  add_zero_attn: boolean, dropout_p: number, out_proj_weight: Tensor, out_proj_bias: Tensor | null, rest: unknown[]
 ): [Tensor, Tensor | null] {
   const a = parseArgs<MhaArgs>('multi_head_attention_forward', rest, MHA_NAMES, MHA_DEFAULTS);
   let kpm = a.key_padding_mask;

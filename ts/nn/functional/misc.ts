@@ -15,12 +15,16 @@ import { parseArgs, sizeStr } from './args.js';
 export function linear(input: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
   return named('linear', () => {
     if (!(input instanceof Tensor)) throw new TypeError(`linear(): argument 'input' must be Tensor, not ${typeof input}`);
+    if (!(weight instanceof Tensor)) throw new TypeError(`linear(): argument 'weight' (position 2) must be Tensor, not ${typeof weight}`);
+    if (weight.ndim === 0) throw new RangeError('mat2 must be a matrix, got 0-D tensor');
     const k = input.shape[input.ndim - 1];
     if (input.ndim === 0 || k !== weight.shape[weight.ndim - 1]) {
       const rows = input.ndim ? numel(input.shape.slice(0, -1)) : 1;
       throw new RangeError(`mat1 and mat2 shapes cannot be multiplied (${rows}x${input.ndim ? k : 1} and ${weight.shape[weight.ndim - 1]}x${weight.shape[0]})`);
     }
-    if (input.dtype !== weight.dtype) throw new TypeError(`linear: expected input and weight to have the same dtype, but got: ${input.dtype} != ${weight.dtype}`);
+    // PyTorch's addmm checks: the bias (self) against the weight (mat2) first, then the input (mat1)
+    if (bias && bias.dtype !== weight.dtype) throw new TypeError(`self and mat2 must have the same dtype, but got ${bias.dtype} and ${weight.dtype}`);
+    if (input.dtype !== weight.dtype) throw new TypeError(`mat1 and mat2 must have the same dtype, but got ${input.dtype} and ${weight.dtype}`);
     let y: Tensor;
     if (input.ndim === 2 && bias && bias.ndim === 1) y = bias.addmm(input, weight.t());
     else {
@@ -221,6 +225,7 @@ interface InterpArgs { size: number | number[] | null; scale_factor: number | nu
 
 /** F.interpolate(input, size=null, scale_factor=null, mode='nearest', align_corners=null) for nearest / linear / bilinear. */
 export function interpolate(input: Tensor, ...rest: unknown[]): Tensor {
+  checkTensor('interpolate', input);
   const a = parseArgs<InterpArgs>('interpolate', rest, ['size', 'scale_factor', 'mode', 'align_corners', 'recompute_scale_factor', 'antialias'],
     { size: null, scale_factor: null, mode: 'nearest', align_corners: null, recompute_scale_factor: null, antialias: false });
   const nd = input.ndim - 2;
@@ -236,6 +241,11 @@ export function interpolate(input: Tensor, ...rest: unknown[]): Tensor {
   const inSizes = input.shape.slice(2);
   const sf = a.scale_factor === null ? null : Array.isArray(a.scale_factor) ? a.scale_factor : inSizes.map(() => a.scale_factor as number);
   const outSizes = a.size !== null ? (Array.isArray(a.size) ? a.size : inSizes.map(() => a.size as number)) : inSizes.map((s, i) => Math.floor(s * sf![i]));
+  if ([...inSizes, ...outSizes].some((n) => !(n > 0))) {
+    const names = ['D', 'H', 'W'].slice(3 - nd);
+    const sizes = (v: number[]) => v.map((n, i) => `${names[i]}: ${n}`).join(', ');
+    throw new RangeError(`interpolate: Input and output sizes should be greater than 0, but got input (${sizes(inSizes)}) output (${sizes(outSizes)})`);
+  }
   const scales = sf && !a.recompute_scale_factor ? sf : inSizes.map(() => null);
   const align = !!a.align_corners;
   let y = input;

@@ -1,7 +1,9 @@
 // F.pixel_shuffle / pixel_unshuffle: channels to space and back, as reshape + permute views.
 import type { Tensor } from '../../tensor.js';
+import { checkTensor } from '../../ops/pointwise.js';
 
 function check(op: string, x: Tensor, r: number, what: string): void {
+  checkTensor(op, x);
   if (!Number.isInteger(r) || r <= 0) throw new RangeError(`${op} expects ${what} to be a positive integer, but got ${r}`);
   if (x.ndim < 3) throw new RangeError(`${op} expects input to have at least 3 dimensions, but got input with ${x.ndim} dimension(s)`);
 }

@@ -55,7 +55,7 @@ export class MultiheadAttention extends Module {
     });
     const E = o.embed_dim;
     if (!Number.isInteger(E) || E <= 0 || !Number.isInteger(o.num_heads) || o.num_heads <= 0)
-      throw new RangeError(`embed_dim and num_heads must be greater than 0, got embed_dim=${E} and num_heads=${o.num_heads} instead`);
+      throw new RangeError(`MultiheadAttention: embed_dim and num_heads must be greater than 0, got embed_dim=${E} and num_heads=${o.num_heads} instead`);
     this.embed_dim = E;
     this.kdim = o.kdim ?? E;
     this.vdim = o.vdim ?? E;
@@ -64,7 +64,7 @@ export class MultiheadAttention extends Module {
     this.dropout = o.dropout!;
     this.batch_first = o.batch_first!;
     this.head_dim = Math.floor(E / o.num_heads);
-    if (this.head_dim * o.num_heads !== E) throw new RangeError('embed_dim must be divisible by num_heads');
+    if (this.head_dim * o.num_heads !== E) throw new RangeError('MultiheadAttention: embed_dim must be divisible by num_heads');
     const dtype = dtypeOf(o);
     const p = (shape: number[]) => new Parameter(empty(shape, { dtype }));
     if (!this._qkv_same_embed_dim) {

@@ -4,6 +4,7 @@
 // match PyTorch's, so state_dicts move both ways. The stacks deep-copy their layer as PyTorch's
 // _get_clones does (layers.0, layers.1, ... with independent parameters).
 import { Tensor } from '../../tensor.js';
+import { named } from '../../shape.js';
 import { full } from '../../creation.js';
 import { triu } from '../../ops/indexing.js';
 import type { DTypeLike } from '../../dtype.js';
@@ -11,6 +12,7 @@ import { Module, deepcopy } from '../module.js';
 import * as init from '../init.js';
 import * as F from '../functional/index.js';
 import { parseArgs } from '../functional/args.js';
+import { checkTensor } from '../../ops/pointwise.js';
 import { Linear } from './linear.js';
 import type { FactoryOpts } from './linear.js';
 import { LayerNorm } from './normalization.js';
@@ -66,18 +68,24 @@ export class TransformerEncoderLayer extends Module {
     super();
     const o = bind<LayerOpts>('TransformerEncoderLayer', args, LAYER_ARGS, LAYER_DEFAULTS);
     const f = { dtype: o.dtype };
-    this.self_attn = new MultiheadAttention(o.d_model, o.nhead, { dropout: o.dropout, batch_first: o.batch_first, ...f });
-    this.linear1 = new Linear(o.d_model, o.dim_feedforward, f);
-    this.dropout = new Dropout(o.dropout);
-    this.linear2 = new Linear(o.dim_feedforward, o.d_model, f);
     this.norm_first = o.norm_first;
-    this.norm1 = new LayerNorm(o.d_model, { eps: o.layer_norm_eps, ...f });
-    this.norm2 = new LayerNorm(o.d_model, { eps: o.layer_norm_eps, ...f });
-    this.dropout1 = new Dropout(o.dropout);
-    this.dropout2 = new Dropout(o.dropout);
     this.activation = activationOf(o.activation);
+    named('TransformerEncoderLayer', () => {
+      this.self_attn = new MultiheadAttention(o.d_model, o.nhead, { dropout: o.dropout, batch_first: o.batch_first, ...f });
+      this.linear1 = new Linear(o.d_model, o.dim_feedforward, f);
+      this.dropout = new Dropout(o.dropout);
+      this.linear2 = new Linear(o.dim_feedforward, o.d_model, f);
+      this.norm1 = new LayerNorm(o.d_model, { eps: o.layer_norm_eps, ...f });
+      this.norm2 = new LayerNorm(o.d_model, { eps: o.layer_norm_eps, ...f });
+      this.dropout1 = new Dropout(o.dropout);
+      this.dropout2 = new Dropout(o.dropout);
+    });
   }
   override forward(src: Tensor, ...rest: unknown[]): Tensor {
+    return named('TransformerEncoderLayer', () => this.encode(src, rest));
+  }
+  private encode(src: Tensor, rest: unknown[]): Tensor {
+    checkTensor('TransformerEncoderLayer.forward', src, 'src');
     const a = parseArgs<{ src_mask: Tensor | null; src_key_padding_mask: Tensor | null; is_causal: boolean }>('TransformerEncoderLayer.forward', rest,
       ['src_mask', 'src_key_padding_mask', 'is_causal'], { src_mask: null, src_key_padding_mask: null, is_causal: false });
     const k: Masks = { attn_mask: a.src_mask, key_padding_mask: a.src_key_padding_mask, is_causal: a.is_causal };
@@ -117,21 +125,27 @@ export class TransformerDecoderLayer extends Module {
     super();
     const o = bind<LayerOpts>('TransformerDecoderLayer', args, LAYER_ARGS, LAYER_DEFAULTS);
     const f = { dtype: o.dtype };
-    this.self_attn = new MultiheadAttention(o.d_model, o.nhead, { dropout: o.dropout, batch_first: o.batch_first, ...f });
-    this.multihead_attn = new MultiheadAttention(o.d_model, o.nhead, { dropout: o.dropout, batch_first: o.batch_first, ...f });
-    this.linear1 = new Linear(o.d_model, o.dim_feedforward, f);
-    this.dropout = new Dropout(o.dropout);
-    this.linear2 = new Linear(o.dim_feedforward, o.d_model, f);
     this.norm_first = o.norm_first;
-    this.norm1 = new LayerNorm(o.d_model, { eps: o.layer_norm_eps, ...f });
-    this.norm2 = new LayerNorm(o.d_model, { eps: o.layer_norm_eps, ...f });
-    this.norm3 = new LayerNorm(o.d_model, { eps: o.layer_norm_eps, ...f });
-    this.dropout1 = new Dropout(o.dropout);
-    this.dropout2 = new Dropout(o.dropout);
-    this.dropout3 = new Dropout(o.dropout);
     this.activation = activationOf(o.activation);
+    named('TransformerDecoderLayer', () => {
+      this.self_attn = new MultiheadAttention(o.d_model, o.nhead, { dropout: o.dropout, batch_first: o.batch_first, ...f });
+      this.multihead_attn = new MultiheadAttention(o.d_model, o.nhead, { dropout: o.dropout, batch_first: o.batch_first, ...f });
+      this.linear1 = new Linear(o.d_model, o.dim_feedforward, f);
+      this.dropout = new Dropout(o.dropout);
+      this.linear2 = new Linear(o.dim_feedforward, o.d_model, f);
+      this.norm1 = new LayerNorm(o.d_model, { eps: o.layer_norm_eps, ...f });
+      this.norm2 = new LayerNorm(o.d_model, { eps: o.layer_norm_eps, ...f });
+      this.norm3 = new LayerNorm(o.d_model, { eps: o.layer_norm_eps, ...f });
+      this.dropout1 = new Dropout(o.dropout);
+      this.dropout2 = new Dropout(o.dropout);
+      this.dropout3 = new Dropout(o.dropout);
+    });
   }
   override forward(tgt: Tensor, memory: Tensor, ...rest: unknown[]): Tensor {
+    return named('TransformerDecoderLayer', () => this.decode(tgt, memory, rest));
+  }
+  private decode(tgt: Tensor, memory: Tensor, rest: unknown[]): Tensor {
+    checkTensor('TransformerDecoderLayer.forward', tgt, 'tgt'); checkTensor('TransformerDecoderLayer.forward', memory, 'memory', 2);
     const a = parseArgs<DecoderArgs>('TransformerDecoderLayer.forward', rest, DECODER_ARGS, DECODER_DEFAULTS);
     const self: Masks = { attn_mask: a.tgt_mask, key_padding_mask: a.tgt_key_padding_mask, is_causal: a.tgt_is_causal ?? false };
     const cross: Masks = { attn_mask: a.memory_mask, key_padding_mask: a.memory_key_padding_mask, is_causal: a.memory_is_causal };
@@ -255,6 +269,10 @@ export class Transformer extends Module {
   }
 
   override forward(src: Tensor, tgt: Tensor, ...rest: unknown[]): Tensor {
+    return named('Transformer', () => this.transform(src, tgt, rest));
+  }
+  private transform(src: Tensor, tgt: Tensor, rest: unknown[]): Tensor {
+    checkTensor('Transformer.forward', src, 'src'); checkTensor('Transformer.forward', tgt, 'tgt', 2);
     const a = parseArgs<TransformerForward>('Transformer.forward', rest, TRANSFORMER_FORWARD, { ...DECODER_DEFAULTS, src_mask: null, src_key_padding_mask: null, src_is_causal: null });
     const batched = src.ndim === 3;
     if (batched && src.shape[this.batch_first ? 0 : 1] !== tgt.shape[this.batch_first ? 0 : 1]) throw new RangeError('the batch number of src and tgt must be equal');

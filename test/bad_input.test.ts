@@ -1,6 +1,6 @@
 // Errors for every bad input (issue 15), generated from the op declarations in
 // test/helpers/bad_input_decls.ts. Every public op (torch.* functions, Tensor methods,
-// nn.functional, nn layers, optimizers) is enumerated from the exports: each must be declared
+// nn.functional, nn layers, optimizers, distributions) is enumerated from the exports: each must be declared
 // there or skipped below with a reason, so a new op cannot go untested. Each declared op's valid
 // call is turned into bad calls (wrong dtypes, ranks and shapes, out-of-range and negative dims
 // and indices, empty tensors, NaN/Inf, disposed tensors, mixed devices where a GPU exists), and:
@@ -50,6 +50,7 @@ const SKIP: Record<string, string> = {
   'nn:Module': 'base class', 'nn:Parameter': 'a tensor subclass', 'nn:Sequential': 'container', 'nn:ModuleList': 'container', 'nn:ModuleDict': 'container',
   'nn:ParameterList': 'container', 'nn:RNNBase': 'base class', 'nn:RNNCellBase': 'base class', 'nn:functional': 'namespace', 'nn:init': 'namespace', 'nn:utils': 'namespace',
   // optim
+  'dist:Distribution': 'base class', 'dist:constraints': 'namespace',
   'optim:Optimizer': 'base class', 'optim:required': 'a marker value', 'optim:lr_scheduler': 'namespace',
 };
 /** Tensor members that are not ops on their inputs. */
@@ -100,6 +101,7 @@ function call(c: Case, made: Tensor[], gpuAt = -1): unknown {
       const m = new (torch.nn as any)[c.name](...(build(ctorOf(c), made) as unknown[]));
       return m.call(...args);
     }
+    case 'dist': return new (torch.distributions as any)[c.name](...args).entropy();
     case 'optim': {
       const p = torch.tensor([1, -2], { dtype: 'float32', requires_grad: true });
       const opt = new (torch.optim as any)[c.name](c.rule === 'no_params' ? [] : [p], ...args);
@@ -158,7 +160,7 @@ const MODULE_FN: Record<string, string> = {
 function opNames(c: Case): string[] {
   const base = c.name.replace(/_$/, '');
   const names = [c.name, base, ALIASES[base] ?? base];
-  if (c.kind === 'module' || c.kind === 'optim') {
+  if (c.kind === 'module' || c.kind === 'optim' || c.kind === 'dist') {
     // a layer's errors come from its functional form: Conv2d -> conv2d, BatchNorm1d -> batch_norm, MSELoss -> mse_loss
     const snake = c.name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2').toLowerCase();
     names.push(snake, snake.replace(/\d+d$/, ''), MODULE_FN[c.name] ?? snake);
@@ -187,6 +189,7 @@ const KNOWN: [RegExp, string][] = [
   [/^(F:pixel_unshuffle|module:PixelUnshuffle):empty@0$/, 'PyTorch 1.13 returns an empty batch unchanged ([0, 1, 4, 4]); webtorch gives the unshuffled shape [0, 4, 2, 2], as for a non-empty batch'],
   [/^module:(TransformerEncoder:ctor0@1|Transformer:ctor0@2)$/, "a stack of 0 encoder layers passes its input to the norm; PyTorch 1.13's TransformerEncoder.forward reads layers[0] for its fast-path check and raises IndexError"],
   [/^module:(TransformerDecoder:ctor-1@1|Transformer:ctor-1@3)$/, 'webtorch refuses num_layers=-1; PyTorch builds range(-1) layers, i.e. none'],
+  [/^dist:MultivariateNormal:(empty|lastdim\+1)@0$/, "webtorch checks that loc's size matches the covariance matrix's; PyTorch 1.13 does not, and computes the entropy from loc's size"],
   [/^optim:NAdam:valid$/, "NAdam follows PyTorch 2's mu_product rule (PyTorch 1.13 multiplied by mu twice, a bug fixed upstream; ts/optim/nadam.ts)"],
   [/^optim:SGD:lr_nan$/, 'SGD refuses lr=NaN like the other optimizers; PyTorch 1.13 accepts it and turns every parameter into NaN'],
   [/^module:(RNN|LSTM|GRU|RNNCell|LSTMCell|GRUCell):(int|bool|float64)@0$/, "the recurrent layers report their inner addmm's dtype check (\"addmm: mm: expected m1 and m2 to have the same dtype\") without naming the layer; ts/nn/modules/rnn.ts is being reworked in parallel"],
@@ -256,6 +259,7 @@ describe('every public op is declared or skipped with a reason', () => {
     for (const [k, v] of Object.entries(torch.nn.functional)) if (typeof v === 'function') see(`F:${k}`);
     for (const k of Object.keys(torch.nn)) see(/^[A-Z]/.test(k) ? `module:${k}` : `nn:${k}`);
     for (const k of Object.keys(torch.optim)) see(/^[A-Z]/.test(k) && k !== 'Optimizer' ? `optim:${k}` : `optim:${k}`);
+    for (const k of Object.keys(torch.distributions)) see(`dist:${k}`);
     for (const k of Object.getOwnPropertyNames(Tensor.prototype)) if (!SKIP_METHODS[k] && !declared.has(`method:${k}`)) missing.push(`method:${k}`);
     // module and optimizer classes are keyed module:/optim: when declared, nn:/optim: in SKIP
     const real = missing.filter((k) => !SKIP[k.replace(/^module:/, 'nn:')]);

@@ -2,7 +2,7 @@
 // public op (its arguments, as data), and the rules that turn it into bad calls. The elementwise
 // ops come from their own declarations in ts/ops/pointwise_table.ts; the rest are declared below.
 // test/fixtures/gen_bad_input_fixtures.py runs the same cases in PyTorch (it bundles this file
-// with esbuild), so this file imports nothing that needs the runtime.
+// with rolldown), so this file imports nothing that needs the runtime.
 //
 // An argument is data: numbers, booleans, null, strings, arrays, a tensor spec { T }, a dim
 // { dim } (a number that the rules push out of range), or a trailing options object { kw }
@@ -24,9 +24,10 @@ export type Arg = number | boolean | null | string | TSpec | DimSpec | KwSpec | 
 
 /**
  * How an op is called: torch.<name>, tensor.<name>, nn.functional.<name>, new nn.<name>(...ctor)(...args),
- * new optim.<name>(params, kw) (LBFGS steps with a closure whose loss is sum(p * p) / 2, so the gradient is p).
+ * new optim.<name>(params, kw) (LBFGS steps with a closure whose loss is sum(p * p) / 2, so the gradient is p),
+ * new distributions.<name>(...args).entropy() (the constructor validates the parameters, as PyTorch's validate_args).
  */
-export type Kind = 'torch' | 'method' | 'F' | 'module' | 'optim';
+export type Kind = 'torch' | 'method' | 'F' | 'module' | 'optim' | 'dist';
 export interface Decl { kind: Kind; name: string; args: Arg[]; ctor?: Arg[] }
 export interface Case extends Decl { id: string; rule: string; webtorchOnly?: true }
 
@@ -255,6 +256,12 @@ const DECLS: Decl[] = [
   { kind: 'module', name: 'TransformerEncoder', ctor: [{ module: 'TransformerEncoderLayer', ctor: [4, 2, kw({ dim_feedforward: 8, dropout: 0 })] }, 1], args: [x(3, 1, 4)] },
   { kind: 'module', name: 'TransformerDecoder', ctor: [{ module: 'TransformerDecoderLayer', ctor: [4, 2, kw({ dim_feedforward: 8, dropout: 0 })] }, 1], args: [x(3, 1, 4), x(2, 1, 4)] },
   { kind: 'module', name: 'Transformer', ctor: [4, 2, 1, 1, 8, 0], args: [x(2, 1, 4), x(3, 1, 4)] },
+  // distributions: new distributions.<name>(...args).entropy()
+  { kind: 'dist', name: 'Normal', args: [x(2, 3), prob(2, 3)] },
+  { kind: 'dist', name: 'Uniform', args: [fixed('float32', [2, 3], [-2, -2, -2, -2, -2, -2]), x(2, 3)] },
+  { kind: 'dist', name: 'Bernoulli', args: [prob(2, 3)] },
+  { kind: 'dist', name: 'Categorical', args: [prob(2, 3)] },
+  { kind: 'dist', name: 'MultivariateNormal', args: [x(2), fixed('float32', [2, 2], [2, 1, 1, 2])] },
   // optimizers: new optim.<name>([a parameter of 2 elements], kw), then one step on the gradient 1
   ...['SGD', 'Adam', 'AdamW', 'Adadelta', 'Adagrad', 'RMSprop', 'Adamax', 'NAdam', 'RAdam', 'LBFGS'].map((name): Decl => ({ kind: 'optim', name, args: [kw({ lr: 0.1 })] })),
 ];

@@ -1,7 +1,7 @@
 // torch.distributions.MultivariateNormal(loc, covariance_matrix=None, precision_matrix=None,
 // scale_tril=None): everything goes through the lower Cholesky factor L (cov = L L^T), so
 // rsample is loc + L eps and log_prob needs one triangular solve.
-import type { Tensor } from '../tensor.js';
+import { Tensor } from '../tensor.js';
 import { randn, on } from '../creation.js';
 import { parseArgs } from '../nn/functional/args.js';
 import { backendFor } from '../backend/dispatch.js';
@@ -34,7 +34,8 @@ export class MultivariateNormal extends Distribution {
     const a = parseArgs<{ loc: Param; covariance_matrix: Tensor | null; precision_matrix: Tensor | null; scale_tril: Tensor | null; validate_args: boolean | null }>(
       'MultivariateNormal', args, ['loc', 'covariance_matrix', 'precision_matrix', 'scale_tril', 'validate_args'], {});
     const loc = a.loc as Tensor;
-    if (typeof loc !== 'object' || loc.dim() < 1) throw new RangeError('loc must be at least one-dimensional.');
+    if (!(loc instanceof Tensor)) throw new TypeError(`MultivariateNormal(): argument 'loc' must be Tensor, not ${loc === null || loc === undefined ? 'NoneType' : typeof loc === 'string' ? 'str' : typeof loc}`);
+    if (loc.dim() < 1) throw new RangeError('loc must be at least one-dimensional.');
     const given = (['covariance_matrix', 'precision_matrix', 'scale_tril'] as const).filter((k) => a[k] != null);
     if (given.length !== 1) throw new TypeError('Exactly one of covariance_matrix or precision_matrix or scale_tril may be specified.');
     const kind = given[0], m = a[kind]!;

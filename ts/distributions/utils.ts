@@ -28,7 +28,10 @@ export const asTensor = (v: Param, like: Tensor): Tensor => (v instanceof Tensor
 export const sameShape = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((v, i) => v === b[i]);
 
 /** the smallest positive normal step: PyTorch clamps probabilities to [eps, 1 - eps] before a log */
-export const eps = (dtype: DType): number => (dtype === 'float64' ? 2.220446049250313e-16 : 1.1920928955078125e-7);
+export function eps(dtype: DType): number {
+  if (!isFloating(dtype)) throw new TypeError("torch.finfo() requires a floating point input type. Use torch.iinfo to handle 'torch.finfo'");
+  return dtype === 'float64' ? 2.220446049250313e-16 : 1.1920928955078125e-7;
+}
 export const finfoMin = (dtype: DType): number => (dtype === 'float64' ? -Number.MAX_VALUE : -3.4028234663852886e38);
 
 export const clamp_probs = (p: Tensor): Tensor => p.clamp(eps(p.dtype), 1 - eps(p.dtype));

@@ -1,11 +1,23 @@
 // Bundles the compiled facade (tsc output in build/out/tsc) into one ESM file, dist/webtorch.js,
-// with the wasm bytes embedded, so the package loads in any runtime with no file access.
+// with the wasm bytes embedded, so the package loads in any runtime with no file access. The same
+// bundle minified by esbuild, dist/webtorch.min.js, is what `exports` gives browsers and what a
+// page loads directly (`<script type="module">`, CDNs); Node and Deno get the readable one.
 //
 // A second bundle, dist/webtorch.workerd.js, is for edge workers (workerd / Cloudflare Workers),
 // which forbid compiling wasm from bytes: there the kernel module is imported as a precompiled
 // module from './webtorch.wasm' (copied beside it), and the embedded bytes are left out; it runs the
 // SIMD128 kernels only (no relaxed-SIMD GEMM add-on).
 import { copyFileSync, mkdirSync } from 'node:fs';
+import { transform } from 'esbuild';
+
+/** Output plugin: the chunk minified by esbuild (identifiers, whitespace, syntax; no legal comments). */
+const minify = {
+  name: 'webtorch-esbuild-minify',
+  async renderChunk(code) {
+    const out = await transform(code, { minify: true, format: 'esm', target: 'es2022', legalComments: 'none' });
+    return { code: out.code, map: null };
+  },
+};
 
 const shared = {
   input: 'build/out/tsc/ts/index.js',
@@ -34,6 +46,9 @@ const workerdWasm = {
 };
 
 export default [
-  { ...shared, output: { file: 'dist/webtorch.js', format: 'es', sourcemap: false } },
+  { ...shared, output: [
+    { file: 'dist/webtorch.js', format: 'es', sourcemap: false },
+    { file: 'dist/webtorch.min.js', format: 'es', sourcemap: false, plugins: [minify] },
+  ] },
   { ...shared, output: { file: 'dist/webtorch.workerd.js', format: 'es', sourcemap: false }, plugins: [workerdWasm] },
 ];

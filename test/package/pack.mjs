@@ -95,7 +95,7 @@ console.log('RESULT ' + JSON.stringify({ version: torch.__version__, first, last
     return `webtorch ${r.version}: 20 Adam steps, loss ${r.first.toFixed(4)} -> ${r.last.toFixed(4)}`;
   };
   await check('node     import from node_modules', () => result(run(process.execPath, ['main.mjs'], { cwd: proj })));
-  const deno = path.join(ROOT, 'node_modules/.bin/deno');
+  const deno = path.join(ROOT, 'test/tools/node_modules/.bin/deno');
   if (existsSync(deno)) {
     await check('deno     import from node_modules', () => result(run(deno, ['run', '--quiet', '--no-config', '--node-modules-dir=manual', '--allow-read=.', 'main.mjs'],
       { cwd: proj, env: { ...process.env, DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1', DENO_DIR: path.join(tmp, 'deno-cache') } })));

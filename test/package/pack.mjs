@@ -85,6 +85,9 @@ for (let i = 0; i < 20; i++) {
   if (i === 0) first = last;
 }
 if (!(last < first)) throw new Error('loss did not fall: ' + first + ' -> ' + last);
+// class names survive minification: reprs and dataset folders (MNIST/raw) use them
+if (!String(model).startsWith('Sequential(\\n  (0): Linear(in_features=3') || !String(opt).startsWith('Adam (')) throw new Error('reprs lost their class names: ' + String(model) + String(opt));
+if (new torch.datasets.MNIST('data', { train: false }).raw_folder !== 'data/MNIST/raw') throw new Error('MNIST.raw_folder: ' + new torch.datasets.MNIST('data', { train: false }).raw_folder);
 console.log('RESULT ' + JSON.stringify({ version: torch.__version__, first, last, cuda: torch.cuda.is_available() }));
 `;
   writeFileSync(path.join(proj, 'main.mjs'), program);

@@ -20,7 +20,12 @@ export {
   clamp, clamp as clip, minimum, maximum, eq, ne, lt, le, gt, ge, logical_and, logical_or, logical_xor, logical_not, isnan,
 } from './ops/pointwise.js';
 export { sum, mean, prod, max, min, amax, amin, argmax, argmin, var_ as var, std, logsumexp, norm, all, any, cumsum, softmax, log_softmax } from './ops/reduce.js';
-export { matmul, mm, bmm, dot, outer, addmm } from './ops/linalg.js';
+export { matmul, mm, bmm, dot, outer, addmm, baddbmm, addbmm } from './ops/linalg.js';
+export { einsum } from './ops/einsum.js';
+export { diagonal, diag, diag_embed } from './ops/diagonal.js';
+export { masked_select, nonzero, argwhere, unique, take_along_dim } from './ops/selection.js';
+export { sort, argsort, topk } from './ops/sort.js';
+export { multinomial } from './ops/multinomial.js';
 export { cat, concat, concatenate, stack, split, chunk, index_select, gather, scatter, scatter_add, where, masked_fill, tril, triu, flip, repeat, one_hot } from './ops/indexing.js';
 export { view, reshape, permute, transpose, transpose as swapaxes, t, squeeze, unsqueeze, narrow, select, flatten, unflatten, clone, unbind, as_strided } from './ops/views.js';
 export * as autograd from './autograd/index.js';
@@ -59,3 +64,4 @@ export * as utils from './utils/index.js';
 export * as datasets from './datasets/index.js';
 export * as transforms from './transforms/index.js';
 export * as nn from './nn/index.js';
+export * as distributions from './distributions/index.js';

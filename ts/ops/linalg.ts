@@ -7,6 +7,7 @@ import { backendFor } from '../backend/dispatch.js';
 import type { Backend } from '../backend/backend.js';
 import { applyFunction } from '../autograd/function.js';
 import { checkTensor } from './pointwise.js';
+import { zeros } from '../creation.js';
 
 function sameDtype(op: string, a: Tensor, b: Tensor): DType {
   if (a.dtype !== b.dtype) throw new TypeError(`${op}: expected m1 and m2 to have the same dtype, but got: ${a.dtype} != ${b.dtype}`);
@@ -116,6 +117,37 @@ export function addmm(input: Tensor, m1: Tensor, m2: Tensor, opts: { beta?: numb
   }, [input, m1, m2]);
 }
 
+/** beta * input + alpha * product, where beta == 0 ignores input (even NaN), as in PyTorch */
+function scaledSum(op: string, input: Tensor, p: Tensor, beta: number, alpha: number): Tensor {
+  checkTensor(op, input);
+  const shape = broadcastShapes(op, input.shape, p.shape);
+  if (shape.length !== p.ndim || shape.some((s, i) => s !== p.shape[i])) {
+    throw new RangeError(`${op}: the input of shape ${shapeStr(input.shape)} does not broadcast to the product's shape ${shapeStr(p.shape)}`);
+  }
+  const q = alpha === 1 ? p : p.mul(alpha);
+  // beta == 0: input's values are ignored, but it still gets a (zero) gradient, as in PyTorch
+  if (beta === 0) return input.requires_grad ? input.where(zeros(q.shape, { dtype: 'bool', device: q.device }), q) : q;
+  return (beta === 1 ? input : input.mul(beta)).add(q);
+}
+
+function batches(op: string, b1: Tensor, b2: Tensor): void {
+  checkTensor(op, b1); checkTensor(op, b2);
+  if (b1.ndim !== 3) throw new RangeError('batch1 must be a 3D tensor');
+  if (b2.ndim !== 3) throw new RangeError('batch2 must be a 3D tensor');
+}
+
+/** torch.baddbmm(input, batch1, batch2, beta=1, alpha=1): beta * input + alpha * (batch1 @ batch2) */
+export function baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, opts: { beta?: number; alpha?: number } = {}): Tensor {
+  batches('baddbmm', batch1, batch2);
+  return scaledSum('baddbmm', input, bmm(batch1, batch2), opts.beta ?? 1, opts.alpha ?? 1);
+}
+
+/** torch.addbmm(input, batch1, batch2, beta=1, alpha=1): beta * input + alpha * sum_b(batch1[b] @ batch2[b]) */
+export function addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, opts: { beta?: number; alpha?: number } = {}): Tensor {
+  batches('addbmm', batch1, batch2);
+  return scaledSum('addbmm', input, bmm(batch1, batch2).sum(0), opts.beta ?? 1, opts.alpha ?? 1);
+}
+
 // ------------------------------------------------------------------ Tensor methods
 import { installMethods } from './methods.js';
 
@@ -127,7 +159,9 @@ declare module '../tensor.js' {
     dot(other: Tensor): Tensor;
     outer(other: Tensor): Tensor;
     addmm(mat1: Tensor, mat2: Tensor, opts?: { beta?: number; alpha?: number }): Tensor;
+    baddbmm(batch1: Tensor, batch2: Tensor, opts?: { beta?: number; alpha?: number }): Tensor;
+    addbmm(batch1: Tensor, batch2: Tensor, opts?: { beta?: number; alpha?: number }): Tensor;
   }
 }
 
-installMethods({ matmul, mm, bmm, dot, outer, addmm });
+installMethods({ matmul, mm, bmm, dot, outer, addmm, baddbmm, addbmm });

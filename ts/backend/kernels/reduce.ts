@@ -1,5 +1,5 @@
 // Reduction kernels: sum / prod / max / min over any set of dims (with argmax / argmin indices),
-// and prefix sums. The op layer (ts/ops/reduce.ts) picks dtypes and shapes and handles empty inputs.
+// prefix sums and sorting along a dim. The op layer (ts/ops/reduce.ts) picks dtypes and shapes and handles empty inputs.
 import type { DType } from '../../dtype.js';
 import type { Storage } from '../storage.js';
 import type { View } from '../view.js';
@@ -16,4 +16,11 @@ export interface ReduceKernels {
   reduce(kind: ReduceKind, x: View, dims: readonly number[], compute: DType, out: DType, wantIdx: boolean): [values: Storage, indices: Storage | null];
   /** Inclusive prefix sums of `x` along `dim` as a contiguous storage of `out` (float32, float64 or int32) of x's shape. */
   cumsum(x: View, dim: number, out: DType): Storage;
+  /**
+   * The first `k` (1..x.shape[dim]) of `x` sorted along `dim` (x: float32, float64, int32, uint8 or
+   * bool; not empty): contiguous values of x's dtype and int32 positions, both of x's shape with
+   * dim set to k (k = x.shape[dim] sorts; smaller k is topk). Stable (equal values keep their
+   * order); NaN is the largest value, as in PyTorch.
+   */
+  sort(x: View, dim: number, descending: boolean, k: number): [values: Storage, indices: Storage];
 }

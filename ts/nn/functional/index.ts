@@ -6,5 +6,8 @@ export { relu, relu6, hardtanh, leaky_relu, elu, gelu, silu, sigmoid, tanh, soft
 export { nll_loss, cross_entropy, mse_loss, l1_loss, smooth_l1_loss, huber_loss, binary_cross_entropy, binary_cross_entropy_with_logits, kl_div } from './loss.js';
 export type { Reduction } from './loss.js';
 export { linear, bilinear, dropout, dropout1d, dropout2d, embedding, pad, interpolate, upsample, normalize, one_hot } from './misc.js';
+export { cosine_similarity, pairwise_distance, triplet_margin_loss } from './distance.js';
+export { pixel_shuffle, pixel_unshuffle } from './pixel_shuffle.js';
 // and every other activation of activation.ts, so that a new one needs no line here
 export * from './activation.js';
+export { scaled_dot_product_attention, multi_head_attention_forward } from './attention.js';

@@ -13,7 +13,7 @@ import { ones_like } from '../../creation.js';
 export type Reduction = 'none' | 'mean' | 'sum';
 
 /** Legacy size_average/reduce to reduction, as torch.nn._reduction.legacy_get_string. */
-function reductionOf(op: string, o: { size_average?: boolean | null; reduce?: boolean | null; reduction?: string }): string {
+export function reductionOf(op: string, o: { size_average?: boolean | null; reduce?: boolean | null; reduction?: string }): string {
   let r = o.reduction ?? 'mean';
   if ((o.size_average !== undefined && o.size_average !== null) || (o.reduce !== undefined && o.reduce !== null)) {
     const sa = o.size_average ?? true, rd = o.reduce ?? true;
@@ -23,7 +23,7 @@ function reductionOf(op: string, o: { size_average?: boolean | null; reduce?: bo
   return r;
 }
 
-function reduce(loss: Tensor, r: string): Tensor {
+export function reduce(loss: Tensor, r: string): Tensor {
   return r === 'none' ? loss : r === 'sum' ? loss.sum() : loss.mean();
 }
 

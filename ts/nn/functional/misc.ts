@@ -78,7 +78,29 @@ function channelDropout(op: string, input: Tensor, nd: number, rest: unknown[]):
   const shape = input.shape.map((s, i) => (i < lead ? s : 1));
   return applyMask(input, a.p === 1 ? zeros(shape, on(input)) : dropoutMask(input, shape, a.p), a.inplace);
 }
-export function dropout2d(input: Tensor, ...rest: unknown[]): Tensor { return channelDropout('dropout2d', input, 2, rest); }
+/**
+ * F.dropout2d(input, p=0.5, training=true, inplace=false): zeroes whole channels of [N, C, H, W]
+ * or [C, H, W]... as PyTorch 1.13 does: a 3-D input is taken as [N, C, L] (1-D channel dropout),
+ * other ranks as [N, C, ...], each with PyTorch's warning.
+ */
+export function dropout2d(input: Tensor, ...rest: unknown[]): Tensor {
+  const a = parseArgs<DropArgs>('dropout2d', rest, ['p', 'training', 'inplace'], { p: 0.5, training: true, inplace: false });
+  if (a.p < 0 || a.p > 1) throw new RangeError(`dropout probability has to be between 0 and 1, but got ${a.p}`);
+  const nd = input.ndim;
+  if (nd !== 3 && nd !== 4) {
+    warnOnce(`dropout2d: Received a ${nd}-D input to dropout2d, which is deprecated and will result in an error in a future release. To retain the behavior and silence this warning, please use dropout instead. Note that dropout2d exists to provide channel-wise dropout on inputs with 2 spatial dimensions, a channel dimension, and an optional batch dimension (i.e. 3D or 4D inputs).`);
+  }
+  if (nd === 3) {
+    warnOnce('dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D dropout behavior is desired - input is interpreted as shape (N, C, L), where C is the channel dim. This behavior will change in a future release to interpret the input as one without a batch dimension, i.e. shape (C, H, W). To maintain the 1D channel-wise dropout behavior, please switch to using dropout1d instead.');
+  }
+  if (nd < 2) throw new RangeError(`dropout2d: Feature dropout requires at least 2 dimensions in the input, got a ${nd}D input`);
+  if (!a.training || a.p === 0) return input;
+  const shape = input.shape.map((s, i) => (i < 2 ? s : 1));
+  return applyMask(input, a.p === 1 ? zeros(shape, on(input)) : dropoutMask(input, shape, a.p), a.inplace);
+}
+const warned = new Set<string>();
+/** console.warn once per message, as Python's default warning filter does */
+function warnOnce(msg: string): void { if (!warned.has(msg)) { warned.add(msg); console.warn(msg); } }
 export function dropout1d(input: Tensor, ...rest: unknown[]): Tensor { return channelDropout('dropout1d', input, 1, rest); }
 
 interface EmbArgs { padding_idx: number | null; max_norm: number | null; norm_type: number; scale_grad_by_freq: boolean; sparse: boolean }

@@ -1,4 +1,4 @@
-// Bundle size: the shipped browser file dist/webtorch.min.js (the bundle minified by esbuild at
+// Bundle size: the shipped browser file dist/webtorch.min.js (the bundle minified by terser at
 // build time, wasm embedded as base64; what `exports` gives browsers) gzipped (level 9) and
 // brotli-compressed, beside the readable dist/webtorch.js that Node and Deno load and the workerd
 // bundle (JS and the separate .wasm). Run after `npm run build`:
@@ -22,14 +22,14 @@ function measure(file) {
 
 const browser = measure('dist/webtorch.min.js');
 const rows = [browser, measure('dist/webtorch.js')];
-for (const f of ['dist/webtorch.workerd.js', 'dist/webtorch.wasm']) if (existsSync(path.join(ROOT, f))) rows.push(measure(f));
+for (const f of ['dist/webtorch.gpu.min.js', 'dist/webtorch.workerd.js', 'dist/webtorch.wasm']) if (existsSync(path.join(ROOT, f))) rows.push(measure(f));
 
 const ok = browser.gz <= TARGET_GZ;
 const md = [
   '<!-- bundle-size:start (written by `node bench/bundle_size.mjs --write`) -->',
   '## Bundle size',
   '',
-  `Command: \`npm run build && node bench/bundle_size.mjs --write\`; dist/webtorch.min.js minified at build time by esbuild ${(await import('esbuild')).version} (rollup.config.mjs), gzip level 9, brotli default. Date: ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}.`,
+  `Command: \`npm run build && node bench/bundle_size.mjs --write\`; dist/webtorch.min.js minified at build time by terser ${JSON.parse(readFileSync(path.join(ROOT, 'node_modules/terser/package.json'), 'utf8')).version} (rollup.config.mjs), gzip level 9, brotli default. Date: ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}.`,
   '',
   '| file | as shipped | gzip | brotli |',
   '| --- | --- | --- | --- |',

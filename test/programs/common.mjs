@@ -1,0 +1,68 @@
+// Shared by the ported programs: the seeded LCG, CartPole-v1 and MNIST access that their Python
+// twins (test/programs/python/common.py) implement identically, and the recorded PyTorch figures.
+import { readFileSync, existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import * as torch from '../../ts/index.js';
+
+const ROOT = resolve(new URL('../..', import.meta.url).pathname);
+export const MNIST_DIR = resolve(ROOT, process.env.MNIST_DIR ?? '../shared/data/mnist');
+export const HAVE_MNIST = existsSync(join(MNIST_DIR, 'train-images-idx3-ubyte.gz'));
+
+/** PyTorch 1.13's figures for a program, written by test/programs/python/<name>.py */
+export function fixture(name) {
+  return JSON.parse(readFileSync(new URL(`./fixtures/${name}.json`, import.meta.url), 'utf8'));
+}
+
+/** Numerical Recipes' 32-bit LCG; uniform() in [0, 1). */
+export class LCG {
+  constructor(seed) { this.state = seed >>> 0; }
+  next() { this.state = (Math.imul(this.state, 1664525) + 1013904223) >>> 0; return this.state; }
+  uniform(lo = 0, hi = 1) { return lo + (hi - lo) * (this.next() / 4294967296); }
+  randint(n) { return this.next() % n; }
+}
+
+/** gym's CartPole-v1: same constants, Euler integration, termination and 500-step truncation;
+ * the reset state is drawn from an LCG (gym is Python-only). Observations are float32 as in gym. */
+export class CartPole {
+  constructor(seed) {
+    this.gravity = 9.8; this.masscart = 1.0; this.masspole = 0.1;
+    this.total_mass = this.masspole + this.masscart;
+    this.length = 0.5;
+    this.polemass_length = this.masspole * this.length;
+    this.force_mag = 10.0; this.tau = 0.02;
+    this.theta_threshold_radians = 12 * 2 * Math.PI / 360;
+    this.x_threshold = 2.4;
+    this.rng = new LCG(seed);
+    this.spec = { reward_threshold: 475.0 };
+  }
+  reset() {
+    this.state = [0, 1, 2, 3].map(() => this.rng.uniform(-0.05, 0.05));
+    this.steps = 0;
+    return [Float32Array.from(this.state), {}];
+  }
+  step(action) {
+    let [x, x_dot, theta, theta_dot] = this.state;
+    const force = action === 1 ? this.force_mag : -this.force_mag;
+    const costheta = Math.cos(theta), sintheta = Math.sin(theta);
+    const temp = (force + this.polemass_length * theta_dot ** 2 * sintheta) / this.total_mass;
+    const thetaacc = (this.gravity * sintheta - costheta * temp) /
+      (this.length * (4.0 / 3.0 - this.masspole * costheta ** 2 / this.total_mass));
+    const xacc = temp - this.polemass_length * thetaacc * costheta / this.total_mass;
+    x = x + this.tau * x_dot;
+    x_dot = x_dot + this.tau * xacc;
+    theta = theta + this.tau * theta_dot;
+    theta_dot = theta_dot + this.tau * thetaacc;
+    this.state = [x, x_dot, theta, theta_dot];
+    this.steps += 1;
+    const terminated = x < -this.x_threshold || x > this.x_threshold ||
+      theta < -this.theta_threshold_radians || theta > this.theta_threshold_radians;
+    const truncated = this.steps >= 500;
+    return [Float32Array.from(this.state), 1.0, terminated, truncated, {}];
+  }
+}
+
+/** The first n images (uint8, N x 28 x 28) and labels (int64) of MNIST's train or test split. */
+export async function mnist(train, n) {
+  const ds = await new torch.datasets.MNIST(MNIST_DIR, { train, download: false }).ready();
+  return [ds.data.narrow(0, 0, n), ds.targets.narrow(0, 0, n)];
+}

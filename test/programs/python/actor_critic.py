@@ -88,7 +88,7 @@ def run(seed):
 
 
 if __name__ == '__main__':
-    runs = [run(s) for s in (543, 1, 2, 3, 4, 5)]
+    runs = [run(s) for s in (543, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11)]
     for r in runs:
         e = r['ep_rewards']
         print(r['seed'], r['running_reward'], [sum(e[i:i+10]) / 10 for i in range(0, EPISODES, 10)])

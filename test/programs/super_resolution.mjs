@@ -2,7 +2,8 @@
 // sub-pixel convolution network trained with Adam on MSE, PSNR on the test set. BSDS300 cannot be
 // downloaded here: MNIST digits stand in (target: the 28x28 digit in [0, 1]; input: its 2x2 average,
 // F.avg_pool2d in place of PIL's Resize), as in the Python twin. Shortened: `train` training
-// images, `test` test images, upscale_factor 2; the original's nEpochs=2, batch sizes, lr, seed.
+// images, `test` test images, upscale_factor 2, nEpochs 4
+// (2 by default: too few steps on 512 digits); the original's batch sizes, lr and seed.
 import * as torch from '../../ts/index.js';
 const { log10 } = Math;
 import { mnist } from './common.mjs';
@@ -37,7 +38,7 @@ class Net extends nn.Module {
   }
 }
 
-export async function main({ upscale_factor = 2, batchSize = 64, testBatchSize = 10, nEpochs = 2, lr = 0.01, seed = 123, train: nTrain = 256, test: nTest = 100, log = console.log } = {}) {
+export async function main({ upscale_factor = 2, batchSize = 64, testBatchSize = 10, nEpochs = 4, lr = 0.01, seed = 123, train: nTrain = 512, test: nTest = 100, init_weights = null, log = console.log } = {}) {
   torch.manual_seed(seed);
   const device = torch.device('cpu');
 
@@ -55,6 +56,8 @@ export async function main({ upscale_factor = 2, batchSize = 64, testBatchSize =
 
   log('===> Building model');
   const model = new Net(upscale_factor).to(device);
+  // the test starts from PyTorch's initial weights (a state_dict saved by torch.save)
+  if (init_weights) model.load_state_dict(await torch.load(init_weights));
   const criterion = new nn.MSELoss();
   const optimizer = new optim.Adam(model.parameters(), { lr });
 

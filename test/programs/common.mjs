@@ -66,3 +66,33 @@ export async function mnist(train, n) {
   const ds = await new torch.datasets.MNIST(MNIST_DIR, { train, download: false }).ready();
   return [ds.data.narrow(0, 0, n), ds.targets.narrow(0, 0, n)];
 }
+
+/** A synthetic stand-in for Cora (no network here): V papers in C classes, binary bag-of-words
+ * features over F words (each word from the paper's class block with probability 0.35, else any
+ * word) and directed citations, each to a paper of the same class with probability 0.7. Returns
+ * [content rows [id, ...features, label], cites [[src, dst]]] as load_cora reads them; the same
+ * generator as python/common.py's citation_graph. */
+export function citation_graph(seed, V = 300, C = 4, F = 100, words = 8, edges_per_node = 3) {
+  const rng = new LCG(seed);
+  const labels = Array.from({ length: V }, () => rng.randint(C));
+  const members = Array.from({ length: C }, (_, c) => labels.map((l, i) => [l, i]).filter(([l]) => l === c).map(([, i]) => i));
+  const block = Math.floor(F / C);
+  const content = [];
+  for (let i = 0; i < V; i++) {
+    const feat = new Array(F).fill(0);
+    for (let k = 0; k < words; k++) {
+      const w = rng.uniform() < 0.35 ? labels[i] * block + rng.randint(block) : rng.randint(F);
+      feat[w] = 1;
+    }
+    content.push([1000 + i, ...feat, labels[i]]);
+  }
+  const cites = [];
+  for (let i = 0; i < V; i++) {
+    for (let k = 0; k < edges_per_node; k++) {
+      const same = members[labels[i]];
+      const j = rng.uniform() < 0.7 ? same[rng.randint(same.length)] : rng.randint(V);
+      cites.push([1000 + i, 1000 + j]);
+    }
+  }
+  return [content, cites];
+}

@@ -86,3 +86,28 @@ def write_fixture(name, figures):
         json.dump(figures, f, indent=1)
         f.write('\n')
     print('wrote', path)
+
+
+def citation_graph(seed, V=300, C=4, F=100, words=8, edges_per_node=3):
+    """A synthetic stand-in for Cora (no network here): V papers in C classes, binary bag-of-words
+    features over F words (each word from the paper's class block with probability 0.35, else any
+    word) and directed citations, each to a paper of the same class with probability 0.7.
+    Returns (content rows [id, *features, label], cites [[src, dst]]) as load_cora reads them."""
+    rng = LCG(seed)
+    labels = [rng.randint(C) for _ in range(V)]
+    members = [[i for i in range(V) if labels[i] == c] for c in range(C)]
+    block = F // C
+    content = []
+    for i in range(V):
+        feat = [0] * F
+        for _ in range(words):
+            w = labels[i] * block + rng.randint(block) if rng.uniform() < 0.35 else rng.randint(F)
+            feat[w] = 1
+        content.append([1000 + i] + feat + [labels[i]])
+    cites = []
+    for i in range(V):
+        for _ in range(edges_per_node):
+            same = members[labels[i]]
+            j = same[rng.randint(len(same))] if rng.uniform() < 0.7 else rng.randint(V)
+            cites.append([1000 + i, 1000 + j])
+    return content, cites

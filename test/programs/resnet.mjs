@@ -39,7 +39,7 @@ export class ResNet extends nn.Module {
     this.conv1 = new nn.Conv2d(3, this.inplanes, 7, { stride: 2, padding: 3, bias: false });
     this.bn1 = new nn.BatchNorm2d(this.inplanes);
     this.relu = new nn.ReLU(true);
-    this.maxpool = new nn.MaxPool2d({ kernel_size: 3, stride: 2, padding: 1 });
+    this.maxpool = new nn.MaxPool2d(3, 2, 1); // kernel_size=3, stride=2, padding=1
     this.layer1 = this._make_layer(block, 64, layers[0]);
     this.layer2 = this._make_layer(block, 128, layers[1], 2);
     this.layer3 = this._make_layer(block, 256, layers[2], 2);

@@ -82,3 +82,19 @@ describe('sparse COO tensors', () => {
     expect(torch.sparse_coo_tensor(i, v).shape).toEqual([2, 3]);
   });
 });
+
+describe('sparse COO tensors: memory', () => {
+  it('a GCN-style loop (construction, coalesce, spmm, backward) keeps live storages flat', () => {
+    const w = torch.randn(4, 2, { requires_grad: true });
+    const step = () => torch.scope(() => {
+      const s = torch.sparse_coo_tensor(torch.tensor([[0, 1, 1, 3, 1], [2, 0, 2, 1, 0]]), torch.rand(5), [4, 4]).coalesce();
+      const loss = torch.spmm(s, torch.mm(s.to_dense(), w)).sum();
+      loss.backward();
+      torch.no_grad(() => { w.sub_(w.grad!.mul(0.01)); w.grad!.zero_(); });
+    });
+    for (let i = 0; i < 5; i++) step();
+    const before = torch.memory().tensors;
+    for (let i = 0; i < 30; i++) step();
+    expect(torch.memory().tensors).toBeLessThanOrEqual(before);
+  });
+});

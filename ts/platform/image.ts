@@ -87,7 +87,7 @@ async function decodeBrowser(bytes: Uint8Array, op: string, format: RawImage['fo
   };
   let bitmap;
   try {
-    bitmap = await g.createImageBitmap(new Blob([bytes]), { premultiplyAlpha: 'none', colorSpaceConversion: 'none' });
+    bitmap = await g.createImageBitmap(new Blob([bytes as Uint8Array<ArrayBuffer>]), { premultiplyAlpha: 'none', colorSpaceConversion: 'none' });
   } catch (e) { throw decodeFailed(op, format === 'other' ? 'given' : format.toUpperCase(), e); }
   const { width, height } = bitmap;
   const ctx = new g.OffscreenCanvas(width, height).getContext('2d');

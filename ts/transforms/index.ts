@@ -3,7 +3,7 @@
 //
 //   const transform = transforms.Compose([transforms.ToTensor(), transforms.Normalize([0.1307], [0.3081])]);
 import { Tensor } from '../tensor.js';
-import { arrayFor } from '../dtype.js';
+import { arrayFor, type DType } from '../dtype.js';
 import { randint, rand } from '../creation.js';
 import type { Generator } from '../random.js';
 import { interpolate } from '../nn/functional/misc.js';
@@ -247,7 +247,8 @@ export function RandomHorizontalFlip(p: number | { p?: number; generator?: Gener
 }
 
 /** torchvision.transforms.ConvertImageDtype(dtype): uint8 [0, 255] <-> float [0, 1] (floats to floats: a cast). */
-export function ConvertImageDtype(dtype: 'float32' | 'float64' | 'uint8' = 'float32'): Transform<Tensor, Tensor> {
+export function ConvertImageDtype(dtype: DType = 'float32'): Transform<Tensor, Tensor> {
+  if (dtype !== 'float32' && dtype !== 'float64' && dtype !== 'uint8') throw new TypeError(`ConvertImageDtype: dtype must be float32, float64 or uint8, got ${dtype}`);
   return named((img: Tensor) => {
     if (!(img instanceof Tensor)) throw new TypeError(`ConvertImageDtype: expected a tensor image, got ${typeof img}`);
     if (img.dtype === dtype) return img;

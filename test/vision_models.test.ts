@@ -78,6 +78,16 @@ describe('torch.vision.models against torchvision', () => {
     torch.no_grad(() => expectClose(model.call(input()), c.output));
   });
 
+  it('loads a trained DenseNet checkpoint (batch-norm statistics, int64 num_batches_tracked) and matches', () => {
+    const c = DATA.checkpoint_bn;
+    const state = torch.load(new Uint8Array(readFileSync(FIX + c.file)));
+    const model = new models.DenseNet(c.options);
+    expect(model.load_state_dict(state)).toEqual({ missing_keys: [], unexpected_keys: [] });
+    expect((model.features.get(1) as torch.nn.BatchNorm2d).num_batches_tracked!.itemSync()).toBe(1);
+    model.eval();
+    torch.no_grad(() => expectClose(model.call(input()), c.output));
+  });
+
   it('follows torchvision\'s init schemes', () => {
     torch.manual_seed(1);
     const r = models.resnet18({ num_classes: 10, zero_init_residual: true });

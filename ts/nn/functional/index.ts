@@ -8,3 +8,4 @@ export type { Reduction } from './loss.js';
 export { linear, bilinear, dropout, dropout1d, dropout2d, embedding, pad, interpolate, upsample, normalize, one_hot } from './misc.js';
 // and every other activation of activation.ts, so that a new one needs no line here
 export * from './activation.js';
+export { scaled_dot_product_attention, multi_head_attention_forward } from './attention.js';

@@ -3,6 +3,7 @@ export * from "./status";
 export * from "./copy";
 export * from "./generated/pointwise";
 export * from "./reduce";
+export * from "./sort";
 export * from "./index_ops";
 export * from "./random";
 export * from "./gemm";

@@ -8,6 +8,7 @@ import { numel } from '../ts/shape.js';
 import { dispatch, wg, Params } from './runtime.js';
 import { emptyStorage, bufferOf, contiguousView, done, copyStorage } from './memory.js';
 import { word } from './wgsl/types.js';
+import { sortKey, sortSource } from './wgsl/sort.js';
 import { reduceKey, reduceSource, scanSource, type ReduceKind, type ReduceSpec } from './wgsl/reduce.js';
 
 /** Elements one lane folds serially before the lanes fold pairwise (bounds float error and keeps lanes busy). */
@@ -94,8 +95,25 @@ function cumsum(x: View, d: number, out: DType): Storage {
   }
 }
 
+/** `x` sorted along `d` by rank (gpu/wgsl/sort.ts): values and int32 positions, stable, NaN largest. */
+function sort(x: View, d: number, descending: boolean): [Storage, Storage] {
+  const src = contiguousView(x);
+  try {
+    const n = numel(x.shape);
+    const values = emptyStorage(x.dtype, n, 'sort'), indices = emptyStorage('int32', n, 'sort');
+    const R = x.shape.length ? x.shape[d] : 1, B = numel(x.shape.slice(d + 1));
+    const W = wg();
+    dispatch(sortKey(x.dtype, descending, W), () => sortSource(x.dtype, descending, W),
+      [bufferOf(src), values.buffer!, indices.buffer!], new Params().i(n, R, B, src._offset), Math.ceil(n / W));
+    return [values, indices];
+  } finally {
+    done(x, src);
+  }
+}
+
 /** The webgpu backend's reduce kernels. */
 export const reduce: ReduceKernels = {
   reduce: (kind, x, dims, compute, out, wantIdx) => reduceView(kind, x, dims, compute, out, wantIdx),
   cumsum,
+  sort,
 };

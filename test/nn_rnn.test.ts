@@ -1,7 +1,7 @@
 // nn.RNN / LSTM / GRU and the cells against PyTorch 1.13 (test/fixtures/nn_rnn.json, recorded by
 // test/fixtures/gen_rnn_fixtures.py): outputs, final states and the gradients of input, h0/c0
 // and every parameter, float32 and float64; float64 gradchecks; PyTorch's input errors;
-// state_dict keys and init; 50 SGD steps of an LSTM that follow PyTorch's losses.
+// state_dict keys and init; 300 SGD steps of an LSTM that follow PyTorch's losses.
 import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
@@ -186,14 +186,16 @@ describe('PyTorch input errors', () => {
 });
 
 describe('training follows PyTorch', () => {
-  it('LSTM(3, 5, 2 layers, batch_first) + Linear, SGD momentum, 50 steps, float64: relative loss difference < 1e-6', () => {
+  it('LSTM(3, 5, 2 layers, batch_first) + Linear, SGD momentum, 300 steps, float64: relative loss difference < 1e-6 at every step (the issue asks 1e-3)', () => {
     const T = FX.train as { lstm: Record<string, TJ>; head: Record<string, TJ>; x: TJ; y: TJ; lr: number; momentum: number; losses: number[] };
     const lstm = new nn.LSTM(3, 5, { num_layers: 2, batch_first: true, dtype: 'float64' });
     const head = new nn.Linear(5, 1, { dtype: 'float64' });
     lstm.load_state_dict(sd(T.lstm)); head.load_state_dict(sd(T.head));
     const X = toT(T.x), Y = toT(T.y);
     const opt = new torch.optim.SGD([...lstm.parameters(), ...head.parameters()], { lr: T.lr, momentum: T.momentum });
-    for (let step = 0; step < 50; step++) {
+    expect(T.losses.length).toBe(300);
+    let worst = 0;
+    for (let step = 0; step < T.losses.length; step++) {
       opt.zero_grad();
       const [out] = lstm.forward(X);
       const last = out.select(1, out.shape[1] - 1);
@@ -201,8 +203,13 @@ describe('training follows PyTorch', () => {
       loss.backward();
       opt.step();
       const l = loss.itemSync() as number;
-      expect(Math.abs(l - T.losses[step]) / Math.abs(T.losses[step]), `step ${step}`).toBeLessThan(1e-6);
+      const rel = Math.abs(l - T.losses[step]) / Math.abs(T.losses[step]);
+      worst = Math.max(worst, rel);
+      expect(rel, `step ${step}: loss ${l}, PyTorch ${T.losses[step]}`).toBeLessThan(1e-6);
     }
+    // the loss falls from 1.75 to ~1e-12 and the trajectories stay together all the way
+    expect(T.losses[299]).toBeLessThan(1e-9);
+    console.log(`LSTM 300 steps: worst relative loss difference ${worst.toExponential(2)}`);
   });
 });
 

@@ -20,6 +20,8 @@ export {
   clamp, clamp as clip, minimum, maximum, eq, ne, lt, le, gt, ge, logical_and, logical_or, logical_xor, logical_not, isnan,
 } from './ops/pointwise.js';
 export { sum, mean, prod, max, min, amax, amin, argmax, argmin, var_ as var, std, logsumexp, norm, all, any, cumsum, softmax, log_softmax } from './ops/reduce.js';
+export { sort, argsort, topk } from './ops/sort.js';
+export { multinomial } from './ops/multinomial.js';
 export { matmul, mm, bmm, dot, outer, addmm } from './ops/linalg.js';
 export { cat, concat, concatenate, stack, split, chunk, index_select, gather, scatter, scatter_add, where, masked_fill, tril, triu, flip, repeat, one_hot } from './ops/indexing.js';
 export { view, reshape, permute, transpose, transpose as swapaxes, t, squeeze, unsqueeze, narrow, select, flatten, unflatten, clone, unbind, as_strided } from './ops/views.js';

@@ -11,6 +11,7 @@ import { RMSprop as RMSprop_ } from './rmsprop.js';
 import { Adamax as Adamax_ } from './adamax.js';
 import { NAdam as NAdam_ } from './nadam.js';
 import { RAdam as RAdam_ } from './radam.js';
+import { LBFGS as LBFGS_ } from './lbfgs.js';
 import { callable, type Callable } from './callable.js';
 
 export { Optimizer, required } from './optimizer.js';
@@ -23,6 +24,7 @@ export type { RMSpropOptions } from './rmsprop.js';
 export type { AdamaxOptions } from './adamax.js';
 export type { NAdamOptions } from './nadam.js';
 export type { RAdamOptions } from './radam.js';
+export type { LBFGSOptions } from './lbfgs.js';
 
 export const SGD: Callable<typeof SGD_> = callable(SGD_);
 export type SGD = SGD_;
@@ -42,5 +44,7 @@ export const NAdam: Callable<typeof NAdam_> = callable(NAdam_);
 export type NAdam = NAdam_;
 export const RAdam: Callable<typeof RAdam_> = callable(RAdam_);
 export type RAdam = RAdam_;
+export const LBFGS: Callable<typeof LBFGS_> = callable(LBFGS_);
+export type LBFGS = LBFGS_;
 
 export * as lr_scheduler from './lr_scheduler_callable.js';

@@ -1,5 +1,5 @@
 // Reduction kernels: sum / prod / max / min over any set of dims (with argmax / argmin indices),
-// and prefix sums. The op layer (ts/ops/reduce.ts) picks dtypes and shapes and handles empty inputs.
+// prefix sums and sorting along a dim. The op layer (ts/ops/reduce.ts) picks dtypes and shapes and handles empty inputs.
 import type { DType } from '../../dtype.js';
 import type { Storage } from '../storage.js';
 import type { View } from '../view.js';
@@ -16,4 +16,10 @@ export interface ReduceKernels {
   reduce(kind: ReduceKind, x: View, dims: readonly number[], compute: DType, out: DType, wantIdx: boolean): [values: Storage, indices: Storage | null];
   /** Inclusive prefix sums of `x` along `dim` as a contiguous storage of `out` (float32, float64 or int32) of x's shape. */
   cumsum(x: View, dim: number, out: DType): Storage;
+  /**
+   * `x` (float32, float64, int32 or uint8; not empty) sorted along `dim`: contiguous values of
+   * x's dtype and int32 positions, both of x's shape. Stable (equal values keep their order);
+   * NaN is the largest value, as in PyTorch.
+   */
+  sort(x: View, dim: number, descending: boolean): [values: Storage, indices: Storage];
 }

@@ -4,7 +4,7 @@
 // must learn: the loss falls well below its start (a uniform guess, log of the vocabulary size).
 import { describe, it, expect } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as torch from '../ts/index.js';
@@ -175,6 +175,10 @@ describe.skipIf(!('TransformerEncoderLayer' in torch.nn))('word_language_model: 
       { corpus, log: () => {} });
     const V = corpus.dictionary.length;
     expect(mean(r.trainLosses.slice(-5))).toBeLessThan(Math.log(V) - 1.0);
+    if ('multinomial' in torch) {
+      const text = await generate(torch, { model: r.model, corpus, words: 12, log: () => {} });
+      expect(text.split(/\s+/).filter((w: string) => w !== '').length).toBe(12);
+    }
   });
 });
 
@@ -227,6 +231,13 @@ describe.skipIf(!HAVE_DIST)('the example scripts (built package)', () => {
       '--dry-run', '--save', join(TMP, 'cli.safetensors')]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^Using device: cpu\n-{89}\n\| end of epoch {3}1 \| time: .*\n-{89}\n={89}\n\| End of training \| test loss .*\n={89}\n$/);
+    if ('multinomial' in torch) {
+      const outf = join(TMP, 'generated.txt');
+      const g = node(['examples/word_language_model/generate.mjs', '--data', tiny, '--checkpoint', join(TMP, 'cli.safetensors'), '--words', '30', '--log-interval', '10', '--outf', outf]);
+      expect(g.status, g.stderr).toBe(0);
+      expect(g.stdout).toBe('| Generated 0/30 words\n| Generated 10/30 words\n| Generated 20/30 words\n');
+      expect(readFileSync(outf, 'utf8').split(/\s+/).filter((w) => w !== '').length).toBe(30);
+    }
     const bad = node(['examples/word_language_model/main.mjs', '--model', 'LSTMX']);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/main\.mjs: error: argument --model: invalid choice: 'LSTMX'/);
@@ -238,5 +249,6 @@ describe.skipIf(!HAVE_DIST)('the example scripts (built package)', () => {
       '--batch_size', '4', '--eval_interval', '0', '--log_interval', '1', '--max_new_tokens', sampling ? '20' : '0']);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^vocab size \d+, number of parameters: 0\.0\dM\niter 0: loss .*\niter 1: .*\niter 2: .*\n-{15}\n/);
+    if (sampling) expect([...r.stdout.split('-'.repeat(15))[1]].length).toBe(1 + 1 + 20 + 1); // newlines around the start '\n' and 20 characters
   });
 });

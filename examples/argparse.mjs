@@ -11,8 +11,8 @@ export function parseArgs(spec, argv, { prog, description }) {
   const usage = () => {
     const rows = Object.keys(spec).map((name) => {
       const s = spec[name];
-      const left = s.type === 'bool' ? flag(name) : `${flag(name)} ${s.type === 'str' ? name.toUpperCase() : 'N'}`;
-      const def = s.type === 'bool' || s.default === null ? '' : ` (default: ${s.default})`;
+      const left = s.type === 'bool' ? flag(name) : `${flag(name)} ${s.type === 'str' ? name.toUpperCase() : s.type === 'int' ? 'N' : 'X'}`;
+      const def = s.type === 'bool' || s.default === null || s.default === '' || s.help.includes('(default') ? '' : ` (default: ${s.default})`;
       return `  ${left.padEnd(24)}${s.help}${def}`;
     });
     return `usage: ${prog} [options]\n\n${description}\n\noptions:\n  -h, --help              show this help message and exit\n${rows.join('\n')}`;

@@ -138,7 +138,8 @@ function hasTorch(): boolean {
 }
 
 describe.skipIf(!hasTorch())('word_language_model against PyTorch (test/python/word_lm_eval.py)', () => {
-  it.each(['LSTM', 'GRU'])('%s: PyTorch builds the same corpus, loads the checkpoint into model.py\'s RNNModel and gets the same test loss', async (model) => {
+  const kinds = 'TransformerEncoderLayer' in torch.nn ? ['LSTM', 'GRU', 'Transformer'] : ['LSTM', 'GRU'];
+  it.each(kinds)('%s: PyTorch builds the same corpus, loads the checkpoint into model.py\'s model and gets the same test loss', async (model) => {
     const file = join(TMP, `py-${model}.txt`);
     writeFileSync(file, mobyLines(300));
     const save = join(TMP, `py-${model}.safetensors`);

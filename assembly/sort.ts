@@ -1,7 +1,11 @@
-// Sorting along the middle axis of a contiguous [A, R, B] array: for every (a, b) row, a stable
-// bottom-up merge sort of the row's positions, then values and int32 indices in sorted order.
+// Sorting along the middle axis of a contiguous [A, R, B] array, keeping the first K of each
+// (a, b) row's order: values and int32 positions written to contiguous [A, K, B] arrays.
 // NaN sorts as the largest value (PyTorch's order); equal values keep their order (stable).
+// K <= SELECT (topk with a small k): one pass keeping the best K in an insertion-sorted buffer,
+// O(R) for most data; otherwise a bottom-up merge sort of the row's positions, O(R log R).
 // `tmp` is scratch for 2 * R i32 positions (the driver allocates it; kernels never allocate).
+
+const SELECT = 32;
 
 // @ts-ignore: decorator
 @inline function before<T>(u: T, v: T, desc: bool): bool {
@@ -15,14 +19,34 @@
 }
 
 // @ts-ignore: decorator
-@inline function sortRows<T>(x: usize, vals: usize, idx: usize, tmp: usize, A: i32, R: i32, B: i32, desc: bool): void {
+@inline function sortRows<T>(x: usize, vals: usize, idx: usize, tmp: usize, A: i32, R: i32, B: i32, desc: bool, K: i32): void {
   const es = sizeof<T>();
   let src = tmp, dst = tmp + (<usize>R << 2);
   for (let a = 0; a < A; a++) for (let b = 0; b < B; b++) {
     const base = <usize>a * <usize>R * <usize>B + <usize>b;
+    const outBase = <usize>a * <usize>K * <usize>B + <usize>b;
     const row = x + base * es;
     const step = <usize>B * es;
     src = tmp; dst = tmp + (<usize>R << 2);
+    if (K <= SELECT) {
+      // the best K so far, in order, in src[0..cnt): a newcomer goes after its equals (stable)
+      let cnt = 0;
+      for (let r = 0; r < R; r++) {
+        const v = load<T>(row + <usize>r * step);
+        if (cnt == K && !before<T>(v, load<T>(row + <usize>load<i32>(src + (<usize>(K - 1) << 2)) * step), desc)) continue;
+        let pos = cnt < K ? cnt : K - 1;
+        while (pos > 0) {
+          const q = load<i32>(src + (<usize>(pos - 1) << 2));
+          if (!before<T>(v, load<T>(row + <usize>q * step), desc)) break;
+          store<i32>(src + (<usize>pos << 2), q);
+          pos--;
+        }
+        store<i32>(src + (<usize>pos << 2), r);
+        if (cnt < K) cnt++;
+      }
+      writeRow<T>(row, step, src, vals, idx, outBase, B, K);
+      continue;
+    }
     for (let r = 0; r < R; r++) store<i32>(src + (<usize>r << 2), r);
     for (let w = 1; w < R; w <<= 1) {
       for (let lo = 0; lo < R; lo += w << 1) {
@@ -40,16 +64,22 @@
       }
       const t = src; src = dst; dst = t;
     }
-    for (let r = 0; r < R; r++) {
-      const p = load<i32>(src + (<usize>r << 2));
-      const o = base + <usize>r * <usize>B;
-      store<T>(vals + o * es, load<T>(row + <usize>p * step));
-      store<i32>(idx + (o << 2), p);
-    }
+    writeRow<T>(row, step, src, vals, idx, outBase, B, K);
   }
 }
 
-export function sort_f32(x: usize, vals: usize, idx: usize, tmp: usize, A: i32, R: i32, B: i32, desc: bool): void { sortRows<f32>(x, vals, idx, tmp, A, R, B, desc); }
-export function sort_f64(x: usize, vals: usize, idx: usize, tmp: usize, A: i32, R: i32, B: i32, desc: bool): void { sortRows<f64>(x, vals, idx, tmp, A, R, B, desc); }
-export function sort_i32(x: usize, vals: usize, idx: usize, tmp: usize, A: i32, R: i32, B: i32, desc: bool): void { sortRows<i32>(x, vals, idx, tmp, A, R, B, desc); }
-export function sort_u8(x: usize, vals: usize, idx: usize, tmp: usize, A: i32, R: i32, B: i32, desc: bool): void { sortRows<u8>(x, vals, idx, tmp, A, R, B, desc); }
+// @ts-ignore: decorator
+@inline function writeRow<T>(row: usize, step: usize, order: usize, vals: usize, idx: usize, outBase: usize, B: i32, K: i32): void {
+  const es = sizeof<T>();
+  for (let r = 0; r < K; r++) {
+    const p = load<i32>(order + (<usize>r << 2));
+    const o = outBase + <usize>r * <usize>B;
+    store<T>(vals + o * es, load<T>(row + <usize>p * step));
+    store<i32>(idx + (o << 2), p);
+  }
+}
+
+export function sort_f32(x: usize, vals: usize, idx: usize, tmp: usize, A: i32, R: i32, B: i32, desc: bool, K: i32): void { sortRows<f32>(x, vals, idx, tmp, A, R, B, desc, K); }
+export function sort_f64(x: usize, vals: usize, idx: usize, tmp: usize, A: i32, R: i32, B: i32, desc: bool, K: i32): void { sortRows<f64>(x, vals, idx, tmp, A, R, B, desc, K); }
+export function sort_i32(x: usize, vals: usize, idx: usize, tmp: usize, A: i32, R: i32, B: i32, desc: bool, K: i32): void { sortRows<i32>(x, vals, idx, tmp, A, R, B, desc, K); }
+export function sort_u8(x: usize, vals: usize, idx: usize, tmp: usize, A: i32, R: i32, B: i32, desc: bool, K: i32): void { sortRows<u8>(x, vals, idx, tmp, A, R, B, desc, K); }

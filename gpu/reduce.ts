@@ -95,16 +95,16 @@ function cumsum(x: View, d: number, out: DType): Storage {
   }
 }
 
-/** `x` sorted along `d` by rank (gpu/wgsl/sort.ts): values and int32 positions, stable, NaN largest. */
-function sort(x: View, d: number, descending: boolean): [Storage, Storage] {
+/** The first k of `x` sorted along `d`, by rank (gpu/wgsl/sort.ts): values and int32 positions, stable, NaN largest. */
+function sort(x: View, d: number, descending: boolean, k: number): [Storage, Storage] {
   const src = contiguousView(x);
   try {
     const n = numel(x.shape);
-    const values = emptyStorage(x.dtype, n, 'sort'), indices = emptyStorage('int32', n, 'sort');
     const R = x.shape.length ? x.shape[d] : 1, B = numel(x.shape.slice(d + 1));
+    const values = emptyStorage(x.dtype, (n / R) * k, 'sort'), indices = emptyStorage('int32', (n / R) * k, 'sort');
     const W = wg();
     dispatch(sortKey(x.dtype, descending, W), () => sortSource(x.dtype, descending, W),
-      [bufferOf(src), values.buffer!, indices.buffer!], new Params().i(n, R, B, src._offset), Math.ceil(n / W));
+      [bufferOf(src), values.buffer!, indices.buffer!], new Params().i(n, R, B, src._offset, k), Math.ceil(n / W));
     return [values, indices];
   } finally {
     done(x, src);

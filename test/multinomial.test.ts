@@ -121,3 +121,21 @@ describe('multinomial: seeds, generators, arguments, errors', () => {
     expect(() => torch.multinomial(torch.tensor([0.5]), 1, { replace: true } as never)).toThrow("multinomial() got an unexpected keyword argument 'replace'");
   });
 });
+
+describe('multinomial with many samples and categories', () => {
+  it('draws in chunks (rows x samples x categories beyond one chunk) with the same result as small draws', () => {
+    const w = torch.rand([2, 3000]).mul(torch.rand([2, 3000]).gt(0.5));
+    torch.manual_seed(21);
+    const big = torch.multinomial(w, 1500, true); // 2 x 1500 x 3000 = 9M comparisons: 3 chunks
+    expect(big.shape).toEqual([2, 1500]);
+    const wd = w.dataSync();
+    for (const [i, v] of Array.from(big.dataSync()).entries()) expect(wd[Math.floor(i / 1500) * 3000 + v], `sample ${i}`).toBeGreaterThan(0);
+    // the same counters drawn without chunking: one row at a time, with the same uniforms
+    torch.manual_seed(21);
+    const u = torch.rand([2, 1500]);
+    const cdf = w.cumsum(-1);
+    const t = u.mul(cdf.narrow(1, 2999, 1));
+    const row0 = Array.from(t.select(0, 0).dataSync()).slice(0, 50).map((x) => Array.from(cdf.select(0, 0).dataSync()).filter((c) => c <= x).length);
+    expect(Array.from(big.select(0, 0).dataSync()).slice(0, 50)).toEqual(row0);
+  });
+});

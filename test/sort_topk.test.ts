@@ -57,6 +57,22 @@ describe('sort / topk behaviour', () => {
     expect(Array.from(m.sort(0).values.dataSync())).toEqual(Array.from(m.contiguous().sort(0).values.dataSync()));
   });
 
+  it('topk with small k (one selection pass) and larger k (merge sort) both equal the stable sort\'s first k', () => {
+    torch.manual_seed(4);
+    const x = torch.randint(0, 20, [3, 300]).to('float32');
+    x.index_put_([torch.tensor([0, 2], { dtype: 'int32' }), torch.tensor([5, 17], { dtype: 'int32' })], NaN);
+    for (const largest of [true, false]) {
+      const s = torch.sort(x, 1, largest);
+      for (const k of [1, 7, 32, 33, 150, 300]) {
+        const t = torch.topk(x, k, 1, largest);
+        expect(Array.from(t.indices.dataSync()), `k ${k} largest ${largest}`).toEqual(Array.from(s.indices.narrow(1, 0, k).contiguous().dataSync()));
+        expect(t.values.shape).toEqual([3, k]);
+      }
+      const c = torch.topk(x.t(), 9, 0, largest); // along dim 0 of a strided view
+      expect(Array.from(c.indices.t().contiguous().dataSync())).toEqual(Array.from(s.indices.narrow(1, 0, 9).contiguous().dataSync()));
+    }
+  });
+
   it('gradcheck (float64): sort, topk, with duplicates absent', () => {
     const { gradcheck } = torch.autograd;
     const x = torch.randperm(12).to('float64').reshape([3, 4]).div(7).requires_grad_();

@@ -10,9 +10,12 @@ import { no_grad } from '../autograd/grad_mode.js';
 import { checkTensor } from './pointwise.js';
 import { arange, on } from '../creation.js';
 import { topk } from './sort.js';
+import { cat } from './indexing.js';
 import { parseArgs } from '../nn/functional/args.js';
 
 interface MultinomialArgs { num_samples: number; replacement: boolean; generator: Generator }
+/** comparisons per chunk of samples drawn with replacement */
+const CHUNK = 1 << 22;
 const TYPE_NAME: Record<string, string> = { int32: 'Int', uint8: 'Byte', bool: 'Bool' };
 
 /**
@@ -44,7 +47,14 @@ export function multinomial(x: Tensor, ...args: unknown[]): Tensor {
       const target = u.mul(cdf.narrow(1, n - 1, 1));
       // the category whose cumulative interval [cdf[i-1], cdf[i]) holds the target; a target
       // rounded up to the total falls on the last category with a positive probability
-      const count = cdf.unsqueeze(1).le(target.unsqueeze(2)).sum(-1);
+      // (the comparisons take rows x chunk x n booleans: samples go in chunks of ~4M comparisons)
+      const chunk = Math.max(1, Math.floor(CHUNK / Math.max(1, rows * n)));
+      const counts: Tensor[] = [];
+      for (let s = 0; s < S; s += chunk) {
+        const t = target.narrow(1, s, Math.min(chunk, S - s));
+        counts.push(cdf.unsqueeze(1).le(t.unsqueeze(2)).sum(-1));
+      }
+      const count = counts.length === 1 ? counts[0] : cat(counts, 1);
       const last = P.gt(0).mul(arange(n, { ...on(x), dtype: 'int32' })).amax(-1, true);
       out = count.minimum(last);
     } else {

@@ -1,6 +1,6 @@
 // sort, argsort and topk along a dim: one backend kernel (ReduceKernels.sort: a stable merge sort
-// per row on wasm, a rank sort per element on webgpu), the gradient scattered back through the
-// indices. NaN is the largest value, as in PyTorch; ties keep their order (PyTorch's stable=true,
+// per row on wasm, or one selection pass for topk with a small k; a rank sort per element on
+// webgpu), the gradient scattered back through the indices. NaN is the largest value, as in PyTorch; ties keep their order (PyTorch's stable=true,
 // and what topk returns for ties, where PyTorch leaves the order unspecified).
 import { Tensor } from '../tensor.js';
 import { wrapDim } from '../shape.js';
@@ -22,18 +22,20 @@ function sorted(op: string, name: string, x: Tensor, d: number, descending: bool
   const r = applyFunction(name, (ctx, a: Tensor) => {
     ctx.shape = [...a.shape];
     let values: Tensor, indices: Tensor;
-    if (a.numel() === 0) {
+    if (a.ndim === 0) {
+      // a 0-d tensor is its own sort (and topk with k 0 or 1), as in PyTorch
       values = a.clone();
-      indices = zeros(a.shape, { ...on(a), dtype: 'int32' });
+      indices = zeros([], { ...on(a), dtype: 'int32' });
     } else {
-      const src = a.ndim === 0 ? a.reshape([1]) : a;
-      const [v, i] = backendFor(op, [src]).sort(src, a.ndim === 0 ? 0 : d, descending);
-      values = new Tensor(v, [...src.shape]).reshape(a.shape);
-      indices = new Tensor(i, [...src.shape]).reshape(a.shape);
-    }
-    if (a.ndim > 0 && k !== a.shape[d]) {
-      values = values.narrow(d, 0, k).contiguous();
-      indices = indices.narrow(d, 0, k).contiguous();
+      const shape = a.shape.map((s, i) => (i === d ? k : s));
+      if (a.numel() === 0 || k === 0) {
+        values = zeros(shape, on(a));
+        indices = zeros(shape, { ...on(a), dtype: 'int32' });
+      } else {
+        const [v, i] = backendFor(op, [a]).sort(a, d, descending, k);
+        values = new Tensor(v, shape);
+        indices = new Tensor(i, shape);
+      }
     }
     ctx.save_for_backward(indices);
     ctx.mark_non_differentiable(indices);

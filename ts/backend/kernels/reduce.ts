@@ -17,9 +17,10 @@ export interface ReduceKernels {
   /** Inclusive prefix sums of `x` along `dim` as a contiguous storage of `out` (float32, float64 or int32) of x's shape. */
   cumsum(x: View, dim: number, out: DType): Storage;
   /**
-   * `x` (float32, float64, int32 or uint8; not empty) sorted along `dim`: contiguous values of
-   * x's dtype and int32 positions, both of x's shape. Stable (equal values keep their order);
-   * NaN is the largest value, as in PyTorch.
+   * The first `k` (1..x.shape[dim]) of `x` sorted along `dim` (x: float32, float64, int32, uint8 or
+   * bool; not empty): contiguous values of x's dtype and int32 positions, both of x's shape with
+   * dim set to k (k = x.shape[dim] sorts; smaller k is topk). Stable (equal values keep their
+   * order); NaN is the largest value, as in PyTorch.
    */
-  sort(x: View, dim: number, descending: boolean): [values: Storage, indices: Storage];
+  sort(x: View, dim: number, descending: boolean, k: number): [values: Storage, indices: Storage];
 }

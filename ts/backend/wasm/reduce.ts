@@ -55,14 +55,14 @@ export const reduce: ReduceKernels = {
     return new Storage(data, out);
   },
 
-  sort(x, d, descending) {
+  sort(x, d, descending, k) {
     const [vals, idx] = scratch(() => {
       const compute = x.dtype === 'bool' ? 'uint8' : x.dtype;
       const p = materialize(x, compute);
-      const n = numel(x.shape);
       const A = numel(x.shape.slice(0, d)), R = x.shape.length ? x.shape[d] : 1, B = numel(x.shape.slice(d + 1));
+      const n = A * k * B;
       const v = alloc(n * ITEMSIZE[compute]), i = alloc(n * 4), tmp = alloc(R * 8);
-      K[`sort_${KSUFFIX[compute]}`](p, v, i, tmp, A, R, B, descending ? 1 : 0);
+      K[`sort_${KSUFFIX[compute]}`](p, v, i, tmp, A, R, B, descending ? 1 : 0, k);
       return [take(v, x.dtype, n), take(i, 'int32', n)];
     });
     return [new Storage(vals, x.dtype), new Storage(idx, 'int32')];

@@ -127,8 +127,9 @@ describe('word_language_model: training (shortened)', () => {
     expect(lines.at(-2)).toMatch(/^\| End of training \| test loss/);
   });
 
-  it('--tied with nhid != emsize, and an unknown --model, are errors as in model.py', () => {
-    expect(() => run(torch, { ...WLM, tied: true, nhid: 8, save: join(TMP, 'x') }, { corpus, log: () => {} })).rejects.toThrow('When using the tied flag, nhid must be equal to emsize');
+  it('--tied with nhid != emsize, and an unknown --model, are errors as in model.py', async () => {
+    await expect(run(torch, { ...WLM, tied: true, nhid: 8, save: join(TMP, 'x') }, { corpus, log: () => {} })).rejects.toThrow('When using the tied flag, nhid must be equal to emsize');
+    await expect(run(torch, { ...WLM, model: 'LSTMX', save: join(TMP, 'x') }, { corpus, log: () => {} })).rejects.toThrow(/An invalid option for `--model` was supplied \(LSTMX\)/);
   });
 });
 

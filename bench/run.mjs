@@ -99,7 +99,7 @@ printTable();
 
 // ------------------------------------------------------------------------------------------------
 function sh(cmd) { try { return execSync(cmd, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim(); } catch { return ''; } }
-function pkgVersion(p) { try { return JSON.parse(readFileSync(path.join(ROOT, 'node_modules', p, 'package.json'), 'utf8')).version; } catch { return 'not installed'; } }
+function pkgVersion(p) { try { return JSON.parse(readFileSync(path.join(ROOT, 'bench/node_modules', p, 'package.json'), 'utf8')).version; } catch { return 'not installed'; } }
 function cpuModel() {
   try { return (readFileSync('/proc/cpuinfo', 'utf8').match(/^model name\s*:\s*(.*)$/m) ?? [])[1] ?? os.cpus()[0]?.model ?? '?'; } catch { return os.cpus()[0]?.model ?? '?'; }
 }

@@ -215,3 +215,20 @@ describe('advanced indexing', () => {
     expect(list(v.grad)).toEqual([2, 4]);
   });
 });
+
+describe('pooling layers take every argument by name', () => {
+  it('MaxPool2d / MaxPool1d / AvgPool2d / adaptive pools, positionally or by name', () => {
+    const x = torch.arange(32, { dtype: 'float32' }).reshape(1, 2, 4, 4);
+    const a = new torch.nn.MaxPool2d({ kernel_size: 3, stride: 2, padding: 1 }).call(x) as Tensor;
+    const b = new torch.nn.MaxPool2d(3, 2, 1).call(x) as Tensor;
+    expect(a.tolistSync()).toEqual(b.tolistSync());
+    expect(String(new torch.nn.MaxPool2d({ kernel_size: 2 }))).toBe('MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)');
+    expect((new torch.nn.AvgPool2d({ kernel_size: 2, stride: 1 }).call(x) as Tensor).shape).toEqual([1, 2, 3, 3]);
+    expect((new torch.nn.MaxPool1d({ kernel_size: 2 }).call(x.reshape(1, 2, 16)) as Tensor).shape).toEqual([1, 2, 8]);
+    expect((new torch.nn.AdaptiveAvgPool2d({ output_size: [1, 2] }).call(x) as Tensor).shape).toEqual([1, 2, 1, 2]);
+    const [y, idx] = new torch.nn.AdaptiveMaxPool2d({ output_size: 2, return_indices: true }).call(x) as Tensor[];
+    expect([y.shape, idx.shape]).toEqual([[1, 2, 2, 2], [1, 2, 2, 2]]);
+    expect(() => new torch.nn.MaxPool2d({ kernel_sizee: 2 } as never)).toThrow("MaxPool2d() got an unexpected keyword argument 'kernel_sizee'");
+    expect(() => new torch.nn.MaxPool2d({ stride: 2 } as never)).toThrow("missing 1 required positional argument: 'kernel_size'");
+  });
+});

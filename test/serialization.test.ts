@@ -92,6 +92,9 @@ describe('safetensors: save and load', () => {
     expect(new Uint8Array(readFileSync(path))).toEqual(bytes);
     const back = await load(path);
     expect(back.w.tolistSync()).toEqual([0, 1, 2, 3]);
+    // the bytes of readFileSync (a Node Buffer, whose slice() is a view, not a copy)
+    const fromBuffer = load(readFileSync(path));
+    expect(fromBuffer.w.tolistSync()).toEqual([0, 1, 2, 3]);
   });
 
   it('reads large tensors quickly', () => {

@@ -20,7 +20,7 @@ export {
   clamp, clamp as clip, minimum, maximum, eq, ne, lt, le, gt, ge, logical_and, logical_or, logical_xor, logical_not, isnan,
 } from './ops/pointwise.js';
 export { sum, mean, prod, max, min, amax, amin, argmax, argmin, var_ as var, std, logsumexp, norm, all, any, cumsum, softmax, log_softmax } from './ops/reduce.js';
-export { matmul, mm, bmm, dot, outer, addmm, baddbmm, addbmm } from './ops/linalg.js';
+export { bmm, dot, outer, addmm, baddbmm, addbmm } from './ops/linalg.js';
 export { einsum } from './ops/einsum.js';
 export { diagonal, diag, diag_embed } from './ops/diagonal.js';
 export { masked_select, nonzero, argwhere, unique, take_along_dim } from './ops/selection.js';
@@ -63,5 +63,7 @@ export * as optim from './optim/index.js';
 export * as utils from './utils/index.js';
 export * as datasets from './datasets/index.js';
 export * as transforms from './transforms/index.js';
+export * as vision from './vision/index.js';
 export * as nn from './nn/index.js';
 export * as distributions from './distributions/index.js';
+export { mm, matmul, spmm, sparse, sparse_coo_tensor, SparseCooTensor } from './sparse/index.js';

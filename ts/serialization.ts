@@ -228,7 +228,8 @@ function f16ToF32(h: number): number {
 }
 
 function decodeTensor(bytes: Uint8Array, start: number, e: Entry): Tensor {
-  const region = bytes.slice(start + e.begin, start + e.end); // an aligned copy that the tensor owns
+  // an aligned copy that the tensor owns (Uint8Array's slice: a Node Buffer's slice is a view)
+  const region = Uint8Array.prototype.slice.call(bytes, start + e.begin, start + e.end);
   const n = (e.end - e.begin) / ITEM[e.dtype];
   const buf = region.buffer;
   switch (e.dtype) {

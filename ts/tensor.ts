@@ -190,15 +190,21 @@ export class Tensor {
   /** Contiguous copy of the values (a typed array); sync, CPU only. */
   dataSync(): TypedArray { return backendOf(this).readSync(this, 'dataSync'); }
   async data(): Promise<TypedArray> { return backendOf(this).read(this); }
-  itemSync(): number | boolean {
+  /**
+   * The single value as a number; a bool tensor's value is a boolean at run time, which the
+   * type parameter states: `await mask.item<boolean>()` (default number, so
+   * `(await loss.item()).toFixed(6)` type-checks).
+   */
+  itemSync<T extends number | boolean = number>(): T {
     if (this.numel() !== 1) { backendOf(this).readSync(this, 'itemSync'); throw new Error(`a Tensor with ${this.numel()} elements cannot be converted to Scalar`); }
     const v = backendOf(this).readSync(this, 'itemSync')[0];
-    return this.dtype === 'bool' ? v !== 0 : v;
+    return (this.dtype === 'bool' ? v !== 0 : v) as T;
   }
-  async item(): Promise<number | boolean> {
+  /** The single value (see itemSync): `Promise<number>`, or `item<boolean>()` for a bool tensor. */
+  async item<T extends number | boolean = number>(): Promise<T> {
     if (this.numel() !== 1) throw new Error(`a Tensor with ${this.numel()} elements cannot be converted to Scalar`);
     const v = (await this.data())[0];
-    return this.dtype === 'bool' ? v !== 0 : v;
+    return (this.dtype === 'bool' ? v !== 0 : v) as T;
   }
   tolistSync(): unknown {
     return this._nest(backendOf(this).readSync(this, 'tolistSync'));

@@ -3,11 +3,19 @@
 // before the first use of device 'webgpu'.
 import { init as openDevice, isReady, synchronize as sync, emptyCache, gpuStats, limits, adapterDescription, gpu } from '../gpu/runtime.js';
 import { stats } from './backend/storage.js';
+import { registerBackend } from './backend/dispatch.js';
 
-/** Opens the GPU; resolves true when device 'webgpu' can be used. Safe to call many times. */
-export const init = (): Promise<boolean> => openDevice();
+/**
+ * Opens the GPU and loads the webgpu backend (its kernels and WGSL are a separate chunk in the
+ * browser build, fetched here); resolves true when device 'webgpu' can be used. Safe to call many times.
+ */
+export async function init(): Promise<boolean> {
+  if (!(await openDevice())) return false;
+  registerBackend('webgpu', (await import('../gpu/index.js')).webgpu);
+  return true;
+}
 /** torch.cuda.is_available(), asynchronous: it opens the device when there is one. */
-export const is_available = (): Promise<boolean> => openDevice();
+export const is_available = (): Promise<boolean> => init();
 /** true once init() has opened the device */
 export const is_initialized = (): boolean => isReady();
 export const device_count = (): number => (isReady() ? 1 : 0);

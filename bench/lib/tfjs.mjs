@@ -17,7 +17,7 @@ export async function loadTf() {
     // the umbrella package registers the gradient functions (tfjs-core's Node bundle alone has none)
     tf = await import('@tensorflow/tfjs');
   } catch (e) {
-    return (cached = { tf: null, note: `@tensorflow/tfjs not installed (${e.code ?? e.message})` });
+    return (cached = { tf: null, note: `@tensorflow/tfjs not installed in bench/ (npm --prefix bench install; ${e.code ?? e.message})` });
   }
   // IS_TEST silences the "install tfjs-node" banner that the cpu backend prints when it is created;
   // it must be off afterwards (under IS_TEST tfjs throws on kernels that leak, e.g. wasm logSoftmax)
@@ -30,7 +30,7 @@ export async function loadTf() {
   } catch (e) { notes.push(`tfjs-backend-cpu: ${e.code ?? e.message}`); }
   try {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
-    wasm.setWasmPaths(path.join(ROOT, 'node_modules/@tensorflow/tfjs-backend-wasm/dist') + path.sep);
+    wasm.setWasmPaths(path.join(ROOT, 'bench/node_modules/@tensorflow/tfjs-backend-wasm/dist') + path.sep);
     if (await tf.setBackend('wasm')) {
       backends.push('wasm');
       registerConv2DBackpropFilter(tf);

@@ -2,7 +2,7 @@
 // playwright-core (which never downloads a browser), loads test/runtime/browser.html from a
 // static server on 127.0.0.1 and runs the suite against dist/webtorch.js.
 //   node test/runtime/chromium.mjs     prints RESULT {...}
-import { chromium } from 'playwright-core';
+import { chromium } from '../tools/index.mjs';
 import { serve } from './server.mjs';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

@@ -1,6 +1,6 @@
 // Runs the runtime-neutral suite (test/runtime/suite.mjs) against the built package in every
 // runtime and compares them: `npm run test:runtimes` (builds first), or after a build
-//   node test/runtime/run.mjs [--only node,deno,chromium,workerd,example]
+//   node test/runtime/run.mjs [--only node,deno,chromium,workerd,example,pack]
 //
 // Per runtime: all PyTorch op/gradient fixtures (test/fixtures/core_*.json, nn_functional.json)
 // must pass, and a 2-32-32-2 MLP trained 300 Adam steps from seed 0 must reach a loss below 0.05
@@ -39,7 +39,14 @@ function runScript(cmd, args, env = {}) {
   });
 }
 
-if (!existsSync(path.join(ROOT, 'dist/webtorch.js')) || !existsSync(path.join(ROOT, 'dist/webtorch.workerd.js'))) {
+// Deno, workerd and playwright-core are test/tools' own dependencies (test/tools/package.json),
+// out of the main install: `npm test` installs them (npm --prefix test/tools install)
+const DENO = path.join(ROOT, 'test/tools/node_modules/.bin/deno');
+if (!existsSync(DENO)) {
+  console.error('test/tools/node_modules is not installed: run `npm --prefix test/tools ci` (or `npm test`, which installs it)');
+  process.exit(1);
+}
+if (['dist/webtorch.js', 'dist/webtorch.min.js', 'dist/webtorch.workerd.js'].some((f) => !existsSync(path.join(ROOT, f)))) {
   console.error('dist/ is not built: run `npm run build` first (or `npm run test:runtimes`, which builds)');
   process.exit(1);
 }
@@ -56,12 +63,10 @@ if (!existsSync(path.join(ROOT, 'dist/webtorch.js')) || !existsSync(path.join(RO
     if (bad.length) errors.push(`${file} has static imports ${bad.join(', ')}`);
     if (/\brequire\(/.test(src)) errors.push(`${file} calls require()`);
   }
-  const { transform } = await import('esbuild');
   const { gzipSync } = await import('node:zlib');
-  const min = (await transform(readFileSync(path.join(ROOT, 'dist/webtorch.js'), 'utf8'), { minify: true, format: 'esm', target: 'es2022' })).code;
-  const gz = gzipSync(min, { level: 9 }).length;
-  if (gz > 150 * 1024) errors.push(`dist/webtorch.js is ${(gz / 1024).toFixed(1)} KB min+gzip, over the 150 KB budget`);
-  console.log(`${errors.length ? 'FAIL' : 'ok  '} package  no static imports in dist/webtorch.js (workerd bundle: only ./webtorch.wasm); browser bundle ${(gz / 1024).toFixed(1)} KB min+gzip, wasm included`);
+  const gz = gzipSync(readFileSync(path.join(ROOT, 'dist/webtorch.min.js')), { level: 9 }).length;
+  if (gz > 150 * 1024) errors.push(`dist/webtorch.min.js is ${(gz / 1024).toFixed(1)} KB gzipped, over the 150 KB budget`);
+  console.log(`${errors.length ? 'FAIL' : 'ok  '} package  no static imports in dist/webtorch.js (workerd bundle: only ./webtorch.wasm); browser file dist/webtorch.min.js ${(gz / 1024).toFixed(1)} KB gzipped, wasm included`);
   for (const e of errors) console.error(`     ${e}`);
   if (errors.length) process.exitCode = 1;
 }
@@ -104,7 +109,7 @@ const describeWebgpu = (w) => (!w ? '' : !w.available && !w.fixtures ? `; webgpu
 
 const runners = {
   node: () => runScript(process.execPath, [path.join(here, 'node.mjs')], nodeGpuEnv),
-  deno: () => runScript(path.join(ROOT, 'node_modules/.bin/deno'),
+  deno: () => runScript(DENO,
     ['run', '--allow-read=test/fixtures,dist', path.join(here, 'deno.mjs')], { DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' }),
   chromium: async () => (await import('./chromium.mjs')).runChromium(),
   workerd: async () => (await import('./workerd.mjs')).runWorkerd(),
@@ -174,6 +179,17 @@ if (want('example')) {
       failed = true; failedParts.add('example');
     }
   }
+}
+// Last, the package as users install it (test/package/pack.mjs): npm pack, install the tarball in
+// a fresh project, import it in Node, Deno and Chromium there, type-check against its types.
+if (want('pack')) {
+  const code = await new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(ROOT, 'test/package/pack.mjs')], { cwd: ROOT, stdio: 'inherit' });
+    child.on('error', () => resolve(1));
+    child.on('exit', (c) => resolve(c ?? 1));
+  });
+  if (code === 0) results.push({ name: 'pack' });
+  else { failed = true; failedParts.add('pack'); }
 }
 console.log(failed ? 'runtime tests FAILED' : `runtime tests passed: ${results.map((r) => r.name).join(', ')}`);
 // the plain closing line: parts that passed (each runtime and the example) and parts that failed

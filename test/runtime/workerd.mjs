@@ -6,7 +6,7 @@
 import { spawn, execFileSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { WORKERD } from '../tools/index.mjs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FAMILIES, makeData } from './suite.mjs';
@@ -22,8 +22,7 @@ function freePort() {
 }
 
 /** The workerd binary from the npm package (no network, no postinstall needed). */
-const require = createRequire(import.meta.url);
-export const WORKERD = require('workerd').default;
+export { WORKERD };
 
 async function start() {
   const port = await freePort();

@@ -4,15 +4,26 @@ import type { DeviceType } from './storage.js';
 import type { View } from './view.js';
 import type { Backend } from './backend.js';
 import { wasm } from './wasm/index.js';
-import { webgpu } from '../../gpu/index.js';
 
-const BACKENDS: Record<DeviceType, Backend> = { cpu: wasm, webgpu };
+// The wasm backend is always here; the webgpu backend (gpu/index.ts with its WGSL) is loaded and
+// registered by torch.webgpu.init(), so a page that never opens the GPU never downloads it. No
+// webgpu tensor can exist before init() resolves.
+const BACKENDS: Partial<Record<DeviceType, Backend>> = { cpu: wasm };
+
+/** Makes `backend` the one that runs ops on `device` (torch.webgpu.init() registers webgpu). */
+export function registerBackend(device: DeviceType, backend: Backend): void { BACKENDS[device] = backend; }
+
+function loaded(device: DeviceType): Backend {
+  const b = BACKENDS[device];
+  if (!b) throw new Error(`device '${device}' is not initialized: call \`await torch.webgpu.init()\` first`);
+  return b;
+}
 
 /** The backend of a device. */
-export const backendNamed = (device: DeviceType): Backend => BACKENDS[device];
+export const backendNamed = (device: DeviceType): Backend => loaded(device);
 
 /** The backend that holds `v`'s storage. */
-export const backendOf = (v: View): Backend => BACKENDS[v._storage.device];
+export const backendOf = (v: View): Backend => loaded(v._storage.device);
 
 /**
  * The device check of every op: the backend of the operands' device (nulls skipped; none, or all
@@ -26,7 +37,7 @@ export function backendFor(op: string, operands: readonly (View | null | undefin
   for (const v of operands) {
     if (v && v._storage.device !== device && !(cpuScalars && v.shape.length === 0)) throw mixedDeviceError(op, device, v._storage.device);
   }
-  return BACKENDS[device];
+  return loaded(device);
 }
 
 /** PyTorch's error for an op whose tensors are on different devices. */

@@ -3,9 +3,11 @@
 //
 //   const transform = transforms.Compose([transforms.ToTensor(), transforms.Normalize([0.1307], [0.3081])]);
 import { Tensor } from '../tensor.js';
-import { arrayFor } from '../dtype.js';
+import { arrayFor, type DType } from '../dtype.js';
 import { randint, rand } from '../creation.js';
 import type { Generator } from '../random.js';
+import { interpolate } from '../nn/functional/misc.js';
+import { pyFloat } from '../nn/repr.js';
 
 export type Transform<I = any, O = any> = ((x: I) => O) & { repr?: string };
 
@@ -84,7 +86,7 @@ export function Normalize(mean: number[] | number, std: number[] | number, opts:
     }
     const t = Tensor._fromData(out, x.dtype, x.shape);
     return opts.inplace ? x.copy_(t) : t;
-  }, `Normalize(mean=[${m}], std=[${s}])`, { mean: m, std: s });
+  }, `Normalize(mean=[${m.join(', ')}], std=[${s.join(', ')}])`, { mean: m, std: s });
 }
 
 /** A user function as a transform. */
@@ -156,4 +158,107 @@ export function RandomRotation(degrees: number | [number, number], opts: { inter
     }
     return Tensor._fromData(out, img.dtype, img.shape);
   }, `RandomRotation(degrees=[${d0}, ${d1}], interpolation=nearest)`);
+}
+
+/** torchvision.transforms.InterpolationMode (the modes webtorch's Resize supports). */
+export const InterpolationMode = { NEAREST: 'nearest', BILINEAR: 'bilinear' } as const;
+export type InterpolationMode = (typeof InterpolationMode)[keyof typeof InterpolationMode];
+
+const pySize = (size: number | number[]): string => (typeof size === 'number' ? String(size) : `[${size.join(', ')}]`);
+
+function imageHW(op: string, img: unknown): [number, number] {
+  if (!(img instanceof Tensor)) throw new TypeError(`${op}: expected a tensor image [..., H, W], got ${typeof img}`);
+  if (img.ndim < 2) throw new RangeError(`${op}: expected a tensor image [..., H, W] with at least 2 dimensions, got shape [${img.shape}]`);
+  return [img.shape[img.ndim - 2], img.shape[img.ndim - 1]];
+}
+
+/** torchvision's _compute_resized_output_size: [new_h, new_w]. */
+function resizedSize(h: number, w: number, size: number | number[], max_size: number | null): [number, number] {
+  if (typeof size !== 'number' && size.length === 2) return [size[0], size[1]];
+  const requested = typeof size === 'number' ? size : size[0];
+  const [short, long] = w <= h ? [w, h] : [h, w];
+  let newShort = requested, newLong = Math.trunc((requested * long) / short);
+  if (max_size !== null) {
+    if (max_size <= requested) throw new RangeError(`max_size = ${max_size} must be strictly greater than the requested size for the smaller edge size = ${pySize(size)}`);
+    if (newLong > max_size) { newShort = Math.trunc((max_size * newShort) / newLong); newLong = max_size; }
+  }
+  return w <= h ? [newLong, newShort] : [newShort, newLong];
+}
+
+/**
+ * torchvision.transforms.Resize(size, interpolation='bilinear', max_size=null, antialias=null) on
+ * tensor images [..., H, W]: an int size matches the smaller edge (aspect ratio kept), [h, w] is
+ * exact. As torchvision 0.14 does for tensors, antialias=null means no antialiasing; uint8 images
+ * are interpolated in float32 and rounded back (a value within float32 rounding of a half may
+ * round the other way than PyTorch's CPU kernel: off by one in a few pixels).
+ */
+export function Resize(size: number | number[], opts: { interpolation?: InterpolationMode; max_size?: number | null; antialias?: boolean | null } = {}): Transform<Tensor, Tensor> {
+  const mode = opts.interpolation ?? 'bilinear', max_size = opts.max_size ?? null, antialias = opts.antialias ?? null;
+  if (typeof size !== 'number' && (!Array.isArray(size) || (size.length !== 1 && size.length !== 2))) {
+    throw new RangeError(`Size must be an int or a 1 or 2 element tuple/list, not a ${Array.isArray(size) ? size.length : typeof size} element tuple/list`);
+  }
+  if (max_size !== null && typeof size !== 'number' && size.length !== 1) {
+    throw new RangeError('max_size should only be passed if size specifies the length of the smaller edge, i.e. size should be an int or a sequence of length 1 in torchscript mode.');
+  }
+  if (mode !== 'bilinear' && mode !== 'nearest') throw new RangeError(`Resize: interpolation '${mode}' is not supported in webtorch (nearest, bilinear)`);
+  if (antialias) throw new RangeError('Resize: antialias=true is not supported in webtorch (torchvision 0.14 tensors default to antialias=False)');
+  return named((img: Tensor) => {
+    const [h, w] = imageHW('Resize', img);
+    const [oh, ow] = resizedSize(h, w, size, max_size);
+    if (oh === h && ow === w) return img;
+    const lead = img.shape.slice(0, -2);
+    const float = img.is_floating_point();
+    const x = (float ? img : img.to('float32')).reshape([1, -1, h, w]);
+    const y = interpolate(x, { size: [oh, ow], mode, align_corners: mode === 'bilinear' ? false : null }).reshape([...lead, oh, ow]);
+    return float ? y : y.round().to(img.dtype);
+  }, `Resize(size=${pySize(size)}, interpolation=${mode}, max_size=${max_size ?? 'None'}, antialias=${antialias === null ? 'None' : antialias ? 'True' : 'False'})`);
+}
+
+/** Python's round() of a half-integer: to the even neighbour. */
+const roundHalfEven = (v: number): number => { const r = Math.round(v); return r - v === 0.5 && r % 2 !== 0 ? r - 1 : r; };
+
+/** torchvision.transforms.CenterCrop(size): the centre th x tw window, zero-padded where the image is smaller. */
+export function CenterCrop(size: number | number[]): Transform<Tensor, Tensor> {
+  const [th, tw] = pair(size);
+  const repr = typeof size === 'number' || size.length === 1 ? `(${th}, ${tw})` : `[${th}, ${tw}]`;
+  return named((img: Tensor) => {
+    let [h, w] = imageHW('CenterCrop', img);
+    let x = img;
+    if (tw > w || th > h) {
+      const p = [tw > w ? (tw - w) >> 1 : 0, th > h ? (th - h) >> 1 : 0, tw > w ? (tw - w + 1) >> 1 : 0, th > h ? (th - h + 1) >> 1 : 0];
+      x = pad2d(img.contiguous(), p, 0);
+      [h, w] = [x.shape[x.ndim - 2], x.shape[x.ndim - 1]];
+      if (h === th && w === tw) return x;
+    }
+    const top = roundHalfEven((h - th) / 2), left = roundHalfEven((w - tw) / 2);
+    return x.narrow(x.ndim - 2, top, th).narrow(x.ndim - 1, left, tw);
+  }, `CenterCrop(size=${repr})`);
+}
+
+/** torchvision.transforms.RandomHorizontalFlip(p=0.5): flips the last dim with probability p. */
+export function RandomHorizontalFlip(p: number | { p?: number; generator?: Generator } = 0.5): Transform<Tensor, Tensor> {
+  const o = typeof p === 'number' ? { p } : p;
+  const prob = o.p ?? 0.5;
+  return named((img: Tensor) => {
+    imageHW('RandomHorizontalFlip', img);
+    const u = rand(1, o.generator ? { generator: o.generator } : {}).itemSync() as number;
+    return u < prob ? img.flip(-1) : img;
+  }, `RandomHorizontalFlip(p=${pyFloat(prob)})`, { p: prob });
+}
+
+/** torchvision.transforms.ConvertImageDtype(dtype): uint8 [0, 255] <-> float [0, 1] (floats to floats: a cast). */
+export function ConvertImageDtype(dtype: DType = 'float32'): Transform<Tensor, Tensor> {
+  if (dtype !== 'float32' && dtype !== 'float64' && dtype !== 'uint8') throw new TypeError(`ConvertImageDtype: dtype must be float32, float64 or uint8, got ${dtype}`);
+  return named((img: Tensor) => {
+    if (!(img instanceof Tensor)) throw new TypeError(`ConvertImageDtype: expected a tensor image, got ${typeof img}`);
+    if (img.dtype === dtype) return img;
+    const float = img.is_floating_point();
+    if (dtype === 'uint8') {
+      if (!float) throw new TypeError(`ConvertImageDtype: cannot convert ${img.dtype} to uint8 (only float or uint8 images)`);
+      return img.mul(255 + 1 - 1e-3).to('uint8');
+    }
+    if (float) return img.to(dtype);
+    if (img.dtype !== 'uint8') throw new TypeError(`ConvertImageDtype: expected a uint8 or float image, got ${img.dtype}`);
+    return img.to(dtype).div(255);
+  }, 'ConvertImageDtype()');
 }

@@ -3,18 +3,16 @@ import { Tensor } from '../../tensor.js';
 import { Module } from '../module.js';
 import * as F from '../functional/index.js';
 import { pyBool, pyVal } from '../repr.js';
+import { parseArgs } from '../functional/args.js';
 
 type IntOrTuple = number | number[];
 interface MaxPoolOpts { stride?: IntOrTuple | null; padding?: IntOrTuple; dilation?: IntOrTuple; return_indices?: boolean; ceil_mode?: boolean }
 
-function poolOpts(args: unknown[]): MaxPoolOpts {
-  const names = ['stride', 'padding', 'dilation', 'return_indices', 'ceil_mode'];
-  const o: Record<string, unknown> = {};
-  const last = args[args.length - 1];
-  const pos = last && typeof last === 'object' && !Array.isArray(last) ? args.slice(0, -1) : args;
-  pos.forEach((v, i) => { o[names[i]] = v; });
-  if (pos !== args) Object.assign(o, last);
-  return o as MaxPoolOpts;
+/** kernel_size and the rest, positionally or by name (PyTorch's error for a missing kernel_size) */
+function bind<T extends { kernel_size: IntOrTuple }>(op: string, args: unknown[], names: (keyof T & string)[]): T {
+  const a = parseArgs<T>(op, args, names, {});
+  if (a.kernel_size === undefined) throw new TypeError(`${op}.__init__() missing 1 required positional argument: 'kernel_size'`);
+  return a;
 }
 
 abstract class MaxPoolNd extends Module {
@@ -24,9 +22,10 @@ abstract class MaxPoolNd extends Module {
   dilation: IntOrTuple;
   return_indices: boolean;
   ceil_mode: boolean;
-  constructor(kernel_size: IntOrTuple, args: unknown[]) {
+  constructor(op: string, args: unknown[]) {
     super();
-    const o = poolOpts(args);
+    const o = bind<MaxPoolOpts & { kernel_size: IntOrTuple }>(op, args, ['kernel_size', 'stride', 'padding', 'dilation', 'return_indices', 'ceil_mode']);
+    const kernel_size = o.kernel_size;
     this.kernel_size = kernel_size;
     this.stride = o.stride ?? kernel_size;
     this.padding = o.padding ?? 0;
@@ -41,14 +40,14 @@ abstract class MaxPoolNd extends Module {
 
 /** nn.MaxPool2d(kernel_size, stride=kernel_size, padding=0, dilation=1, return_indices=false, ceil_mode=false) */
 export class MaxPool2d extends MaxPoolNd {
-  constructor(kernel_size: IntOrTuple, ...args: (IntOrTuple | boolean | null | MaxPoolOpts)[]) { super(kernel_size, args); }
+  constructor(kernel_size: IntOrTuple | (MaxPoolOpts & { kernel_size: IntOrTuple }), ...args: (IntOrTuple | boolean | null | MaxPoolOpts)[]) { super('MaxPool2d', [kernel_size, ...args]); }
   override forward(x: Tensor): any {
     return F.max_pool2d(x, this.kernel_size, this.stride, this.padding, this.dilation, { ceil_mode: this.ceil_mode, return_indices: this.return_indices });
   }
 }
 /** nn.MaxPool1d(kernel_size, stride=kernel_size, padding=0, dilation=1, return_indices=false, ceil_mode=false) */
 export class MaxPool1d extends MaxPoolNd {
-  constructor(kernel_size: IntOrTuple, ...args: (IntOrTuple | boolean | null | MaxPoolOpts)[]) { super(kernel_size, args); }
+  constructor(kernel_size: IntOrTuple | (MaxPoolOpts & { kernel_size: IntOrTuple }), ...args: (IntOrTuple | boolean | null | MaxPoolOpts)[]) { super('MaxPool1d', [kernel_size, ...args]); }
   override forward(x: Tensor): any {
     return F.max_pool1d(x, this.kernel_size, this.stride, this.padding, this.dilation, { ceil_mode: this.ceil_mode, return_indices: this.return_indices });
   }
@@ -64,15 +63,10 @@ export class AvgPool2d extends Module {
   ceil_mode: boolean;
   count_include_pad: boolean;
   divisor_override: number | null;
-  constructor(kernel_size: IntOrTuple, ...args: (IntOrTuple | boolean | null | AvgPoolOpts)[]) {
+  constructor(kernel_size: IntOrTuple | (AvgPoolOpts & { kernel_size: IntOrTuple }), ...args: (IntOrTuple | boolean | null | AvgPoolOpts)[]) {
     super();
-    const names = ['stride', 'padding', 'ceil_mode', 'count_include_pad', 'divisor_override'];
-    const o: Record<string, unknown> = {};
-    const last = args[args.length - 1];
-    const pos = last && typeof last === 'object' && !Array.isArray(last) ? args.slice(0, -1) : args;
-    pos.forEach((v, i) => { o[names[i]] = v; });
-    if (pos !== args) Object.assign(o, last);
-    const a = o as AvgPoolOpts;
+    const a = bind<AvgPoolOpts & { kernel_size: IntOrTuple }>('AvgPool2d', [kernel_size, ...args], ['kernel_size', 'stride', 'padding', 'ceil_mode', 'count_include_pad', 'divisor_override']);
+    kernel_size = a.kernel_size;
     this.kernel_size = kernel_size;
     this.stride = a.stride ?? kernel_size;
     this.padding = a.padding ?? 0;
@@ -89,7 +83,7 @@ export class AvgPool2d extends Module {
 /** nn.AdaptiveAvgPool2d(output_size) */
 export class AdaptiveAvgPool2d extends Module {
   output_size: number | (number | null)[];
-  constructor(output_size: number | (number | null)[]) { super(); this.output_size = output_size; }
+  constructor(...args: unknown[]) { super(); this.output_size = parseArgs<{ output_size: number | (number | null)[] }>('AdaptiveAvgPool2d', args, ['output_size'], {}).output_size; }
   override forward(x: Tensor): Tensor { return F.adaptive_avg_pool2d(x, this.output_size); }
   override extra_repr(): string { return `output_size=${pyVal(this.output_size)}`; }
 }
@@ -98,10 +92,11 @@ export class AdaptiveAvgPool2d extends Module {
 export class AdaptiveMaxPool2d extends Module {
   output_size: number | (number | null)[];
   return_indices: boolean;
-  constructor(output_size: number | (number | null)[], return_indices: boolean | { return_indices?: boolean } = false) {
+  constructor(...args: unknown[]) {
     super();
-    this.output_size = output_size;
-    this.return_indices = typeof return_indices === 'object' ? !!return_indices.return_indices : return_indices;
+    const a = parseArgs<{ output_size: number | (number | null)[]; return_indices: boolean }>('AdaptiveMaxPool2d', args, ['output_size', 'return_indices'], { return_indices: false });
+    this.output_size = a.output_size;
+    this.return_indices = a.return_indices;
   }
   override forward(x: Tensor): any { return F.adaptive_max_pool2d(x, this.output_size, this.return_indices); }
   override extra_repr(): string { return `output_size=${pyVal(this.output_size)}`; }

@@ -25,7 +25,7 @@ type Enc = { shape: number[]; dtype: string; v?: (number | string)[] } | { num: 
 /** Exports that are not ops on tensor inputs, by reason. */
 const SKIP: Record<string, string> = {
   // torch.*
-  'torch:Tensor': 'the class', 'torch:Generator': 'the class', 'torch:device': 'a device constructor',
+  'torch:Tensor': 'the class', 'torch:SparseCooTensor': 'the sparse tensor class (made by sparse_coo_tensor and to_sparse, declared)', 'torch:Generator': 'the class', 'torch:device': 'a device constructor',
   'torch:get_default_dtype': 'configuration', 'torch:set_default_dtype': 'configuration', 'torch:promote_types': 'dtype arithmetic, no tensors',
   'torch:manual_seed': 'random state', 'torch:seed': 'random state', 'torch:initial_seed': 'random state',
   'torch:no_grad': 'grad mode', 'torch:enable_grad': 'grad mode', 'torch:set_grad_enabled': 'grad mode', 'torch:is_grad_enabled': 'grad mode', 'torch:inference_mode': 'grad mode',
@@ -55,7 +55,7 @@ const SKIP: Record<string, string> = {
 };
 /** Tensor members that are not ops on their inputs. */
 const SKIP_METHODS: Record<string, string> = Object.fromEntries([
-  ...['constructor', 'device', 'is_webgpu', 'is_cuda', 'ndim', 'T', 'mT', 'requires_grad', 'is_leaf', 'grad', 'retains_grad', 'is_disposed', '_version'].map((k) => [k, 'a property']),
+  ...['constructor', 'is_sparse', 'device', 'is_webgpu', 'is_cuda', 'ndim', 'T', 'mT', 'requires_grad', 'is_leaf', 'grad', 'retains_grad', 'is_disposed', '_version'].map((k) => [k, 'a property']),
   ...['dim', 'nelement', 'element_size', 'size', 'stride', 'storage_offset', 'is_contiguous', 'is_floating_point', 'typeName', 'toString'].map((k) => [k, 'metadata']),
   ...['dispose', 'dataSync', 'data', 'itemSync', 'item', 'tolistSync', 'tolist', 'backward', 'register_hook', 'retain_grad', 'requires_grad_', 'detach_'].map((k) => [k, 'data access and autograd (test/autograd.test.ts, test/issue15.test.ts)']),
   ...['cuda', 'type', 'to', 'to_async', 'cpu', 'webgpu', 'float', 'double', 'int', 'long', 'bool', 'byte'].map((k) => [k, 'conversions (test/errors.test.ts, test/webgpu)']),
@@ -117,6 +117,7 @@ function call(c: Case, made: Tensor[], gpuAt = -1): unknown {
 }
 
 function encode(r: unknown): Enc {
+  if (r instanceof torch.SparseCooTensor) return encode(r.to_dense());
   if (r instanceof Tensor) return { shape: [...r.shape], dtype: r.dtype, v: Array.from(r.dataSync() as ArrayLike<number>, Number) };
   if (Array.isArray(r)) return r.map(encode);
   if (typeof r === 'number' || typeof r === 'boolean') return { num: Number(r) };
@@ -182,7 +183,7 @@ function canaryOk(): boolean {
  */
 const KNOWN: [RegExp, string][] = [
   [/^(torch:(zeros_like|ones_like|empty_like|full_like|numel)|method:(numel|view_as|reshape_as|expand_as)):(index_)?disposed@[01]$/, 'reads only the shape and dtype of the disposed tensor, which stay valid after dispose'],
-  [/^(method:contiguous|module:Identity|F:dropout\w*):disposed@0$/, 'returns its input object unchanged (already contiguous, identity, dropout in eval): no data is read'],
+  [/^(method:(contiguous|to_dense)|module:Identity|F:dropout\w*):disposed@0$/, 'returns its input object unchanged (already contiguous, to_dense of a dense tensor, identity, dropout in eval): no data is read'],
   [/^(torch|method):sign:nan_inf@0$/, 'sign(NaN) is NaN in the generated kernels, PyTorch 1.13 gives 0: a kernel change (assembly/ and WGSL regeneration) left for later'],
   [/^method:(addcmul|addcdiv)_:float64@[12]$/, 'PyTorch 1.13 fails an internal assert (needs_dynamic_casting, a PyTorch bug); webtorch computes in float64 and writes the float32 tensor'],
   [/^(F:binary_cross_entropy_with_logits|module:BCEWithLogitsLoss):float64@0$|^(F:huber_loss|module:HuberLoss):float64@1$/, 'PyTorch 1.13 returns float32 for a float32/float64 pair here; webtorch promotes to float64 as its type promotion says'],

@@ -126,6 +126,11 @@ const DECLS: Decl[] = [
   { kind: 'torch', name: 'argwhere', args: [x(2, 3)] },
   { kind: 'torch', name: 'unique', args: [x(2, 3), kw({ sorted: true, return_inverse: true, return_counts: true, dim: D(1) })] },
   { kind: 'torch', name: 'take_along_dim', args: [x(3, 4), idx([0, 3, 1, 2, 0, 0], 4, [3, 2]), D(1)] },
+  // sparse COO tensors (results compared in their dense form)
+  { kind: 'torch', name: 'sparse_coo_tensor', args: [idx([0, 1, 1, 2, 0, 2], 3, [2, 3]), x(3), [2, 3]] },
+  { kind: 'torch', name: 'spmm', args: [x(2, 3), x(3, 4)] },
+  { kind: 'method', name: 'to_sparse', args: [x(2, 3)] },
+  { kind: 'method', name: 'to_dense', args: [x(2, 3)] },
   // sorting and sampling
   { kind: 'torch', name: 'sort', args: [x(2, 3), D(1)] },
   { kind: 'torch', name: 'argsort', args: [x(2, 3), D(1)] },

@@ -6,11 +6,11 @@
 // the indices to check them, as PyTorch does.
 import { Tensor } from '../tensor.js';
 import type { DType } from '../dtype.js';
-import { isFloating } from '../dtype.js';
 import { zeros, arange, tensor as makeTensor } from '../creation.js';
 import { index_select, scatter_add, stack } from '../ops/indexing.js';
 import { unique } from '../ops/selection.js';
 import { parseArgs } from '../nn/functional/args.js';
+import { named } from '../shape.js';
 
 const shapeStr = (s: number[]): string => `[${s.join(', ')}]`;
 
@@ -76,7 +76,10 @@ export class SparseCooTensor {
     const sd = this.sparse_dim(), rest = this._vals.shape.slice(1);
     const rows = this.shape.slice(0, sd).reduce((a, b) => a * b, 1);
     const index = this.linear().reshape([-1, ...rest.map(() => 1)]).expand([this._nnz(), ...rest]);
-    return scatter_add(zeros([rows, ...rest], { dtype: this.dtype }), 0, index, this._vals).reshape(this.shape);
+    // bool values: duplicates combine as a logical or (summed as integers)
+    const vals = this.dtype === 'bool' ? this._vals.to('int32') : this._vals;
+    const dense = scatter_add(zeros([rows, ...rest], { dtype: vals.dtype }), 0, index, vals).reshape(this.shape);
+    return this.dtype === 'bool' ? dense.ne(0) : dense;
   }
 
   /** transpose of a 2-D sparse matrix (t() as in PyTorch) */
@@ -105,13 +108,17 @@ export const is_sparse = (x: unknown): x is SparseCooTensor => x instanceof Spar
 
 /** torch.sparse_coo_tensor(indices, values, size=None, { dtype }) */
 export function sparse_coo_tensor(...args: unknown[]): SparseCooTensor {
+  return named('sparse_coo_tensor', () => build(args));
+}
+function build(args: unknown[]): SparseCooTensor {
   const a = parseArgs<{ indices: Tensor | number[][]; values: Tensor | number[]; size: number[] | null; dtype: DType | null; device: string | null; requires_grad: boolean }>(
     'sparse_coo_tensor', args, ['indices', 'values', 'size', 'dtype', 'device', 'requires_grad'], { size: null, dtype: null, device: null, requires_grad: false });
   if (a.device && !String(a.device).startsWith('cpu')) throw new Error(`sparse_coo_tensor: sparse COO tensors are supported on the CPU (wasm) backend only, got device ${a.device}`);
   const idx = a.indices instanceof Tensor ? a.indices : makeTensor(a.indices as number[][], { dtype: 'int64' });
   let vals = a.values instanceof Tensor ? a.values : makeTensor(a.values as number[]);
   cpuOnly('sparse_coo_tensor', idx); cpuOnly('sparse_coo_tensor', vals);
-  if (isFloating(idx.dtype) || idx.dtype === 'bool') throw new TypeError(`indices must be an int64 tensor`);
+  idx._checkAlive(); vals._checkAlive();
+  // float and bool indices are cast (truncated) to integers, as PyTorch casts them to int64
   if (a.dtype) vals = vals.to(a.dtype);
   if (idx.ndim !== 2) throw new RangeError(`indices must be sparse_dim x nnz, but got: ${shapeStr(idx.shape)}`);
   const [sd, nnz] = idx.shape;
@@ -136,7 +143,7 @@ export function to_sparse(x: Tensor, sparse_dim?: number): SparseCooTensor {
   const sd = sparse_dim ?? x.ndim;
   if (sd < 0 || sd > x.ndim) throw new RangeError(`sparse_dim must be in [0, ${x.ndim}] (to_sparse got ${sd})`);
   const rows = x.shape.slice(0, sd).reduce((a, b) => a * b, 1);
-  const flat = x.reshape([rows, -1]);
+  const flat = x.reshape([rows, x.shape.slice(sd).reduce((a, b) => a * b, 1)]);
   const keep = flat.ne(0).any(1);
   const lin = arange(rows, { dtype: 'int64' }).masked_select(keep);
   const coords: Tensor[] = [];

@@ -25,9 +25,10 @@ export type Arg = number | boolean | null | string | TSpec | DimSpec | KwSpec | 
 /**
  * How an op is called: torch.<name>, tensor.<name>, nn.functional.<name>, new nn.<name>(...ctor)(...args),
  * new optim.<name>(params, kw) (LBFGS steps with a closure whose loss is sum(p * p) / 2, so the gradient is p),
- * new distributions.<name>(...args).entropy() (the constructor validates the parameters, as PyTorch's validate_args).
+ * new distributions.<name>(...args).entropy() (the constructor validates the parameters, as PyTorch's validate_args),
+ * transforms.<name>(...ctor)(...args) (torchvision.transforms).
  */
-export type Kind = 'torch' | 'method' | 'F' | 'module' | 'optim' | 'dist';
+export type Kind = 'torch' | 'method' | 'F' | 'module' | 'optim' | 'dist' | 'transform';
 export interface Decl { kind: Kind; name: string; args: Arg[]; ctor?: Arg[] }
 export interface Case extends Decl { id: string; rule: string; webtorchOnly?: true }
 
@@ -267,6 +268,14 @@ const DECLS: Decl[] = [
   { kind: 'dist', name: 'Bernoulli', args: [prob(2, 3)] },
   { kind: 'dist', name: 'Categorical', args: [prob(2, 3)] },
   { kind: 'dist', name: 'MultivariateNormal', args: [x(2), fixed('float32', [2, 2], [2, 1, 1, 2])] },
+  // torchvision transforms of tensor images: transforms.<name>(...ctor)(image)
+  { kind: 'transform', name: 'Normalize', ctor: [[0.5, -0.5], [0.25, 2]], args: [x(2, 3, 3)] },
+  { kind: 'transform', name: 'Resize', ctor: [[4, 5]], args: [x(1, 2, 3, 3)] },
+  { kind: 'transform', name: 'CenterCrop', ctor: [2], args: [x(2, 3, 3)] },
+  { kind: 'transform', name: 'ConvertImageDtype', ctor: ['float64'], args: [x(2, 3, 3)] },
+  { kind: 'transform', name: 'RandomCrop', ctor: [2], args: [x(2, 3, 3)] },
+  { kind: 'transform', name: 'RandomRotation', ctor: [30], args: [x(2, 3, 3)] },
+  { kind: 'transform', name: 'RandomHorizontalFlip', ctor: [], args: [x(2, 3, 3)] },
   // optimizers: new optim.<name>([a parameter of 2 elements], kw), then one step on the gradient 1
   ...['SGD', 'Adam', 'AdamW', 'Adadelta', 'Adagrad', 'RMSprop', 'Adamax', 'NAdam', 'RAdam', 'LBFGS'].map((name): Decl => ({ kind: 'optim', name, args: [kw({ lr: 0.1 })] })),
 ];
@@ -359,7 +368,7 @@ function variants(d: Decl): [string, Arg[], true?][] {
       out.push([`dim_negative@${at}`, replace(d.args, p, { dim: a.dim - ndim })]);
     }
   });
-  if (d.kind === 'module' && d.ctor) {
+  if ((d.kind === 'module' || d.kind === 'transform') && d.ctor) {
     walk(d.ctor, (a, p) => {
       if (typeof a === 'number' && Number.isInteger(a) && a > 0) {
         out.push([`ctor0@${p.join('.')}`, d.args]);

@@ -6,12 +6,12 @@ import { named } from '../shape.js';
 import { SparseCooTensor, is_sparse, sparse_coo_tensor, sparse_mm, to_sparse } from './coo.js';
 
 export { SparseCooTensor, sparse_coo_tensor, to_sparse };
-/** torch.sparse.mm(sparse, dense) */
-export const sparse = { mm: sparse_mm };
 /** torch.mm: sparse x dense goes to sparse.mm */
 export const mm = (a: Tensor | SparseCooTensor, b: Tensor | SparseCooTensor): Tensor => (is_sparse(a) || is_sparse(b) ? sparse_mm(a, b) : denseMm(a, b));
 /** torch.spmm(sparse, dense); two dense matrices are multiplied as by torch.mm, as PyTorch does */
 export const spmm = (a: Tensor | SparseCooTensor, b: Tensor | SparseCooTensor): Tensor => named('spmm', () => mm(a, b));
+/** torch.sparse.mm(sparse, dense): torch.spmm (two dense matrices are multiplied too, as in PyTorch) */
+export const sparse = { mm: spmm };
 /** torch.matmul: sparse x dense goes to sparse.mm */
 export const matmul = (a: Tensor | SparseCooTensor, b: Tensor | SparseCooTensor): Tensor => (is_sparse(a) || is_sparse(b) ? sparse_mm(a, b) : denseMatmul(a, b));
 

@@ -71,8 +71,9 @@ export function Normalize(mean: number[] | number, std: number[] | number, opts:
   const m = Array.isArray(mean) ? [...mean] : [mean], s = Array.isArray(std) ? [...std] : [std];
   if (s.some((v) => v === 0)) throw new RangeError(`std evaluated to zero after conversion to float32, leading to division by zero.`);
   return named((x: Tensor) => {
-    if (!(x instanceof Tensor) || !x.is_floating_point()) throw new TypeError('Normalize: input tensor should be a float tensor');
-    if (x.ndim < 3) throw new RangeError(`Expected tensor to be a tensor image of size (..., C, H, W). Got tensor.size() = [${x.shape}]`);
+    imageHW('Normalize', x);
+    if (!x.is_floating_point()) throw new TypeError(`Normalize: Input tensor should be a float tensor. Got ${x.dtype}.`);
+    if (x.ndim < 3) throw new RangeError(`Normalize: Expected tensor to be a tensor image of size (..., C, H, W). Got tensor.size() = [${x.shape}]`);
     const c = x.shape[x.ndim - 3], hw = x.shape[x.ndim - 1] * x.shape[x.ndim - 2];
     if (m.length !== 1 && m.length !== c) throw new RangeError(`Normalize: mean has ${m.length} values for ${c} channels`);
     if (s.length !== 1 && s.length !== c) throw new RangeError(`Normalize: std has ${s.length} values for ${c} channels`);
@@ -95,8 +96,11 @@ export function Lambda<I, O>(fn: (x: I) => O): Transform<I, O> {
   return named((x: I) => fn(x), 'Lambda()');
 }
 
-function pair(size: number | number[]): [number, number] {
-  return typeof size === 'number' ? [size, size] : size.length === 1 ? [size[0], size[0]] : [size[0], size[1]];
+/** A crop size as [h, w]; a negative size is refused (torchvision slices it to an empty image). */
+function pair(op: string, size: number | number[]): [number, number] {
+  const hw: [number, number] = typeof size === 'number' ? [size, size] : size.length === 1 ? [size[0], size[0]] : [size[0], size[1]];
+  if (hw.some((v) => !(v >= 0))) throw new RangeError(`${op}: the crop size must be non-negative, got ${pySize(size)}`);
+  return hw;
 }
 
 /** Constant padding of the last two dims of a tensor [..., H, W]: [left, top, right, bottom]. */
@@ -114,10 +118,11 @@ function pad2d(x: Tensor, [l, t, r, b]: number[], fill: number): Tensor {
 
 /** Crops a random size[0] x size[1] window of a tensor image [..., H, W]. */
 export function RandomCrop(size: number | number[], opts: { padding?: number | number[] | null; pad_if_needed?: boolean; fill?: number; padding_mode?: 'constant'; generator?: Generator } = {}): Transform<Tensor, Tensor> {
-  const [th, tw] = pair(size);
+  const [th, tw] = pair('RandomCrop', size);
   const fill = opts.fill ?? 0;
   if (opts.padding_mode && opts.padding_mode !== 'constant') throw new Error(`RandomCrop: padding_mode '${opts.padding_mode}' is not supported (only 'constant')`);
   return named((img: Tensor) => {
+    imageHW('RandomCrop', img);
     let x = img;
     if (opts.padding != null) {
       const p = typeof opts.padding === 'number' ? [opts.padding, opts.padding, opts.padding, opts.padding]
@@ -143,6 +148,7 @@ export function RandomRotation(degrees: number | [number, number], opts: { inter
   if (opts.expand) throw new Error('RandomRotation: expand=true is not supported');
   const fill = opts.fill ?? 0;
   return named((img: Tensor) => {
+    imageHW('RandomRotation', img);
     const u = rand(1, { dtype: 'float64', ...(opts.generator ? { generator: opts.generator } : {}) }).itemSync() as number;
     const angle = d0 + (d1 - d0) * u;
     const h = img.shape[img.ndim - 2], w = img.shape[img.ndim - 1], lead = img.numel() / (h * w || 1);
@@ -167,8 +173,8 @@ export type InterpolationMode = (typeof InterpolationMode)[keyof typeof Interpol
 const pySize = (size: number | number[]): string => (typeof size === 'number' ? String(size) : `[${size.join(', ')}]`);
 
 function imageHW(op: string, img: unknown): [number, number] {
-  if (!(img instanceof Tensor)) throw new TypeError(`${op}: expected a tensor image [..., H, W], got ${typeof img}`);
-  if (img.ndim < 2) throw new RangeError(`${op}: expected a tensor image [..., H, W] with at least 2 dimensions, got shape [${img.shape}]`);
+  if (!(img instanceof Tensor)) throw new TypeError(`${op}: Unexpected type ${typeof img === 'string' ? 'str' : typeof img} (expected a tensor image [..., H, W])`);
+  if (img.ndim < 2) throw new RangeError(`${op}: Tensor is not a torch image. (a tensor image is [..., H, W]; got shape [${img.shape}])`);
   return [img.shape[img.ndim - 2], img.shape[img.ndim - 1]];
 }
 
@@ -205,6 +211,8 @@ export function Resize(size: number | number[], opts: { interpolation?: Interpol
   return named((img: Tensor) => {
     const [h, w] = imageHW('Resize', img);
     const [oh, ow] = resizedSize(h, w, size, max_size);
+    // torchvision interpolates [N, C, H, W] at most: a 5-D image has three spatial dims for two sizes
+    if (img.ndim > 4) throw new RangeError(`Resize: Input and output must have the same number of spatial dimensions, but got input with spatial dimensions of [${img.shape.slice(2).join(', ')}] and output size of [${oh}, ${ow}]`);
     if (oh === h && ow === w) return img;
     const lead = img.shape.slice(0, -2);
     const float = img.is_floating_point();
@@ -219,7 +227,7 @@ const roundHalfEven = (v: number): number => { const r = Math.round(v); return r
 
 /** torchvision.transforms.CenterCrop(size): the centre th x tw window, zero-padded where the image is smaller. */
 export function CenterCrop(size: number | number[]): Transform<Tensor, Tensor> {
-  const [th, tw] = pair(size);
+  const [th, tw] = pair('CenterCrop', size);
   const repr = typeof size === 'number' || size.length === 1 ? `(${th}, ${tw})` : `[${th}, ${tw}]`;
   return named((img: Tensor) => {
     let [h, w] = imageHW('CenterCrop', img);
@@ -240,9 +248,11 @@ export function RandomHorizontalFlip(p: number | { p?: number; generator?: Gener
   const o = typeof p === 'number' ? { p } : p;
   const prob = o.p ?? 0.5;
   return named((img: Tensor) => {
-    imageHW('RandomHorizontalFlip', img);
+    // as torchvision: the image is checked only when it is flipped
     const u = rand(1, o.generator ? { generator: o.generator } : {}).itemSync() as number;
-    return u < prob ? img.flip(-1) : img;
+    if (u >= prob) return img;
+    imageHW('RandomHorizontalFlip', img);
+    return img.flip(-1);
   }, `RandomHorizontalFlip(p=${pyFloat(prob)})`, { p: prob });
 }
 
@@ -258,7 +268,7 @@ export function ConvertImageDtype(dtype: DType = 'float32'): Transform<Tensor, T
       return img.mul(255 + 1 - 1e-3).to('uint8');
     }
     if (float) return img.to(dtype);
-    if (img.dtype !== 'uint8') throw new TypeError(`ConvertImageDtype: expected a uint8 or float image, got ${img.dtype}`);
-    return img.to(dtype).div(255);
+    // an integer image spans [0, the dtype's largest value] (torchvision's _max_value; bool: 1)
+    return img.to(dtype).div(img.dtype === 'uint8' ? 255 : img.dtype === 'int32' ? 2147483647 : 1);
   }, 'ConvertImageDtype()');
 }

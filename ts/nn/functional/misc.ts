@@ -269,8 +269,10 @@ export function interpolate(input: Tensor, ...rest: unknown[]): Tensor {
     const wshape = y.shape.map((_, k) => (k === d ? m : 1));
     const dev = { device: input.device };
     const w1 = makeTensor(l1, { dtype: y.dtype, ...dev }).reshape(wshape);
+    const w0 = makeTensor(l1.map((l) => 1 - l), { dtype: y.dtype, ...dev }).reshape(wshape);
     const a0 = y.index_select(d, makeTensor(i0, { dtype: 'int32', ...dev })), a1 = y.index_select(d, makeTensor(i1, { dtype: 'int32', ...dev }));
-    y = a0.add(a1.sub(a0).mul(w1));
+    // PyTorch's w0 * a0 + w1 * a1: an infinite neighbour with weight 0 does not turn the result into NaN
+    y = a0.mul(w0).add(a1.mul(w1));
   }
   return y;
 }

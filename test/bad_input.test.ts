@@ -207,9 +207,6 @@ const KNOWN: [RegExp, string][] = [
   [/^transform:RandomHorizontalFlip:scalar@0$/, "random: torchvision checks the image only when it flips it, and PyTorch's first draw after manual_seed(0) does not flip where webtorch's generator does"],
   [/^optim:NAdam:valid$/, "NAdam follows PyTorch 2's mu_product rule (PyTorch 1.13 multiplied by mu twice, a bug fixed upstream; ts/optim/nadam.ts)"],
   [/^optim:SGD:lr_nan$/, 'SGD refuses lr=NaN like the other optimizers; PyTorch 1.13 accepts it and turns every parameter into NaN'],
-  [/^module:(RNN|LSTM|GRU|RNNCell|LSTMCell|GRUCell):(int|bool|float64)@0$/, "the recurrent layers report their inner addmm's dtype check (\"addmm: mm: expected m1 and m2 to have the same dtype\") without naming the layer; ts/nn/modules/rnn.ts is being reworked in parallel"],
-  [/^module:(RNN|LSTM|GRU|RNNCell|LSTMCell|GRUCell):not_a_tensor@0$/, 'the recurrent layers read input.dim() before checking the input is a tensor (rnn.ts, as above)'],
-  [/^module:(RNN|LSTM|GRU):empty@0$/, 'an empty sequence gives empty outputs; PyTorch raises "Expected sequence length to be larger than 0 in RNN" (rnn.ts, as above)'],
 ];
 const known = (id: string) => KNOWN.find(([re]) => re.test(id));
 const knownUsed = new Set<RegExp>();

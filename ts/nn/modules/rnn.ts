@@ -18,6 +18,12 @@ import { PackedSequence } from '../utils/rnn.js';
 import type { FactoryOpts } from './linear.js';
 import { parseArgs } from '../functional/args.js';
 import { lstm_cell, gru_cell } from '../functional/rnn.js';
+import { checkTensor } from '../../ops/pointwise.js';
+
+/** PyTorch's check of the input against the weights (its addmm's): "mat1 and mat2 must have the same dtype" */
+function sameDtype(op: string, input: Tensor, weight: Tensor): void {
+  if (input.dtype !== weight.dtype) throw new TypeError(`${op}: mat1 and mat2 must have the same dtype, but got ${input.dtype} and ${weight.dtype}`);
+}
 
 type Mode = 'RNN_TANH' | 'RNN_RELU' | 'LSTM' | 'GRU';
 export interface RNNOpts extends FactoryOpts {
@@ -137,6 +143,9 @@ export class RNNBase extends Module {
   /** Checks and normalizes input/hx like PyTorch's forward; returns [T, B, I] input and states [L*D, B, H]. */
   protected _prepare(input: Tensor, hx: Tensor[] | null): { x: Tensor; h: Tensor[]; batched: boolean } {
     const lstm = this.mode === 'LSTM';
+    const name = this.mode.startsWith('RNN') ? 'RNN' : this.mode;
+    checkTensor(name, input);
+    sameDtype(name, input, this.p('weight_ih_l0')!);
     const batched = input.dim() === 3;
     const batchDim = this.batch_first ? 0 : 1;
     let x = input;
@@ -157,6 +166,7 @@ export class RNNBase extends Module {
     const last = x.shape[2];
     if (last !== this.input_size) throw new Error(`input.size(-1) must be equal to input_size. Expected ${this.input_size}, got ${last}`);
     if (this.batch_first) x = x.transpose(0, 1);
+    if (x.shape[0] === 0) throw new RangeError(`${name}: Expected sequence length to be larger than 0 in RNN`);
     const B = x.shape[1];
     const D = this.bidirectional ? 2 : 1;
     const realH = this.proj_size > 0 ? this.proj_size : this.hidden_size;
@@ -359,6 +369,8 @@ export class RNNCellBase extends Module {
   }
   /** PyTorch's checks; returns the input as 2-D and whether it was batched. */
   protected _input(input: Tensor): [Tensor, boolean] {
+    checkTensor(this.cellName, input);
+    sameDtype(this.cellName, input, this.weight_ih);
     if (input.dim() !== 1 && input.dim() !== 2) throw new Error(`${this.cellName}: Expected input to be 1-D or 2-D but received ${input.dim()}-D tensor`);
     const batched = input.dim() === 2;
     const x = batched ? input : input.unsqueeze(0);

@@ -180,7 +180,7 @@ function endPass(): void {
 
 /** Submits everything recorded so far. */
 export function flush(): void {
-  if (!encoder) return;
+  if (!encoder) { recyclePending(); return; } // everything recorded was submitted: released buffers are free
   endPass();
   gpu().queue.submit([encoder.finish()]);
   gpuStats.submits++;

@@ -11,7 +11,8 @@
 // synchronously and reads the loss with itemSync() (no await inside an epoch).
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as torch from '../dist/webtorch.js';
 import { makeNet, makeOptimizer, makeDatasets } from '../examples/mnist/lib.mjs';
 
@@ -29,6 +30,8 @@ if (!['async', 'sync'].includes(loop)) throw new Error(`--loop must be async or 
 if (device === 'webgpu') {
   const SWIFTSHADER = '/usr/lib/chromium/vk_swiftshader_icd.json';
   if (!process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER)) process.env.VK_ICD_FILENAMES = SWIFTSHADER;
+  // Vulkan logs an error on each device open where this is unset (as in test/helpers/gpu.ts)
+  if (!process.env.XDG_RUNTIME_DIR) process.env.XDG_RUNTIME_DIR = mkdtempSync(path.join(tmpdir(), 'webtorch-xdg-'));
   if (!(await torch.webgpu.init())) throw new Error('no WebGPU adapter');
 }
 const dev = device === 'webgpu' ? 'webgpu' : 'cpu';

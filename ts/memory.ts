@@ -78,7 +78,8 @@ export interface MemoryInfo {
   /**
    * CPU storages that tensors hold and that are not yet released: not disposed, and not yet
    * reported collected by the garbage collector (a view shares its base's storage and is not counted
-   * again). Exact whenever the event loop has turned since the tensors were dropped; inside one
+   * again). A dropped storage leaves the count once the collector has freed it and the event loop
+   * has turned (an async loop over a DataLoader turns it at least every 20 ms); inside one
    * synchronous job JS cannot learn what the collector freed, so there it also counts storages
    * dropped (and maybe already freed) during the job: `arrayBufferBytes` is the instant figure.
    */

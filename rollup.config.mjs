@@ -27,17 +27,47 @@ const minify = {
       classes++;
       return `${head} static { __webtorchClassName(this, ${JSON.stringify(name.replace(/\$\d+$/, ''))}); }`;
     }) + '\nfunction __webtorchClassName(c, name) { Object.defineProperty(c, "name", { value: name }); }\n';
-    if (chunk.isEntry && classes < 50) throw new Error(`minify: found ${classes} top-level classes in the bundle, expected the library's ~100`);
+    if (chunk.name === 'webtorch' && classes < 50) throw new Error(`minify: found ${classes} top-level classes in the bundle, expected the library's ~100`);
     const out = await terser(named, { module: true, ecma: 2022, compress: { passes: 2 }, format: { comments: false } });
     return { code: out.code, map: null };
   },
 };
 
-/** The browser build's chunks: the webgpu backend (gpu/, but for the device runtime the facade imports) and the rest. */
-const gpuChunk = (id) => (/[\\/]gpu[\\/]/.test(id) && !/[\\/]gpu[\\/](runtime|adapter)\.js$/.test(id) ? 'gpu' : 'webtorch');
+/**
+ * The chunks of the Node and browser builds: 'vision' (webtorch/vision: ts/vision/ and the image
+ * decoder) and 'gpu' (the webgpu backend: gpu/, but for the device runtime the facade imports)
+ * import from 'webtorch', the main entry, which holds everything else; so the main file carries
+ * neither, and nothing is bundled twice.
+ */
+const chunkOf = (id) => {
+  if (/[\\/]ts[\\/](vision[\\/]|platform[\\/]image\.js$)/.test(id)) return 'vision';
+  if (/[\\/]gpu[\\/]/.test(id) && !/[\\/]gpu[\\/](runtime|adapter)\.js$/.test(id)) return 'gpu';
+  return 'webtorch';
+};
+const entries = { webtorch: 'build/out/tsc/ts/index.js', vision: 'build/out/tsc/ts/vision/index.js' };
+// ('allow-extension': an entry may also export what the other chunks import from it, so the
+// modules they share stay in the main entry rather than in a third, shared chunk)
+const split = { input: entries, preserveEntrySignatures: 'allow-extension' };
+
+/**
+ * The AssemblyScript sources in ts/ops/pointwise_table.ts (`f`, `i`, `simd`) are build inputs:
+ * build/gen-pointwise.mjs compiles them into the wasm, and at run time only their presence is
+ * read (`def.i`: an int32 kernel exists). The bundles keep the rows and replace those strings by 1.
+ */
+const kernelSourcesOut = {
+  name: 'webtorch-strip-kernel-sources',
+  transform(code, id) {
+    if (!/[\\/]ops[\\/]pointwise_table\.js$/.test(id)) return null;
+    let n = 0;
+    const out = code.replace(/\b(f|i|simd): *('(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|`(?:[^`\\]|\\.)*`)/g, (_, k) => { n++; return `${k}: 1`; });
+    if (n < 50) throw new Error(`strip-kernel-sources: found ${n} kernel sources in pointwise_table.js, expected about 100`);
+    return { code: out, map: null };
+  },
+};
 
 const shared = {
   input: 'build/out/tsc/ts/index.js',
+  plugins: [kernelSourcesOut],
   // platform modules are imported lazily, only where a file system exists
   external: [/^node:/],
   onwarn(w, warn) { if (w.code !== 'CIRCULAR_DEPENDENCY') warn(w); },
@@ -63,12 +93,10 @@ const workerdWasm = {
 };
 
 export default [
-  // Node and Deno: one readable file (the webgpu backend inlined)
-  { ...shared, output: { file: 'dist/webtorch.js', format: 'es', sourcemap: false, inlineDynamicImports: true } },
-  // browsers: the minified entry, and the webgpu backend as a chunk beside it that
-  // torch.webgpu.init() imports, so pages that stay on the CPU never load it
-  // ('allow-extension': the entry may also export what the gpu chunk imports from it, so the
-  // modules both use stay in the entry rather than in a third, shared chunk)
-  { ...shared, preserveEntrySignatures: 'allow-extension', output: { dir: 'dist', entryFileNames: 'webtorch.min.js', chunkFileNames: 'webtorch.gpu.min.js', format: 'es', sourcemap: false, plugins: [minify], manualChunks: gpuChunk } },
-  { ...shared, output: { file: 'dist/webtorch.workerd.js', format: 'es', sourcemap: false, inlineDynamicImports: true }, plugins: [workerdWasm] },
+  // Node and Deno: readable dist/webtorch.js, dist/vision.js and dist/webtorch.gpu.js
+  { ...shared, ...split, output: { dir: 'dist', entryFileNames: '[name].js', chunkFileNames: 'webtorch.[name].js', format: 'es', sourcemap: false, manualChunks: chunkOf } },
+  // browsers: the same files minified; torch.webgpu.init() imports the gpu chunk, so pages that
+  // stay on the CPU never load it
+  { ...shared, ...split, output: { dir: 'dist', entryFileNames: '[name].min.js', chunkFileNames: 'webtorch.[name].min.js', format: 'es', sourcemap: false, plugins: [minify], manualChunks: chunkOf } },
+  { ...shared, output: { file: 'dist/webtorch.workerd.js', format: 'es', sourcemap: false, inlineDynamicImports: true }, plugins: [kernelSourcesOut, workerdWasm] },
 ];

@@ -1,5 +1,5 @@
 // The shipped types: from tsc's declarations (build/out/types, see tsconfig.build.json) copies
-// into dist/types only the files that the entry ts/index.d.ts reaches through its imports, so the
+// into dist/types only the files that the entries (ts/index.d.ts, ts/vision/index.d.ts) reach through their imports, so the
 // kernels' WGSL sources, the embedded wasm bytes and other internals are left out, and makes them
 // type-check in a user's project with skipLibCheck off, whatever its lib and types:
 // - the WebGPU objects that appear in signatures (GPUDevice, GPUBuffer) come from globals.d.ts:
@@ -15,7 +15,9 @@ import { fileURLToPath } from 'node:url';
 const ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 const FROM = path.join(ROOT, 'build/out/types');
 const TO = path.join(ROOT, 'dist/types');
-const ENTRY = 'ts/index.d.ts';
+// the package's entry points: 'webtorch' and 'webtorch/vision'
+const ENTRIES = ['ts/index.d.ts', 'ts/vision/index.d.ts'];
+const ENTRY = ENTRIES[0];
 const GLOBALS = 'globals.d.ts';
 
 // the WebGPU interfaces the declarations may name, with the members the opaque stand-in keeps
@@ -43,7 +45,7 @@ const specifiers = (src) => [...src.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\bim
 if (!existsSync(path.join(FROM, ENTRY))) throw new Error(`${path.join(FROM, ENTRY)} is missing: run tsc -p tsconfig.build.json first`);
 rmSync(TO, { recursive: true, force: true });
 const seen = new Set();
-const todo = [ENTRY];
+const todo = [...ENTRIES];
 while (todo.length) {
   const rel = todo.pop();
   if (seen.has(rel)) continue;
@@ -64,4 +66,4 @@ while (todo.length) {
   writeFileSync(path.join(TO, rel), src);
 }
 writeFileSync(path.join(TO, GLOBALS), globals);
-console.log(`dist/types: ${seen.size} declaration files reached from ${ENTRY}, and ${GLOBALS}`);
+console.log(`dist/types: ${seen.size} declaration files reached from ${ENTRIES.join(' and ')}, and ${GLOBALS}`);

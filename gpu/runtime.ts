@@ -23,8 +23,11 @@ export const limits = {
   maxWorkgroupSizeX: 256,
 };
 
-/** Bytes held by live GPU tensors, and bytes parked in the pool. */
-export const gpuStats = { bytes: 0, peakBytes: 0, poolBytes: 0, buffers: 0, submits: 0, dispatches: 0 };
+/**
+ * GPU buffers this runtime holds (`buffers`: created and not destroyed; `reservedBytes`: their
+ * sizes, in use by tensors, awaiting a submit, or parked in the pool) and the pool's share.
+ */
+export const gpuStats = { bytes: 0, peakBytes: 0, poolBytes: 0, buffers: 0, reservedBytes: 0, submits: 0, dispatches: 0 };
 
 /** Opens the adapter and device once. Resolves false (and remembers why) when there is none. */
 export function init(): Promise<boolean> {
@@ -102,6 +105,7 @@ export function acquire(bytes: number): GPUBuffer {
   const reused = list?.pop();
   if (reused) { gpuStats.poolBytes -= size; return reused; }
   gpuStats.buffers++;
+  gpuStats.reservedBytes += size;
   return gpu().createBuffer({ size, usage: STORAGE | COPY_SRC | COPY_DST });
 }
 
@@ -112,7 +116,7 @@ export function release(buf: GPUBuffer): void {
 
 function recyclePending(): void {
   for (const b of pending) {
-    if (gpuStats.poolBytes + b.size > POOL_LIMIT) { b.destroy(); gpuStats.buffers--; continue; }
+    if (gpuStats.poolBytes + b.size > POOL_LIMIT) { destroy(b); continue; }
     let list = free.get(b.size);
     if (!list) free.set(b.size, (list = []));
     list.push(b);
@@ -121,10 +125,16 @@ function recyclePending(): void {
   pending = [];
 }
 
+function destroy(b: GPUBuffer): void {
+  b.destroy();
+  gpuStats.buffers--;
+  gpuStats.reservedBytes -= b.size;
+}
+
 /** Frees every pooled buffer (torch.webgpu.empty_cache()). */
 export function emptyCache(): void {
   flush();
-  for (const list of free.values()) for (const b of list) { b.destroy(); gpuStats.buffers--; }
+  for (const list of free.values()) for (const b of list) destroy(b);
   free.clear();
   gpuStats.poolBytes = 0;
 }
@@ -170,7 +180,7 @@ function endPass(): void {
 
 /** Submits everything recorded so far. */
 export function flush(): void {
-  if (!encoder) return;
+  if (!encoder) { recyclePending(); return; } // everything recorded was submitted: released buffers are free
   endPass();
   gpu().queue.submit([encoder.finish()]);
   gpuStats.submits++;

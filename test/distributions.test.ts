@@ -9,9 +9,9 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as torch from '../ts/index.js';
 import type { Tensor } from '../ts/index.js';
+import { toT, expectClose, type TJ } from './helpers/json_tensor.js';
 
 const D = torch.distributions;
-interface TJ { dtype: string; shape: number[]; data: number[] }
 interface Case {
   id: string; cls: string; params: Record<string, TJ>; value: TJ; value_grad: boolean; batch_shape: number[]; event_shape: number[];
   log_prob: TJ; entropy: TJ; repr: string; grads: Record<string, TJ>; [k: string]: unknown;
@@ -19,21 +19,7 @@ interface Case {
 const here = dirname(fileURLToPath(import.meta.url));
 const FX = JSON.parse(readFileSync(join(here, 'fixtures', 'distributions.json'), 'utf8')) as { cases: Case[]; errors: Record<string, string> };
 
-const toT = (j: TJ, rg = false): Tensor => {
-  const t = torch.tensor(j.data, { dtype: j.dtype as 'float32' }).reshape(j.shape);
-  return rg ? t.requires_grad_() : t;
-};
-function close(a: Tensor | null | undefined, e: TJ, what: string): void {
-  expect(a, what).toBeTruthy();
-  expect(a!.shape, what).toEqual(e.shape);
-  const tol = e.dtype === 'float64' ? { atol: 1e-10, rtol: 1e-8 } : { atol: 2e-5, rtol: 2e-4 };
-  const got = Array.from(a!.dataSync() as ArrayLike<number>);
-  for (let i = 0; i < got.length; i++) {
-    if (!(Math.abs(got[i] - e.data[i]) <= tol.atol + tol.rtol * Math.abs(e.data[i])) && !(Number.isNaN(got[i]) && Number.isNaN(e.data[i]))) {
-      throw new Error(`${what}[${i}]: got ${got[i]}, expected ${e.data[i]}`);
-    }
-  }
-}
+const close = expectClose;
 type Dist = InstanceType<typeof D.Normal> & Record<string, unknown>;
 const build = (cls: string, params: Record<string, Tensor>): Dist =>
   new (D as unknown as Record<string, new (o: object) => Dist>)[cls](params);

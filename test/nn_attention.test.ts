@@ -10,6 +10,7 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as torch from '../ts/index.js';
 import type { Tensor } from '../ts/index.js';
+import { toT, stateDict, expectClose, type TJ } from './helpers/json_tensor.js';
 
 const { nn } = torch;
 const F = nn.functional;
@@ -33,21 +34,8 @@ const FX = JSON.parse(readFileSync(join(here, 'fixtures', 'nn_attention.json'), 
 };
 
 const isTJ = (v: unknown): v is TJ => typeof v === 'object' && v !== null && 'data' in v;
-const toT = (j: TJ, rg = false): Tensor => {
-  const t = j.dtype === 'bool' ? torch.tensor(j.data.map((v) => v !== 0)).reshape(j.shape) : torch.tensor(j.data, { dtype: j.dtype as 'float32' }).reshape(j.shape);
-  return rg ? t.requires_grad_() : t;
-};
-const sd = (o: Record<string, TJ>): Record<string, Tensor> => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, toT(v)]));
-function close(a: Tensor | null | undefined, e: TJ, what: string): void {
-  expect(a, what).toBeTruthy();
-  expect(a!.shape, what).toEqual(e.shape);
-  const tol = e.dtype === 'float64' ? { atol: 1e-10, rtol: 1e-8 } : { atol: 2e-5, rtol: 2e-4 };
-  const got = Array.from(a!.dataSync() as ArrayLike<number>);
-  for (let i = 0; i < got.length; i++) {
-    if (got[i] !== e.data[i] && !(Math.abs(got[i] - e.data[i]) <= tol.atol + tol.rtol * Math.abs(e.data[i])))
-      throw new Error(`${what}[${i}]: got ${got[i]}, expected ${e.data[i]}`);
-  }
-}
+const sd = stateDict;
+const close = expectClose;
 
 /** The module of a case, built from its PyTorch constructor arguments. */
 function make(c: ModCase): torch.nn.Module {

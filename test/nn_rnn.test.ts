@@ -8,9 +8,9 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as torch from '../ts/index.js';
 import type { Tensor } from '../ts/index.js';
+import { toT, stateDict, expectClose, type TJ } from './helpers/json_tensor.js';
 
 const { nn } = torch;
-interface TJ { dtype: string; shape: number[]; data: number[] }
 interface Case {
   id: string; cls: string; args: number[]; kwargs: Record<string, unknown>; cell: boolean;
   state_dict: Record<string, TJ>; param_order: string[]; input: TJ; hx: TJ[] | null; outs: TJ[]; gos: TJ[];
@@ -19,21 +19,10 @@ interface Case {
 const here = dirname(fileURLToPath(import.meta.url));
 const FX = JSON.parse(readFileSync(join(here, 'fixtures', 'nn_rnn.json'), 'utf8')) as { cases: Case[]; train: Record<string, unknown> };
 
-const toT = (j: TJ, rg = false): Tensor => {
-  const t = torch.tensor(j.data, { dtype: j.dtype as 'float32' }).reshape(j.shape);
-  return rg ? t.requires_grad_() : t;
-};
-const sd = (o: Record<string, TJ>): Record<string, Tensor> => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, toT(v)]));
-function close(a: Tensor | null | undefined, e: TJ, what: string): void {
-  expect(a, what).toBeTruthy();
-  expect(a!.shape, what).toEqual(e.shape);
-  const tol = e.dtype === 'float64' ? { atol: 1e-10, rtol: 1e-9 } : { atol: 2e-5, rtol: 1e-4 };
-  const got = Array.from(a!.dataSync() as ArrayLike<number>);
-  for (let i = 0; i < got.length; i++) {
-    if (Math.abs(got[i] - e.data[i]) > tol.atol + tol.rtol * Math.abs(e.data[i]))
-      throw new Error(`${what}[${i}]: got ${got[i]}, expected ${e.data[i]}`);
-  }
-}
+const sd = stateDict;
+// the RNN fixtures' tolerances (tighter relative, in float64)
+const close = (a: Tensor | null | undefined, e: TJ, what: string): void =>
+  expectClose(a, e, what, e.dtype === 'float64' ? { atol: 1e-10, rtol: 1e-9 } : { atol: 2e-5, rtol: 1e-4 });
 const make = (c: Case): torch.nn.Module => {
   const Cls = (nn as unknown as Record<string, new (...a: unknown[]) => torch.nn.Module>)[c.cls];
   return new Cls(...c.args, { ...c.kwargs, dtype: c.input.dtype });

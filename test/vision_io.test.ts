@@ -6,8 +6,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as torch from '../ts/index.js';
+import * as torchvision from '../ts/vision/index.js';
 
-const { io, models, transforms: T } = torch.vision;
+const { io, models, transforms: T } = torchvision;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const optional = async (name: string): Promise<any> => { try { const m = await import(/* @vite-ignore */ name); return m.default ?? m; } catch { return null; } };
 const pngjs = await optional('pngjs');

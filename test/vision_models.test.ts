@@ -5,11 +5,12 @@
 import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import * as torch from '../ts/index.js';
+import * as torchvision from '../ts/vision/index.js';
 import type { Tensor } from '../ts/index.js';
 
 const FIX = new URL('./fixtures/', import.meta.url).pathname;
 const DATA = JSON.parse(readFileSync(FIX + 'vision.json', 'utf8'));
-const { models } = torch.vision;
+const { models } = torchvision;
 type Builder = (opts?: object) => torch.nn.Module;
 
 /** The generator's fill(k, shape, lo, hi): a counter hash of (k, i) mapped to [lo, hi), float32. */

@@ -63,7 +63,6 @@ export * as optim from './optim/index.js';
 export * as utils from './utils/index.js';
 export * as datasets from './datasets/index.js';
 export * as transforms from './transforms/index.js';
-export * as vision from './vision/index.js';
 export * as nn from './nn/index.js';
 export * as distributions from './distributions/index.js';
 export { mm, matmul, spmm, sparse, sparse_coo_tensor, SparseCooTensor } from './sparse/index.js';

@@ -1,7 +1,8 @@
 // Deterministic release: scopes that dispose what they created, keep(), and torch.memory().
 // The mechanism and the measurements behind it are in docs/MEMORY.md.
 import type { Tensor } from './tensor.js';
-import { stats } from './backend/storage.js';
+import { stats, settle } from './backend/storage.js';
+import { arrayBufferBytes } from './platform/index.js';
 import { wasmMemoryBytes } from './backend/wasm/runtime.js';
 import { gpuStats } from '../gpu/runtime.js';
 
@@ -72,26 +73,48 @@ export const tidy = scope;
 /** Disposes a tensor, or every tensor in an array/object. */
 export function dispose(x: unknown): void { forEachTensor(x, (t) => t.dispose()); }
 
+/** What torch.memory() reports; docs/MEMORY.md says exactly what each field counts and when. */
 export interface MemoryInfo {
   /**
-   * live tensors: distinct storages that a tensor not yet disposed or garbage-collected uses (a
-   * view shares its base's storage and is not counted again)
+   * CPU storages that tensors hold and that are not yet released: not disposed, and not yet
+   * reported collected by the garbage collector (a view shares its base's storage and is not counted
+   * again). A dropped storage leaves the count once the collector has freed it and the event loop
+   * has turned (an async loop over a DataLoader turns it at least every 20 ms); inside one
+   * synchronous job JS cannot learn what the collector freed, so there it also counts storages
+   * dropped (and maybe already freed) during the job: `arrayBufferBytes` is the instant figure.
    */
   tensors: number;
   /** bytes of those storages */
   bytes: number;
+  /** the highest `bytes` so far */
   peakBytes: number;
-  /** size of the wasm scratch memory (bounded by the largest single op) */
+  /** bytes of released CPU storages kept for reuse by new results (at most 64 MiB) */
+  poolBytes: number;
+  /** size of the wasm scratch memory (bounded by the largest single op; it never shrinks) */
   wasmBytes: number;
-  /** bytes of live webgpu tensors' storages (not counted in `bytes`) */
+  /**
+   * bytes held by every ArrayBuffer of the process at this instant, tensors' storages among them,
+   * from the runtime's allocator (Node, Bun, Deno); null where the runtime does not say (browsers)
+   */
+  arrayBufferBytes: number | null;
+  /** webgpu storages not yet released (as `tensors`; not counted there) */
+  gpuTensors: number;
+  /** bytes of those storages (not counted in `bytes`) */
   gpuBytes: number;
   gpuPeakBytes: number;
   /** bytes of freed GPU buffers the pool keeps for reuse (torch.webgpu.empty_cache() frees them) */
   gpuPoolBytes: number;
+  /** GPU buffers created and not destroyed: those of live tensors, those awaiting a submit, the pool's */
+  gpuBuffers: number;
+  /** their sizes (a buffer is rounded up to its pool size class, so this is at least gpuBytes + gpuPoolBytes) */
+  gpuReservedBytes: number;
 }
 export function memory(): MemoryInfo {
+  settle();
   return {
-    tensors: stats.storages, bytes: stats.bytes, peakBytes: stats.peakBytes, wasmBytes: wasmMemoryBytes(),
-    gpuBytes: stats.gpuBytes, gpuPeakBytes: stats.gpuPeakBytes, gpuPoolBytes: gpuStats.poolBytes,
+    tensors: stats.tensors, bytes: stats.bytes, peakBytes: stats.peakBytes, poolBytes: stats.poolBytes,
+    wasmBytes: wasmMemoryBytes(), arrayBufferBytes: arrayBufferBytes(),
+    gpuTensors: stats.gpuTensors, gpuBytes: stats.gpuBytes, gpuPeakBytes: stats.gpuPeakBytes, gpuPoolBytes: gpuStats.poolBytes,
+    gpuBuffers: gpuStats.buffers, gpuReservedBytes: gpuStats.reservedBytes,
   };
 }

@@ -26,8 +26,8 @@ export const empty_cache = (): void => emptyCache();
 /** bytes held by live webgpu tensors */
 export const memory_allocated = (): number => stats.gpuBytes;
 export const max_memory_allocated = (): number => stats.gpuPeakBytes;
-/** bytes held by live tensors plus the pool's cached buffers */
-export const memory_reserved = (): number => stats.gpuBytes + gpuStats.poolBytes;
+/** bytes of every GPU buffer held (live tensors', those awaiting a submit, the pool's), rounded up to their size classes */
+export const memory_reserved = (): number => gpuStats.reservedBytes;
 /** counters: submits and dispatches recorded, buffers created */
 export const stats_ = (): Readonly<typeof gpuStats> => ({ ...gpuStats });
 export { stats_ as stats, limits };

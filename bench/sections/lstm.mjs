@@ -2,19 +2,17 @@
 // its defaults: Embedding(10000, 200) -> dropout .2 -> LSTM(200, 200, 2 layers, dropout .2) ->
 // dropout .2 -> Linear(200, 10000), cross_entropy over seq 35 x batch 20 targets, backward,
 // clip_grad_norm_(.25), SGD lr 20. Reports the median ms per step.
-import { measureSteps } from '../lib/timing.mjs';
-import { errNote } from '../lib/context.mjs';
+import { trainStepRow } from '../lib/train_step.mjs';
 
 export const name = 'lstm';
 export const title = 'LSTM language-model training step (seq 35, batch 20, hidden 200, 2 layers, vocab 10000)';
 
 export const SPEC = { seq: 35, batch: 20, ntoken: 10000, ninp: 200, nhid: 200, nlayers: 2, dropout: 0.2 };
 
-function missingWebtorch(torch) {
+function need(torch) {
   const nn = torch.nn ?? {};
-  const need = { 'nn.Embedding': nn.Embedding, 'nn.LSTM': nn.LSTM, 'nn.Linear': nn.Linear, 'nn.Dropout': nn.Dropout,
+  return { 'nn.Embedding': nn.Embedding, 'nn.LSTM': nn.LSTM, 'nn.Linear': nn.Linear, 'nn.Dropout': nn.Dropout,
     'F.cross_entropy': nn.functional?.cross_entropy, 'clip_grad_norm_': nn.utils?.clip_grad_norm_, 'optim.SGD': torch.optim?.SGD };
-  return Object.entries(need).filter(([, v]) => typeof v !== 'function').map(([k]) => k);
 }
 
 export function webtorchStep(torch, s = SPEC) {
@@ -40,22 +38,5 @@ export function webtorchStep(torch, s = SPEC) {
 }
 
 export async function run(ctx) {
-  const torch = ctx.torch;
-  const r = ctx.row('lstm LM step', 'ms', false);
-  const steps = ctx.quick ? 5 : 15;
-  if (!torch) r.notes.push(`webtorch: ${ctx.torchNote}`);
-  else {
-    const missing = missingWebtorch(torch);
-    if (missing.length) r.notes.push(`webtorch: not implemented yet: ${missing.join(', ')}`);
-    else {
-      try {
-        const m = measureSteps(webtorchStep(torch), { steps, budgetMs: 25000 });
-        r.webtorch = m.median * 1e3; r.extra.webtorch_best = m.best * 1e3;
-      } catch (e) { r.notes.push(errNote('webtorch', e)); }
-    }
-  }
-  const p = ctx.runPython({ workload: 'lstm_lm', ...SPEC, steps });
-  if (p.ok) { r.pytorch = p.median * 1e3; r.extra.pytorch_best = p.best * 1e3; } else r.notes.push(p.error);
-  r.notes.push('tfjs: not measured (no fused LSTM layer to compare)');
-  return [r];
+  return [trainStepRow(ctx, { label: 'lstm LM step', need, makeStep: webtorchStep, python: { workload: 'lstm_lm', ...SPEC }, tfjs: 'tfjs: not measured (no fused LSTM layer to compare)' })];
 }

@@ -2,18 +2,16 @@
 // PyTorch's defaults otherwise: dim_feedforward 2048, dropout .1, relu, post-norm), batch_first,
 // on random input [batch 16, seq 128, 256]; mse_loss against a random target, backward, Adam.
 // Reports the median ms per step. Skips with a note where webtorch has no TransformerEncoderLayer.
-import { measureSteps } from '../lib/timing.mjs';
-import { errNote } from '../lib/context.mjs';
+import { trainStepRow } from '../lib/train_step.mjs';
 
 export const name = 'transformer';
 export const title = 'Transformer encoder layer training step (d_model 256, 4 heads, seq 128, batch 16)';
 
 export const SPEC = { d_model: 256, nhead: 4, seq: 128, batch: 16 };
 
-function missingWebtorch(torch) {
+function need(torch) {
   const nn = torch.nn ?? {};
-  const need = { 'nn.TransformerEncoderLayer': nn.TransformerEncoderLayer, 'F.mse_loss': nn.functional?.mse_loss, 'optim.Adam': torch.optim?.Adam };
-  return Object.entries(need).filter(([, v]) => typeof v !== 'function').map(([k]) => k);
+  return { 'nn.TransformerEncoderLayer': nn.TransformerEncoderLayer, 'F.mse_loss': nn.functional?.mse_loss, 'optim.Adam': torch.optim?.Adam };
 }
 
 function webtorchStep(torch, s = SPEC) {
@@ -31,22 +29,5 @@ function webtorchStep(torch, s = SPEC) {
 }
 
 export async function run(ctx) {
-  const torch = ctx.torch;
-  const r = ctx.row('transformer encoder layer step', 'ms', false);
-  const steps = ctx.quick ? 5 : 15;
-  if (!torch) r.notes.push(`webtorch: ${ctx.torchNote}`);
-  else {
-    const missing = missingWebtorch(torch);
-    if (missing.length) r.notes.push(`webtorch: not implemented yet: ${missing.join(', ')}`);
-    else {
-      try {
-        const m = measureSteps(webtorchStep(torch), { steps, budgetMs: 25000 });
-        r.webtorch = m.median * 1e3; r.extra.webtorch_best = m.best * 1e3;
-      } catch (e) { r.notes.push(errNote('webtorch', e)); }
-    }
-  }
-  const p = ctx.runPython({ workload: 'transformer_encoder', ...SPEC, steps });
-  if (p.ok) { r.pytorch = p.median * 1e3; r.extra.pytorch_best = p.best * 1e3; } else r.notes.push(p.error);
-  r.notes.push('tfjs: not measured');
-  return [r];
+  return [trainStepRow(ctx, { label: 'transformer encoder layer step', need, makeStep: webtorchStep, python: { workload: 'transformer_encoder', ...SPEC }, tfjs: 'tfjs: not measured' })];
 }

@@ -116,7 +116,7 @@ async function main() {
     // memory after warm-up (the first 10% of the epoch): flat when nothing leaks
     const warm = epochRss.filter(([s]) => s >= steps / 10).map(([, r]) => r);
     const range = warm.length ? `, RSS after warm-up ${mib(Math.min(...warm))}-${mib(Math.max(...warm))} MiB (first ${mib(warm[0])}, last ${mib(warm[warm.length - 1])})` : '';
-    console.error(`[epoch ${epoch}: ${steps} steps in ${trainSecs.toFixed(1)} s (${((1000 * trainSecs) / steps).toFixed(1)} ms/step)${range}; live tensors ${torch.memory().tensors}]`);
+    console.error(`[epoch ${epoch}: ${steps} steps in ${trainSecs.toFixed(1)} s (${((1000 * trainSecs) / steps).toFixed(1)} ms/step)${range}; live tensors ${torch.memory().tensors}${args.device === 'webgpu' ? `, GPU tensors ${torch.memory().gpuTensors}` : ''}]`);
     scheduler?.step();
     if (args.dryRun) break;
   }

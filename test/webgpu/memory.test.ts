@@ -49,3 +49,27 @@ describeGpu('webgpu memory', () => {
     expect(losses[39]).toBeLessThan(losses[0]);
   });
 });
+
+describeGpu('webgpu memory: what torch.memory() counts', () => {
+  it('gpuTensors, gpuBytes, gpuPoolBytes, gpuBuffers and gpuReservedBytes follow a tensor from creation to empty_cache', async () => {
+    torch.webgpu.empty_cache();
+    const m0 = torch.memory();
+    expect(m0.gpuPoolBytes).toBe(0);
+    const a = torch.ones([1000], { device: 'webgpu' }); // 4000 bytes in a 4096-byte buffer
+    await torch.webgpu.synchronize(); // the op's temporary buffers (uniforms) join the pool once submitted
+    const m1 = torch.memory();
+    expect([m1.gpuTensors - m0.gpuTensors, m1.gpuBytes - m0.gpuBytes]).toEqual([1, 4000]);
+    // every buffer held is the tensor's or the pool's
+    expect(m1.gpuReservedBytes - m1.gpuPoolBytes - m0.gpuReservedBytes).toBe(4096);
+    expect(torch.webgpu.memory_reserved()).toBe(m1.gpuReservedBytes);
+    a.dispose();
+    expect([torch.memory().gpuTensors, torch.memory().gpuBytes]).toEqual([m0.gpuTensors, m0.gpuBytes]);
+    await torch.webgpu.synchronize(); // the buffer joins the pool once recorded commands are submitted
+    const m2 = torch.memory();
+    expect([m2.gpuBuffers, m2.gpuReservedBytes]).toEqual([m1.gpuBuffers, m1.gpuReservedBytes]);
+    expect(m2.gpuPoolBytes - m1.gpuPoolBytes).toBe(4096);
+    torch.webgpu.empty_cache();
+    const m3 = torch.memory();
+    expect([m3.gpuPoolBytes, m3.gpuBuffers, m3.gpuReservedBytes]).toEqual([0, m0.gpuBuffers, m0.gpuReservedBytes]);
+  });
+});

@@ -164,7 +164,7 @@ describeGpu('Module.to(webgpu) and await module.cpu()', () => {
       net.fc1.weight.grad = torch.ones([6, 4]);
       const grad = net.fc1.weight.grad;
       expect(net.to(dev as never)).toBe(net);
-      expect(net.parameters()).toEqual(params);
+      expect(net.parameters().length).toBe(params.length);
       params.forEach((p, k) => {
         expect(p).toBe(net.parameters()[k]);
         expect(p).toBeInstanceOf(nn.Parameter);

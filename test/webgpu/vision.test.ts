@@ -4,9 +4,10 @@
 import { it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import * as torch from '../../ts/index.js';
+import * as torchvision from '../../ts/vision/index.js';
 import { describeGpu, gpu, expectGpuClose } from '../helpers/gpu.js';
 
-const { models } = torch.vision;
+const { models } = torchvision;
 
 describeGpu('torch.vision.models on webgpu', () => {
   it('squeezenet1_1 from a torchvision checkpoint', async () => {

@@ -7,25 +7,28 @@ import type { DType, TypedArray } from '../dtype.js';
 
 export type DeviceType = 'cpu' | 'webgpu';
 
-/** Counters behind torch.memory(). The registry's held values never reference the bytes. */
-export const stats = { storages: 0, bytes: 0, peakBytes: 0, gpuBytes: 0, gpuPeakBytes: 0 };
+/**
+ * Counters behind torch.memory() (docs/MEMORY.md says exactly what each counts): CPU and GPU
+ * storages not yet released (disposed, or reported collected by the garbage collector), their
+ * bytes, and the bytes parked in the reuse pool. The registry's held values never reference the bytes.
+ */
+export const stats = { tensors: 0, bytes: 0, peakBytes: 0, poolBytes: 0, gpuTensors: 0, gpuBytes: 0, gpuPeakBytes: 0 };
 
 /**
  * Storage released deterministically (dispose, scopes, the backward engine's intermediates) goes
  * to a small pool that new results reuse: a fresh ArrayBuffer costs page faults and GC pressure.
  */
 const pool = new Map<string, TypedArray[]>();
-let pooledBytes = 0;
 const POOL_LIMIT = 64 * 2 ** 20, POOL_MIN = 4096;
 
 export function recycle(data: TypedArray): void {
   const b = data.byteLength;
-  if (b < POOL_MIN || pooledBytes + b > POOL_LIMIT) return;
+  if (b < POOL_MIN || stats.poolBytes + b > POOL_LIMIT) return;
   const key = `${data.constructor.name}:${data.length}`;
   let list = pool.get(key);
   if (!list) pool.set(key, (list = []));
   list.push(data);
-  pooledBytes += b;
+  stats.poolBytes += b;
 }
 
 /** A typed array from the pool, or null; its contents are stale (callers overwrite all of it). */
@@ -33,7 +36,7 @@ export function reuse<A extends TypedArray>(ctor: { name: string }, length: numb
   const list = pool.get(`${ctor.name}:${length}`);
   const a = list?.pop();
   if (!a) return null;
-  pooledBytes -= a.byteLength;
+  stats.poolBytes -= a.byteLength;
   return a as A;
 }
 
@@ -43,12 +46,13 @@ export class StorageAccount {
   released = false;
   /** a device storage's memory goes back to its backend (`free`) when the storage is released */
   constructor(readonly bytes: number, readonly gpuBuffer: GPUBuffer | null = null, private readonly free: ((b: GPUBuffer) => void) | null = null) {
-    stats.storages++;
     if (gpuBuffer) {
+      stats.gpuTensors++;
       stats.gpuBytes += bytes;
       if (stats.gpuBytes > stats.gpuPeakBytes) stats.gpuPeakBytes = stats.gpuBytes;
       return;
     }
+    stats.tensors++;
     stats.bytes += bytes;
     if (stats.bytes > stats.peakBytes) stats.peakBytes = stats.bytes;
   }
@@ -64,11 +68,12 @@ export class StorageAccount {
     if (this.released) return;
     this.released = true;
     this.refs = 0;
-    stats.storages--;
     if (this.gpuBuffer) {
+      stats.gpuTensors--;
       stats.gpuBytes -= this.bytes;
       this.free?.(this.gpuBuffer);
     } else {
+      stats.tensors--;
       stats.bytes -= this.bytes;
     }
   }
@@ -77,6 +82,15 @@ export class StorageAccount {
 // One registry entry per storage (not per tensor: views are frequent and weak cells cost GC time).
 // When a storage is collected, every tensor that used it is gone too.
 const registry = new FinalizationRegistry<StorageAccount>((account) => account.release());
+
+// Finalizers run as tasks between turns of the event loop, never inside a synchronous job (and a
+// WeakRef keeps its target alive until the job ends), so within one job JS cannot learn which
+// storages the collector has freed. V8's `cleanupSome` (behind --harmony-weak-refs-with-cleanup-some)
+// runs the pending finalizers synchronously: where the runtime has it, memory() uses it.
+const cleanupSome = (registry as unknown as { cleanupSome?: (cb?: (held: StorageAccount) => void) => void }).cleanupSome;
+
+/** Runs the finalizers of storages already collected, where the runtime allows it synchronously. */
+export function settle(): void { cleanupSome?.call(registry); }
 
 const EMPTY = new Float32Array(0);
 

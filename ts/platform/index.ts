@@ -81,3 +81,21 @@ export async function gunzip(bytes: Uint8Array, name = 'data'): Promise<Uint8Arr
 }
 
 export { md5 } from './md5.js';
+
+/**
+ * Bytes that the runtime's ArrayBuffer allocator holds at this instant (every ArrayBuffer of the
+ * process, tensors' storages among them; a buffer the garbage collector has freed is already gone
+ * from it, even inside a synchronous loop): Node and Bun `process.memoryUsage().arrayBuffers`, Deno
+ * `Deno.memoryUsage().external`. null where the runtime does not say (browsers, workers).
+ */
+export function arrayBufferBytes(): number | null {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const g = globalThis as any;
+  try {
+    const n = g.process?.memoryUsage?.().arrayBuffers;
+    if (typeof n === 'number') return n;
+    const d = g.Deno?.memoryUsage?.().external;
+    if (typeof d === 'number') return d;
+  } catch { /* a sandbox that refuses: unknown */ }
+  return null;
+}

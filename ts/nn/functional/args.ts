@@ -23,6 +23,15 @@ export function parseArgs<T extends object>(op: string, args: unknown[], names: 
   return out as T;
 }
 
+/** PyTorch's TypeError when required arguments were given neither positionally nor by name. */
+export function required(op: string, a: object, names: string[]): void {
+  const missing = names.filter((n) => (a as Record<string, unknown>)[n] === undefined);
+  if (missing.length) {
+    const list = missing.map((n) => `'${n}'`).join(missing.length === 2 ? ' and ' : ', ');
+    throw new TypeError(`${op}() missing ${missing.length} required positional argument${missing.length > 1 ? 's' : ''}: ${list}`);
+  }
+}
+
 /** int or tuple -> n-tuple (PyTorch's _pair / _single) */
 export function ntuple(v: unknown, n: number, op: string, what: string): number[] {
   const a = Array.isArray(v) ? v : Array.from({ length: n }, () => v);

@@ -3,7 +3,7 @@
 // test/fixtures/gen_signatures.py); the sample arguments and expected results are the recorded
 // fixture cases (nn_functional.json, nn_modules.json). Each case runs in two more forms, all
 // positional (keyword arguments moved into their places, gaps filled with PyTorch's defaults) and
-// all by name (every argument after the leading tensor inputs in the options object), and must give
+// all by name (every argument after the first in the options object, weight and target included), and must give
 // PyTorch's recorded result; an unknown keyword must give PyTorch's TypeError.
 import { describe, it, expect, afterAll } from 'vitest';
 import { readFileSync } from 'node:fs';
@@ -19,9 +19,8 @@ const table: { layers: Record<string, Param[]>; functions: Record<string, Param[
   JSON.parse(readFileSync(join(here, 'fixtures', 'signatures.json'), 'utf8'));
 
 interface Forms { positional: [unknown[], Record<string, unknown>] | string; byName: [unknown[], Record<string, unknown>] }
-const isTensorJSON = (a: unknown): boolean => a !== null && typeof a === 'object' && !Array.isArray(a) && 'tensor' in (a as object);
 
-/** The two forms of (args, kwargs) for signature `sig`; `keep` leading args stay positional in the by-name form. */
+/** The two forms of (args, kwargs) for signature `sig`; the first `keep` args stay positional in the by-name form. */
 function forms(sig: Param[], args: unknown[], kwargs: Record<string, unknown>, keep: number): Forms {
   const names = sig.filter((p) => p.kind === 'positional').map((p) => p.name);
   // all positional: every kwarg that has a place goes there, gaps take PyTorch's default
@@ -50,8 +49,6 @@ afterAll(() => {
   for (const s of count.skipped) console.log(`  skipped: ${s}`);
 });
 
-const leadingTensors = (args: unknown[]): number => { let n = 0; while (n < args.length && isTensorJSON(args[n])) n++; return n; };
-
 describe('nn.functional: positional and by name', () => {
   const seen = new Set<string>();
   for (const c of loadFixtures('nn_functional')) {
@@ -60,7 +57,7 @@ describe('nn.functional: positional and by name', () => {
     it(`${c.id}`, () => {
       expect(sig, `F.${name} in the signature table`).toBeTruthy();
       count.cases++;
-      const f = forms(sig, c.args, c.kwargs, Math.max(1, leadingTensors(c.args)));
+      const f = forms(sig, c.args, c.kwargs, 1);
       const grads = (n: number): FixtureCase['grads'] => c.grads && c.grads.slice(0, n);
       if (typeof f.positional === 'string') count.skipped.push(`${c.id}: ${f.positional}`);
       else { runCase('nn_functional', { ...c, args: f.positional[0], kwargs: f.positional[1], grads: grads(c.args.length) }); count.forms++; }

@@ -9,7 +9,7 @@ import { rand, zeros, full, on, tensor as makeTensor } from '../../creation.js';
 import { one_hot as oneHotCore } from '../../ops/indexing.js';
 import { checkTensor } from '../../ops/pointwise.js';
 import { backendFor } from '../../backend/dispatch.js';
-import { parseArgs, required, sizeStr } from './args.js';
+import { parseArgs, leading, required, sizeStr } from './args.js';
 
 /** F.linear(input, weight, bias=null): input @ weight.T + bias */
 export function linear(input: Tensor, ...args: unknown[]): Tensor {
@@ -120,7 +120,8 @@ export function dropout1d(input: Tensor, ...rest: unknown[]): Tensor { return na
 interface EmbArgs { padding_idx: number | null; max_norm: number | null; norm_type: number; scale_grad_by_freq: boolean; sparse: boolean }
 
 /** F.embedding(input, weight, padding_idx=null): rows of weight; the padding row gets no gradient. */
-export function embedding(input: Tensor, weight: Tensor, ...rest: unknown[]): Tensor {
+export function embedding(input: Tensor, ...args: unknown[]): Tensor {
+  const [[weight], rest] = leading('embedding', args, ['weight']) as [[Tensor], unknown[]];
   const a = parseArgs<EmbArgs>('embedding', rest, ['padding_idx', 'max_norm', 'norm_type', 'scale_grad_by_freq', 'sparse'], { padding_idx: null, max_norm: null, norm_type: 2, scale_grad_by_freq: false, sparse: false });
   if (!(input instanceof Tensor) || input.dtype !== 'int32') {
     throw new TypeError(`embedding: Expected tensor for argument #1 'indices' to have scalar type int32 (PyTorch's Long); but got ${input instanceof Tensor ? input.dtype : typeof input} instead`);

@@ -4,7 +4,7 @@
 // fixture cases (nn_functional.json, nn_modules.json). Each case runs in two more forms, all
 // positional (keyword arguments moved into their places, gaps filled with PyTorch's defaults) and
 // all by name (every argument after the first in the options object, weight and target included), and must give
-// PyTorch's recorded result; an unknown keyword must give PyTorch's TypeError.
+// PyTorch's recorded result; an unknown or duplicated keyword must give PyTorch's TypeError.
 import { describe, it, expect, afterAll } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
@@ -43,9 +43,9 @@ function forms(sig: Param[], args: unknown[], kwargs: Record<string, unknown>, k
   return { positional, byName: [args.slice(0, keep), { ...kw, ...kwargs }] };
 }
 
-const count = { signatures: Object.keys(table.layers).length + Object.keys(table.functions).length, cases: 0, forms: 0, unknownKw: 0, skipped: [] as string[] };
+const count = { signatures: Object.keys(table.layers).length + Object.keys(table.functions).length, cases: 0, forms: 0, unknownKw: 0, duplicateKw: 0, skipped: [] as string[] };
 afterAll(() => {
-  console.log(`signatures: ${count.signatures} in the table; ${count.cases} cases; ${count.forms} forms run; ${count.unknownKw} unknown-keyword checks; ${count.skipped.length} positional forms skipped`);
+  console.log(`signatures: ${count.signatures} in the table; ${count.cases} cases; ${count.forms} forms run; ${count.unknownKw} unknown-keyword and ${count.duplicateKw} duplicated-keyword checks; ${count.skipped.length} positional forms skipped`);
   for (const s of count.skipped) console.log(`  skipped: ${s}`);
 });
 
@@ -69,6 +69,11 @@ describe('nn.functional: positional and by name', () => {
       expect(() => fn(...c.args.map((a) => buildArg(a).value), { ...Object.fromEntries(Object.entries(c.kwargs).map(([k, v]) => [k, buildArg(v).value])), bogus_kw: 1 }))
         .toThrow(new TypeError(`${name}() got an unexpected keyword argument 'bogus_kw'`));
       count.unknownKw++;
+      const names = sig.filter((p) => p.kind === 'positional').map((p) => p.name);
+      if (c.args.length < 2) return;
+      expect(() => fn(...c.args.map((a) => buildArg(a).value), { [names[1]]: buildArg(c.args[1]).value }))
+        .toThrow(new TypeError(`${name}() got multiple values for argument '${names[1]}'`));
+      count.duplicateKw++;
     });
   }
 });
@@ -113,6 +118,9 @@ describe('nn layers: positional and by name', () => {
       seen.add(c.module);
       expect(() => build(Ctor, c.args, { ...c.kwargs, bogus_kw: 1 })).toThrow(new TypeError(`${c.module}() got an unexpected keyword argument 'bogus_kw'`));
       count.unknownKw++;
+      if (!c.args.length) return;
+      expect(() => build(Ctor, c.args, { [sig[0].name]: c.args[0] })).toThrow(new TypeError(`${c.module}() got multiple values for argument '${sig[0].name}'`));
+      count.duplicateKw++;
     });
   }
 });

@@ -19,6 +19,12 @@ export function parseArgs<T extends object>(op: string, args: unknown[], names: 
     }
   }
   if (pos.length > names.length) throw new TypeError(`${op}() takes ${names.length} positional arguments but ${pos.length} were given`);
+  if (pos !== args) {
+    for (const k of Object.keys(last as object)) {
+      const i = names.indexOf(k as keyof T & string);
+      if (i < pos.length && pos[i] !== undefined) throw new TypeError(`${op}() got multiple values for argument '${k}'`);
+    }
+  }
   pos.forEach((v, i) => { if (v !== undefined) out[names[i]] = v; });
   return out as T;
 }

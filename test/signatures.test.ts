@@ -124,3 +124,41 @@ describe('nn layers: positional and by name', () => {
     });
   }
 });
+
+// Layers whose fixtures drive forward passes elsewhere (nn_attention.json, nn_rnn.json): the
+// constructor forms alone, checked against the reference construction and PyTorch's recorded repr.
+interface CtorCase { id: string; cls: string; args: unknown; kwargs: Record<string, unknown>; repr?: string }
+const ctorCases: CtorCase[] = [
+  ...JSON.parse(readFileSync(join(here, 'fixtures', 'nn_attention.json'), 'utf8')).modules,
+  ...JSON.parse(readFileSync(join(here, 'fixtures', 'nn_rnn.json'), 'utf8')).cases,
+].filter((c: CtorCase) => Array.isArray(c.args) && !c.id.endsWith('float64'));
+
+describe('attention and recurrent layer constructors: positional and by name', () => {
+  const seen = new Set<string>();
+  for (const c of ctorCases) {
+    const sig = table.layers[c.cls];
+    // nn.RNN/LSTM/GRU are (*args, **kwargs) in Python: no table of names to move arguments by
+    const hasNames = sig && !sig.some((p) => p.kind === 'var');
+    it.skipIf(!hasNames)(c.id, () => {
+      count.cases++;
+      const Ctor = Cls(c.cls);
+      const args = c.args as unknown[];
+      const ref = build(Ctor, args, c.kwargs);
+      if (c.repr) expect(ref.toString(), 'reference repr').toBe(c.repr);
+      const f = forms(sig, args, c.kwargs, 0);
+      const variants: [string, unknown[], Record<string, unknown>][] = [['by name', ...f.byName]];
+      if (typeof f.positional === 'string') count.skipped.push(`${c.id}: ${f.positional}`);
+      else variants.push(['positional', ...f.positional]);
+      for (const [form, a, kw] of variants) {
+        const m = build(Ctor, a, kw);
+        expect(m.toString(), `${form} repr`).toBe(ref.toString());
+        expect(shapes(m), `${form} state_dict`).toEqual(shapes(ref));
+        count.forms++;
+      }
+      if (seen.has(c.cls)) return;
+      seen.add(c.cls);
+      expect(() => build(Ctor, args, { ...c.kwargs, bogus_kw: 1 })).toThrow(new TypeError(`${c.cls}() got an unexpected keyword argument 'bogus_kw'`));
+      count.unknownKw++;
+    });
+  }
+});

@@ -137,7 +137,7 @@ describe('attention and recurrent layer constructors: positional and by name', (
   const seen = new Set<string>();
   for (const c of ctorCases) {
     const sig = table.layers[c.cls];
-    // nn.RNN/LSTM/GRU are (*args, **kwargs) in Python: no table of names to move arguments by
+    // a (*args, **kwargs) signature has no names to move arguments by (gen_signatures.py spells out RNN/LSTM/GRU)
     const hasNames = sig && !sig.some((p) => p.kind === 'var');
     it.skipIf(!hasNames)(c.id, () => {
       count.cases++;

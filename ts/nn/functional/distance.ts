@@ -2,11 +2,12 @@
 // built on them. Composed from tensor ops (autograd and every device come with them).
 import type { Tensor } from '../../tensor.js';
 import { broadcastShapes } from '../../shape.js';
-import { parseArgs } from './args.js';
+import { parseArgs, leading } from './args.js';
 import { reduce, reductionOf, type Reduction } from './loss.js';
 
 /** F.cosine_similarity(x1, x2, dim=1, eps=1e-8): the sum of the products of x1 and x2, each divided by its norm (at least eps) */
-export function cosine_similarity(x1: Tensor, x2: Tensor, ...rest: unknown[]): Tensor {
+export function cosine_similarity(x1: Tensor, ...args: unknown[]): Tensor {
+  const [[x2], rest] = leading('cosine_similarity', args, ['x2']) as [[Tensor], unknown[]];
   const a = parseArgs<{ dim: number; eps: number }>('cosine_similarity', rest, ['dim', 'eps'], { dim: 1, eps: 1e-8 });
   const shape = broadcastShapes('cosine_similarity', x1.shape, x2.shape);
   const [u, v] = [x1.expand(shape), x2.expand(shape)];
@@ -17,7 +18,8 @@ export function cosine_similarity(x1: Tensor, x2: Tensor, ...rest: unknown[]): T
 }
 
 /** F.pairwise_distance(x1, x2, p=2, eps=1e-6, keepdim=false): the p-norm of x1 - x2 + eps over the last dim */
-export function pairwise_distance(x1: Tensor, x2: Tensor, ...rest: unknown[]): Tensor {
+export function pairwise_distance(x1: Tensor, ...args: unknown[]): Tensor {
+  const [[x2], rest] = leading('pairwise_distance', args, ['x2']) as [[Tensor], unknown[]];
   const a = parseArgs<{ p: number; eps: number; keepdim: boolean }>('pairwise_distance', rest, ['p', 'eps', 'keepdim'], { p: 2, eps: 1e-6, keepdim: false });
   const d = x1.sub(x2).add(a.eps);
   const dim = Math.max(x1.ndim, x2.ndim) - 1;
@@ -27,7 +29,8 @@ export function pairwise_distance(x1: Tensor, x2: Tensor, ...rest: unknown[]): T
 interface TripletArgs { margin: number; p: number; eps: number; swap: boolean; size_average: boolean | null; reduce: boolean | null; reduction: Reduction }
 
 /** F.triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, swap=false, reduction='mean') */
-export function triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor, ...rest: unknown[]): Tensor {
+export function triplet_margin_loss(anchor: Tensor, ...args: unknown[]): Tensor {
+  const [[positive, negative], rest] = leading('triplet_margin_loss', args, ['positive', 'negative']) as [[Tensor, Tensor], unknown[]];
   const a = parseArgs<TripletArgs>('triplet_margin_loss', rest, ['margin', 'p', 'eps', 'swap', 'size_average', 'reduce', 'reduction'],
     { margin: 1, p: 2, eps: 1e-6, swap: false, size_average: null, reduce: null, reduction: 'mean' });
   const nd = anchor.ndim;

@@ -25,6 +25,7 @@ const opt = parseArgs({
   lr: { type: 'float', default: 0.0002, help: 'learning rate' },
   beta1: { type: 'float', default: 0.5, help: 'beta1 for adam' },
   dry_run: { type: 'bool', dash: true, help: 'check a single training cycle works' },
+  max_iters: { type: 'int', default: 0, dash: true, help: 'stop after this many iterations in all, 0 for no limit (webtorch addition, for timing)' },
   outf: { type: 'str', default: '.', help: 'folder to output images' },
   manualSeed: { type: 'int', default: null, help: 'manual seed' },
   device: { type: 'str', default: 'cpu', help: 'where to run', choices: ['cpu', 'webgpu'] },
@@ -81,9 +82,9 @@ for (let epoch = 0; epoch < niter; epoch++) {
       });
     }
     i++; iters++;
-    if (opt.dry_run) break;
+    if (opt.dry_run || iters === opt.max_iters) break;
   }
-  if (opt.dry_run) break;
+  if (opt.dry_run || iters === opt.max_iters) break;
 }
 const secs = (performance.now() - t0) / 1000;
 console.error(`[${iters} iterations in ${secs.toFixed(1)} s (${((1000 * secs) / iters).toFixed(0)} ms/iteration)]`);

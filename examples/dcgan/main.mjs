@@ -66,6 +66,13 @@ const fixed_noise = torch.randn(opt.batchSize, nz, 1, 1, { device });
 // GPU memory is invisible to the garbage collector: there each step's tensors are released by a scope
 const scoped = opt.device === 'webgpu' ? (fn) => torch.scope(fn) : (fn) => fn();
 
+/** The state_dict with CPU copies of its tensors (reading a GPU tensor back is asynchronous). */
+async function cpuStateDict(net) {
+  const sd = net.state_dict();
+  for (const k of Object.keys(sd)) sd[k] = await sd[k].cpu();
+  return sd;
+}
+
 const t0 = performance.now();
 let iters = 0;
 for (let epoch = 0; epoch < niter; epoch++) {
@@ -85,6 +92,9 @@ for (let epoch = 0; epoch < niter; epoch++) {
     if (opt.dry_run || iters === opt.max_iters) break;
   }
   if (opt.dry_run || iters === opt.max_iters) break;
+  // do checkpointing (PyTorch's zip format: torch.load in PyTorch reads them)
+  await torch.save(await cpuStateDict(gan.netG), join(opt.outf, `netG_epoch_${epoch}.pth`), { format: 'pt' });
+  await torch.save(await cpuStateDict(gan.netD), join(opt.outf, `netD_epoch_${epoch}.pth`), { format: 'pt' });
 }
 const secs = (performance.now() - t0) / 1000;
 console.error(`[${iters} iterations in ${secs.toFixed(1)} s (${((1000 * secs) / iters).toFixed(0)} ms/iteration)]`);

@@ -3,16 +3,18 @@
 // example's loop body (lib.mjs step) gives PyTorch 1.13's Loss_D, Loss_G, D(x), D(G(z)) over the
 // first iterations (fixtures/dcgan_example.json, from fixtures/gen_dcgan_fixtures.py); the log
 // line has main.py's format; save_image writes torchvision's grid as a PNG that decodes to the
-// image's bytes; the CLI (built dist/) runs a dry-run and writes both PNG files.
+// image's bytes; the CLI (built dist/) runs a dry-run and writes both PNG files, and 2 epochs on
+// an 8-digit MNIST folder write a grid and a checkpoint pair per epoch.
 import { describe, it, expect } from 'vitest';
-import { readFileSync, existsSync, mkdtempSync } from 'node:fs';
+import { readFileSync, writeFileSync, existsSync, mkdtempSync } from 'node:fs';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { execFileSync } from 'node:child_process';
 import pngjs from 'pngjs';
 import * as torch from '../ts/index.js';
 // @ts-expect-error plain JS module without types
-import { setup, step, logLine } from '../examples/dcgan/lib.mjs';
+import { setup, step, logLine, Discriminator } from '../examples/dcgan/lib.mjs';
 // @ts-expect-error plain JS module without types
 import { save_image } from '../examples/dcgan/save_image.mjs';
 
@@ -77,6 +79,27 @@ describe.skipIf(!HAVE)('DCGAN example', () => {
     for (const f of ['real_samples.png', 'fake_samples_epoch_000.png']) {
       const png = pngjs.PNG.sync.read(readFileSync(join(outf, f)));
       expect([png.width, png.height]).toEqual([4 * 66 + 2, 66 + 2]);
+    }
+  }, 120_000);
+
+  it.skipIf(!existsSync(join(ROOT, 'dist/webtorch.js')))('the CLI runs whole epochs (an 8-digit MNIST folder): a grid and a checkpoint pair per epoch that load back', async () => {
+    // the first 8 training digits, as IDX files with their own headers
+    const data = mkdtempSync(join(tmpdir(), 'dcgan-mnist-')), outf = mkdtempSync(join(tmpdir(), 'dcgan-cli-'));
+    const head = (magic: number, dims: number[]): Buffer => { const b = Buffer.alloc(4 + 4 * dims.length); b.writeUInt32BE(magic, 0); dims.forEach((d, i) => b.writeUInt32BE(d, 4 + 4 * i)); return b; };
+    const images = gunzipSync(readFileSync(join(MNIST_DIR, 'train-images-idx3-ubyte.gz'))).subarray(16, 16 + 8 * 784);
+    const labels = gunzipSync(readFileSync(join(MNIST_DIR, 'train-labels-idx1-ubyte.gz'))).subarray(8, 16);
+    writeFileSync(join(data, 'train-images-idx3-ubyte.gz'), gzipSync(Buffer.concat([head(2051, [8, 28, 28]), images])));
+    writeFileSync(join(data, 'train-labels-idx1-ubyte.gz'), gzipSync(Buffer.concat([head(2049, [8]), labels])));
+    const out = execFileSync(process.execPath, [CLI, '--niter', '2', '--batchSize', '4', '--nz', '8', '--ngf', '2', '--ndf', '2', '--manualSeed', '1', '--outf', outf, '--data', data], { encoding: 'utf8' });
+    const log = out.split('\n').filter((l) => l.startsWith('['));
+    expect(log.map((l) => l.slice(0, 10))).toEqual(['[0/2][0/2]', '[0/2][1/2]', '[1/2][0/2]', '[1/2][1/2]']);
+    for (const l of log) expect(l).toMatch(LOG);
+    for (const e of [0, 1]) {
+      expect(existsSync(join(outf, `fake_samples_epoch_00${e}.png`))).toBe(true);
+      const netD = Discriminator(torch, { ndf: 2, nc: 1 });
+      netD.load_state_dict(await torch.load(join(outf, `netD_epoch_${e}.pth`)));
+      expect(netD.call(torch.zeros(1, 1, 64, 64)).shape).toEqual([1]);
+      expect(Object.keys(await torch.load(join(outf, `netG_epoch_${e}.pth`)))).toHaveLength(25);
     }
   }, 120_000);
 });

@@ -10,7 +10,7 @@ import { readFileSync, writeFileSync, existsSync, mkdtempSync } from 'node:fs';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import pngjs from 'pngjs';
 import * as torch from '../ts/index.js';
 // @ts-expect-error plain JS module without types
@@ -80,6 +80,10 @@ describe.skipIf(!HAVE)('DCGAN example', () => {
       const png = pngjs.PNG.sync.read(readFileSync(join(outf, f)));
       expect([png.width, png.height]).toEqual([4 * 66 + 2, 66 + 2]);
     }
+    // the original's nets are built for 64 x 64: another size is refused, saying why
+    const bad = spawnSync(process.execPath, [CLI, '--imageSize', '32', '--dry-run', '--data', MNIST_DIR], { encoding: 'utf8' });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/--imageSize 32: the DCGAN nets of pytorch\/examples are built for 64 x 64 images/);
   }, 120_000);
 
   it.skipIf(!existsSync(join(ROOT, 'dist/webtorch.js')))('the CLI runs whole epochs (an 8-digit MNIST folder): a grid and a checkpoint pair per epoch that load back', async () => {

@@ -31,6 +31,11 @@ const opt = parseArgs({
   device: { type: 'str', default: 'cpu', help: 'where to run', choices: ['cpu', 'webgpu'] },
 }, process.argv.slice(2), { prog: 'main.mjs', description: 'DCGAN on MNIST (webtorch port of pytorch/examples dcgan)' });
 console.log(opt);
+// the original's nets map nz x 1 x 1 to 64 x 64 and back: other sizes fail deep inside a conv there
+if (opt.imageSize !== 64) {
+  console.error(`main.mjs: --imageSize ${opt.imageSize}: the DCGAN nets of pytorch/examples are built for 64 x 64 images (5 stride-2/4 layers); use --imageSize 64`);
+  process.exit(2);
+}
 
 mkdirSync(opt.outf, { recursive: true });
 if (opt.manualSeed === null) opt.manualSeed = 1 + Math.floor(Math.random() * 10000);

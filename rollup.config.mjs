@@ -35,13 +35,13 @@ const minify = {
 
 /**
  * The chunks of the Node and browser builds: 'vision' (webtorch/vision: ts/vision/ and the image
- * decoder) and 'gpu' (the webgpu backend: gpu/, but for the device runtime the facade imports)
+ * decoder) and 'gpu' (gpu/: the webgpu runtime and backend, which torch.webgpu.init() imports)
  * import from 'webtorch', the main entry, which holds everything else; so the main file carries
  * neither, and nothing is bundled twice.
  */
 const chunkOf = (id) => {
   if (/[\\/]ts[\\/](vision[\\/]|platform[\\/]image\.js$)/.test(id)) return 'vision';
-  if (/[\\/]gpu[\\/]/.test(id) && !/[\\/]gpu[\\/](runtime|adapter)\.js$/.test(id)) return 'gpu';
+  if (/[\\/]gpu[\\/]/.test(id)) return 'gpu';
   return 'webtorch';
 };
 const entries = { webtorch: 'build/out/tsc/ts/index.js', vision: 'build/out/tsc/ts/vision/index.js' };

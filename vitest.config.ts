@@ -5,5 +5,7 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
+    // tests of torch.memory() let the collector run before they sample (globalThis.gc)
+    execArgv: ['--expose-gc'],
   },
 });

@@ -1,7 +1,7 @@
 // Devices, as in PyTorch: torch.device('cpu' | 'webgpu'), parsing the device arguments that
 // creation ops, Tensor.to and Module.to take, and PyTorch's mixed-device error.
 import type { DeviceType } from './backend/storage.js';
-import { isReady, gpu } from '../gpu/runtime.js';
+import { loadedGpuRuntime, requireGpu } from './backend/gpu_runtime.js';
 import { mixedDeviceError } from './backend/dispatch.js';
 
 export interface Device { readonly type: DeviceType; readonly index?: number; toString(): string }
@@ -21,7 +21,7 @@ export function parseDevice(d: string | Device, op: string): DeviceType {
   if (kind === 'cpu') return 'cpu';
   if (kind === 'webgpu') {
     if (m![2] !== undefined && m![2] !== '0') throw new Error(`${op}: webgpu device index ${m![2]} is out of range (one webgpu device)`);
-    if (!isReady()) gpu(); // throws the reason
+    if (!loadedGpuRuntime()?.isReady()) requireGpu(); // throws the reason
     return 'webgpu';
   }
   if (kind === 'cuda') throw new Error(`${op}: Torch not compiled with CUDA enabled (webtorch's GPU device is 'webgpu')`);

@@ -4,7 +4,7 @@ import type { Tensor } from './tensor.js';
 import { stats, settle } from './backend/storage.js';
 import { arrayBufferBytes } from './platform/index.js';
 import { wasmMemoryBytes } from './backend/wasm/runtime.js';
-import { gpuStats } from '../gpu/runtime.js';
+import { gpuCounters } from './webgpu.js';
 
 const scopes: Set<Tensor>[] = [];
 
@@ -114,7 +114,7 @@ export function memory(): MemoryInfo {
   return {
     tensors: stats.tensors, bytes: stats.bytes, peakBytes: stats.peakBytes, poolBytes: stats.poolBytes,
     wasmBytes: wasmMemoryBytes(), arrayBufferBytes: arrayBufferBytes(),
-    gpuTensors: stats.gpuTensors, gpuBytes: stats.gpuBytes, gpuPeakBytes: stats.gpuPeakBytes, gpuPoolBytes: gpuStats.poolBytes,
-    gpuBuffers: gpuStats.buffers, gpuReservedBytes: gpuStats.reservedBytes,
+    gpuTensors: stats.gpuTensors, gpuBytes: stats.gpuBytes, gpuPeakBytes: stats.gpuPeakBytes, gpuPoolBytes: gpuCounters().poolBytes,
+    gpuBuffers: gpuCounters().buffers, gpuReservedBytes: gpuCounters().reservedBytes,
   };
 }

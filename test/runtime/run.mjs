@@ -9,7 +9,8 @@
 // and fails under CI=true.
 //
 // Last, the browser example (examples/browser/test.mjs): the MNIST seed net trained 300 steps in a
-// Web Worker in Chromium, drawing pad, .safetensors download and upload, screenshot. It needs
+// Web Worker in Chromium, drawing pad, .safetensors download and upload, screenshot; then the GAN
+// page (examples/browser/gan_test.mjs): the small DCGAN trained 30 steps in a worker. It needs
 // the MNIST files ($MNIST_DIR, default ../shared/data/mnist); skipped without them unless CI.
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, mkdtempSync } from 'node:fs';
@@ -172,7 +173,11 @@ if (want('example')) {
         `loss ${r.lossHead.toFixed(3)} -> ${r.lossTail.toFixed(3)}, test accuracy ${(100 * r.accuracy).toFixed(1)}%, .safetensors ${r.safetensorsBytes} bytes round trip, ` +
         `screenshot ${r.screenshot}  total ${(r.wallMs / 1000).toFixed(1)} s`);
       for (const f of r.fails) console.error(`     ${f}`);
-      if (!r.ok) { failed = true; failedParts.add('example'); }
+      const g = await (await import('../../examples/browser/gan_test.mjs')).runGan();
+      console.log(`${g.ok ? 'ok  ' : 'FAIL'} example  examples/browser/gan.html in chromium: DCGAN ${g.steps} steps in a worker, ${g.msPerStep.toFixed(0)} ms/step, ` +
+        `Loss_D ${g.lossD[0].toFixed(3)} -> ${g.lossD[1].toFixed(3)}, D(x) ${g.Dx[0].toFixed(3)} -> ${g.Dx[1].toFixed(3)}, screenshot ${g.screenshot}`);
+      for (const f of g.fails) console.error(`     ${f}`);
+      if (!r.ok || !g.ok) { failed = true; failedParts.add('example'); }
       else results.push({ name: 'example' });
     } catch (e) {
       console.error(`FAIL example: ${e.stack ?? e}`);

@@ -74,6 +74,8 @@ describeGpu('attention on webgpu', () => {
       });
       live.push(torch.memory().gpuBytes);
     }
-    expect(new Set(live.slice(2)).size, `live GPU bytes per step: ${live.join(', ')}`).toBe(1);
+    // never above the third step's figure (a tensor left to the collector may go later), flat at the end
+    expect(Math.max(...live.slice(2)), `live GPU bytes per step: ${live.join(', ')}`).toBeLessThanOrEqual(live[2]);
+    expect(live[5], `live GPU bytes per step: ${live.join(', ')}`).toBe(live[4]);
   });
 });

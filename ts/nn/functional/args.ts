@@ -19,8 +19,45 @@ export function parseArgs<T extends object>(op: string, args: unknown[], names: 
     }
   }
   if (pos.length > names.length) throw new TypeError(`${op}() takes ${names.length} positional arguments but ${pos.length} were given`);
+  if (pos !== args) {
+    for (const k of Object.keys(last as object)) {
+      const i = names.indexOf(k as keyof T & string);
+      if (i < pos.length && pos[i] !== undefined) throw new TypeError(`${op}() got multiple values for argument '${k}'`);
+    }
+  }
   pos.forEach((v, i) => { if (v !== undefined) out[names[i]] = v; });
   return out as T;
+}
+
+/**
+ * Splits off the required arguments after the input (weight, target, ...), which come positionally
+ * or by name in the trailing options; returns their values and the remaining (positional..., options?).
+ */
+export function leading(op: string, args: unknown[], names: string[]): [unknown[], unknown[]] {
+  const last = args[args.length - 1];
+  const opts = args.length && isOpts(last) ? { ...last } : null;
+  const pos = opts ? args.slice(0, -1) : args;
+  const values = names.map((n, i) => {
+    if (i < pos.length) {
+      if (opts && n in opts) throw new TypeError(`${op}() got multiple values for argument '${n}'`);
+      return pos[i];
+    }
+    const v = opts?.[n];
+    if (opts) delete opts[n];
+    return v;
+  });
+  required(op, Object.fromEntries(names.map((n, i) => [n, values[i]])), names);
+  const rest = pos.slice(names.length);
+  return [values, opts ? [...rest, opts] : rest];
+}
+
+/** PyTorch's TypeError when required arguments were given neither positionally nor by name. */
+export function required(op: string, a: object, names: string[]): void {
+  const missing = names.filter((n) => (a as Record<string, unknown>)[n] === undefined);
+  if (missing.length) {
+    const list = missing.map((n) => `'${n}'`).join(missing.length === 2 ? ' and ' : ', ');
+    throw new TypeError(`${op}() missing ${missing.length} required positional argument${missing.length > 1 ? 's' : ''}: ${list}`);
+  }
 }
 
 /** int or tuple -> n-tuple (PyTorch's _pair / _single) */

@@ -16,7 +16,7 @@ import type { Backend } from '../../backend/backend.js';
 import type { ConvGeometry as Geo } from '../../backend/kernels/conv.js';
 import { applyFunction } from '../../autograd/function.js';
 import { no_grad } from '../../autograd/grad_mode.js';
-import { parseArgs, ntuple, sizeStr } from './args.js';
+import { parseArgs, leading, ntuple, sizeStr } from './args.js';
 
 export { _setConvChunkBytes } from '../../backend/wasm/conv.js';
 
@@ -133,7 +133,8 @@ function checkPositive(op: string, what: string, v: number[]): void {
 }
 
 /** F.conv2d(input, weight, bias?, stride=1, padding=0, dilation=1, groups=1) */
-export function conv2d(input: Tensor, weight: Tensor, ...rest: unknown[]): Tensor {
+export function conv2d(input: Tensor, ...args: unknown[]): Tensor {
+  const [[weight], rest] = leading('conv2d', args, ['weight']) as [[Tensor], unknown[]];
   const a = parseArgs<ConvArgs>('conv2d', rest, ['bias', 'stride', 'padding', 'dilation', 'groups'], { bias: null, stride: 1, padding: 0, dilation: 1, groups: 1 });
   const [x, unb, be] = checkConv('conv2d', 2, input, weight, a.bias, a.groups);
   const stride = ntuple(a.stride, 2, 'conv2d', 'stride'), dil = ntuple(a.dilation, 2, 'conv2d', 'dilation');
@@ -144,7 +145,8 @@ export function conv2d(input: Tensor, weight: Tensor, ...rest: unknown[]): Tenso
 }
 
 /** F.conv1d(input, weight, bias?, stride=1, padding=0, dilation=1, groups=1) */
-export function conv1d(input: Tensor, weight: Tensor, ...rest: unknown[]): Tensor {
+export function conv1d(input: Tensor, ...args: unknown[]): Tensor {
+  const [[weight], rest] = leading('conv1d', args, ['weight']) as [[Tensor], unknown[]];
   const a = parseArgs<ConvArgs>('conv1d', rest, ['bias', 'stride', 'padding', 'dilation', 'groups'], { bias: null, stride: 1, padding: 0, dilation: 1, groups: 1 });
   const [x, unb, be] = checkConv('conv1d', 1, input, weight, a.bias, a.groups);
   const stride = ntuple(a.stride, 1, 'conv1d', 'stride'), dil = ntuple(a.dilation, 1, 'conv1d', 'dilation');
@@ -157,7 +159,8 @@ export function conv1d(input: Tensor, weight: Tensor, ...rest: unknown[]): Tenso
 interface ConvTArgs { bias: Tensor | null; stride: number | number[]; padding: number | number[]; output_padding: number | number[]; groups: number; dilation: number | number[] }
 
 /** F.conv_transpose2d(input, weight, bias?, stride=1, padding=0, output_padding=0, groups=1, dilation=1) */
-export function conv_transpose2d(input: Tensor, weight: Tensor, ...rest: unknown[]): Tensor {
+export function conv_transpose2d(input: Tensor, ...args: unknown[]): Tensor {
+  const [[weight], rest] = leading('conv_transpose2d', args, ['weight']) as [[Tensor], unknown[]];
   const op = 'conv_transpose2d';
   const a = parseArgs<ConvTArgs>(op, rest, ['bias', 'stride', 'padding', 'output_padding', 'groups', 'dilation'], { bias: null, stride: 1, padding: 0, output_padding: 0, groups: 1, dilation: 1 });
   if (!(input instanceof Tensor) || (input.ndim !== 3 && input.ndim !== 4)) {

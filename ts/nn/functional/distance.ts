@@ -3,11 +3,12 @@
 import type { Tensor } from '../../tensor.js';
 import { broadcastShapes, named } from '../../shape.js';
 import { checkTensor } from '../../ops/pointwise.js';
-import { parseArgs } from './args.js';
+import { parseArgs, leading } from './args.js';
 import { reduce, reductionOf, type Reduction } from './loss.js';
 
 /** F.cosine_similarity(x1, x2, dim=1, eps=1e-8): the sum of the products of x1 and x2, each divided by its norm (at least eps) */
-export function cosine_similarity(x1: Tensor, x2: Tensor, ...rest: unknown[]): Tensor {
+export function cosine_similarity(x1: Tensor, ...args: unknown[]): Tensor {
+  const [[x2], rest] = leading('cosine_similarity', args, ['x2']) as [[Tensor], unknown[]];
   checkTensor('cosine_similarity', x1, 'x1', 1); checkTensor('cosine_similarity', x2, 'x2', 2);
   const a = parseArgs<{ dim: number; eps: number }>('cosine_similarity', rest, ['dim', 'eps'], { dim: 1, eps: 1e-8 });
   const shape = broadcastShapes('cosine_similarity', x1.shape, x2.shape);
@@ -19,7 +20,8 @@ export function cosine_similarity(x1: Tensor, x2: Tensor, ...rest: unknown[]): T
 }
 
 /** F.pairwise_distance(x1, x2, p=2, eps=1e-6, keepdim=false): the p-norm of x1 - x2 + eps over the last dim */
-export function pairwise_distance(x1: Tensor, x2: Tensor, ...rest: unknown[]): Tensor {
+export function pairwise_distance(x1: Tensor, ...args: unknown[]): Tensor {
+  const [[x2], rest] = leading('pairwise_distance', args, ['x2']) as [[Tensor], unknown[]];
   checkTensor('pairwise_distance', x1, 'x1', 1); checkTensor('pairwise_distance', x2, 'x2', 2);
   const a = parseArgs<{ p: number; eps: number; keepdim: boolean }>('pairwise_distance', rest, ['p', 'eps', 'keepdim'], { p: 2, eps: 1e-6, keepdim: false });
   const d = x1.sub(x2).add(a.eps);
@@ -30,8 +32,11 @@ export function pairwise_distance(x1: Tensor, x2: Tensor, ...rest: unknown[]): T
 interface TripletArgs { margin: number; p: number; eps: number; swap: boolean; size_average: boolean | null; reduce: boolean | null; reduction: Reduction }
 
 /** F.triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, swap=false, reduction='mean') */
-export function triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor, ...rest: unknown[]): Tensor {
-  return named('triplet_margin_loss', () => tripletLoss(anchor, positive, negative, rest));
+export function triplet_margin_loss(anchor: Tensor, ...args: unknown[]): Tensor {
+  return named('triplet_margin_loss', () => {
+    const [[positive, negative], rest] = leading('triplet_margin_loss', args, ['positive', 'negative']) as [[Tensor, Tensor], unknown[]];
+    return tripletLoss(anchor, positive, negative, rest);
+  });
 }
 function tripletLoss(anchor: Tensor, positive: Tensor, negative: Tensor, rest: unknown[]): Tensor {
   checkTensor('triplet_margin_loss', anchor, 'anchor', 1); checkTensor('triplet_margin_loss', positive, 'positive', 2); checkTensor('triplet_margin_loss', negative, 'negative', 3);

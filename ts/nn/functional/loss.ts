@@ -2,7 +2,7 @@
 // Class-index targets are int32 (PyTorch's int64).
 import { Tensor } from '../../tensor.js';
 import { isFloating } from '../../dtype.js';
-import { parseArgs, sizeStr } from './args.js';
+import { parseArgs, leading, sizeStr } from './args.js';
 import { log_softmax } from './activation.js';
 import { backendFor } from '../../backend/dispatch.js';
 import type { LossReduction } from '../../backend/kernels/loss.js';
@@ -54,7 +54,8 @@ interface NLLArgs { weight: Tensor | null; size_average: boolean | null; ignore_
 const NLL_NAMES: (keyof NLLArgs)[] = ['weight', 'size_average', 'ignore_index', 'reduce', 'reduction'];
 
 /** F.nll_loss(input, target, weight=null, size_average, ignore_index=-100, reduce, reduction='mean') */
-export function nll_loss(input: Tensor, target: Tensor, ...rest: unknown[]): Tensor {
+export function nll_loss(input: Tensor, ...args: unknown[]): Tensor {
+  const [[target], rest] = leading('nll_loss', args, ['target']) as [[Tensor], unknown[]];
   const a = parseArgs<NLLArgs>('nll_loss', rest, NLL_NAMES, { weight: null, ignore_index: -100, reduction: 'mean' });
   checkFloatInput('nll_loss', input);
   checkClassTarget('nll_loss', input, target);
@@ -92,7 +93,8 @@ function nllCore(input: Tensor, target: Tensor, weight: Tensor | null, ignore_in
 }
 
 /** F.cross_entropy(input, target, weight=null, size_average, ignore_index=-100, reduce, reduction='mean', label_smoothing=0) */
-export function cross_entropy(input: Tensor, target: Tensor, ...rest: unknown[]): Tensor {
+export function cross_entropy(input: Tensor, ...args: unknown[]): Tensor {
+  const [[target], rest] = leading('cross_entropy', args, ['target']) as [[Tensor], unknown[]];
   const a = parseArgs<NLLArgs>('cross_entropy', rest, [...NLL_NAMES, 'label_smoothing'], { weight: null, ignore_index: -100, reduction: 'mean', label_smoothing: 0 });
   checkFloatInput('cross_entropy', input);
   const r = reductionOf('cross_entropy', a);
@@ -166,7 +168,8 @@ function checkPair(op: string, input: Tensor, target: Tensor, strict = false): v
 }
 
 /** F.mse_loss(input, target, size_average, reduce, reduction='mean') */
-export function mse_loss(input: Tensor, target: Tensor, ...rest: unknown[]): Tensor {
+export function mse_loss(input: Tensor, ...args: unknown[]): Tensor {
+  let [[target], rest] = leading('mse_loss', args, ['target']) as [[Tensor], unknown[]];
   return named('mse_loss', () => {
     [input, target] = promotePair('mse_loss', input, target);
     const a = parseArgs<PairArgs>('mse_loss', rest, ['size_average', 'reduce', 'reduction'], {});
@@ -176,7 +179,8 @@ export function mse_loss(input: Tensor, target: Tensor, ...rest: unknown[]): Ten
   });
 }
 /** F.l1_loss(input, target, size_average, reduce, reduction='mean') */
-export function l1_loss(input: Tensor, target: Tensor, ...rest: unknown[]): Tensor {
+export function l1_loss(input: Tensor, ...args: unknown[]): Tensor {
+  let [[target], rest] = leading('l1_loss', args, ['target']) as [[Tensor], unknown[]];
   return named('l1_loss', () => {
     [input, target] = promotePair('l1_loss', input, target);
     const a = parseArgs<PairArgs>('l1_loss', rest, ['size_average', 'reduce', 'reduction'], {});
@@ -185,7 +189,8 @@ export function l1_loss(input: Tensor, target: Tensor, ...rest: unknown[]): Tens
   });
 }
 /** F.smooth_l1_loss(input, target, size_average, reduce, reduction='mean', beta=1.0) */
-export function smooth_l1_loss(input: Tensor, target: Tensor, ...rest: unknown[]): Tensor {
+export function smooth_l1_loss(input: Tensor, ...args: unknown[]): Tensor {
+  let [[target], rest] = leading('smooth_l1_loss', args, ['target']) as [[Tensor], unknown[]];
   return named('smooth_l1_loss', () => {
     [input, target] = promotePair('smooth_l1_loss', input, target);
     const a = parseArgs<PairArgs>('smooth_l1_loss', rest, ['size_average', 'reduce', 'reduction', 'beta'], { beta: 1 });
@@ -197,7 +202,8 @@ export function smooth_l1_loss(input: Tensor, target: Tensor, ...rest: unknown[]
   });
 }
 /** F.huber_loss(input, target, reduction='mean', delta=1.0) */
-export function huber_loss(input: Tensor, target: Tensor, ...rest: unknown[]): Tensor {
+export function huber_loss(input: Tensor, ...args: unknown[]): Tensor {
+  let [[target], rest] = leading('huber_loss', args, ['target']) as [[Tensor], unknown[]];
   return named('huber_loss', () => {
     [input, target] = promotePair('huber_loss', input, target);
     const a = parseArgs<PairArgs>('huber_loss', rest, ['reduction', 'delta'], { delta: 1 });
@@ -211,7 +217,8 @@ export function huber_loss(input: Tensor, target: Tensor, ...rest: unknown[]): T
 }
 
 /** F.binary_cross_entropy(input, target, weight=null, size_average, reduce, reduction='mean') */
-export function binary_cross_entropy(input: Tensor, target: Tensor, ...rest: unknown[]): Tensor {
+export function binary_cross_entropy(input: Tensor, ...args: unknown[]): Tensor {
+  const [[target], rest] = leading('binary_cross_entropy', args, ['target']) as [[Tensor], unknown[]];
   return named('binary_cross_entropy', () => {
     const a = parseArgs<PairArgs>('binary_cross_entropy', rest, ['weight', 'size_average', 'reduce', 'reduction'], { weight: null });
     checkPair('binary_cross_entropy', input, target, true);
@@ -227,7 +234,8 @@ export function binary_cross_entropy(input: Tensor, target: Tensor, ...rest: unk
 }
 
 /** F.binary_cross_entropy_with_logits(input, target, weight=null, size_average, reduce, reduction='mean', pos_weight=null) */
-export function binary_cross_entropy_with_logits(input: Tensor, target: Tensor, ...rest: unknown[]): Tensor {
+export function binary_cross_entropy_with_logits(input: Tensor, ...args: unknown[]): Tensor {
+  const [[target], rest] = leading('binary_cross_entropy_with_logits', args, ['target']) as [[Tensor], unknown[]];
   return named('binary_cross_entropy_with_logits', () => {
     const a = parseArgs<PairArgs>('binary_cross_entropy_with_logits', rest, ['weight', 'size_average', 'reduce', 'reduction', 'pos_weight'], { weight: null, pos_weight: null });
     checkFloatInput('binary_cross_entropy_with_logits', input);
@@ -250,7 +258,8 @@ export function binary_cross_entropy_with_logits(input: Tensor, target: Tensor, 
 }
 
 /** F.kl_div(input, target, size_average, reduce, reduction='mean', log_target=false); input holds log-probabilities. */
-export function kl_div(input: Tensor, target: Tensor, ...rest: unknown[]): Tensor {
+export function kl_div(input: Tensor, ...args: unknown[]): Tensor {
+  const [[target], rest] = leading('kl_div', args, ['target']) as [[Tensor], unknown[]];
   return named('kl_div', () => {
     const a = parseArgs<PairArgs>('kl_div', rest, ['size_average', 'reduce', 'reduction', 'log_target'], { log_target: false });
     checkPair('kl_div', input, target);

@@ -9,11 +9,13 @@ import { rand, zeros, full, on, tensor as makeTensor } from '../../creation.js';
 import { one_hot as oneHotCore } from '../../ops/indexing.js';
 import { checkTensor } from '../../ops/pointwise.js';
 import { backendFor } from '../../backend/dispatch.js';
-import { parseArgs, sizeStr } from './args.js';
+import { parseArgs, leading, required, sizeStr } from './args.js';
 
 /** F.linear(input, weight, bias=null): input @ weight.T + bias */
-export function linear(input: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
+export function linear(input: Tensor, ...args: unknown[]): Tensor {
   return named('linear', () => {
+    const { weight, bias } = parseArgs<{ weight: Tensor; bias: Tensor | null }>('linear', args, ['weight', 'bias'], { bias: null });
+    required('linear', { weight }, ['weight']);
     if (!(input instanceof Tensor)) throw new TypeError(`linear(): argument 'input' must be Tensor, not ${typeof input}`);
     if (!(weight instanceof Tensor)) throw new TypeError(`linear(): argument 'weight' (position 2) must be Tensor, not ${typeof weight}`);
     if (weight.ndim === 0) throw new RangeError('mat2 must be a matrix, got 0-D tensor');
@@ -36,8 +38,10 @@ export function linear(input: Tensor, weight: Tensor, bias: Tensor | null = null
 }
 
 /** F.bilinear(input1, input2, weight [O, I1, I2], bias=null): y[.., o] = x1 W[o] x2 + b[o] */
-export function bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
+export function bilinear(input1: Tensor, ...args: unknown[]): Tensor {
   return named('bilinear', () => {
+    const { input2, weight, bias } = parseArgs<{ input2: Tensor; weight: Tensor; bias: Tensor | null }>('bilinear', args, ['input2', 'weight', 'bias'], { bias: null });
+    required('bilinear', { input2, weight }, ['input2', 'weight']);
     const [O, I1, I2] = weight.shape;
     if (weight.ndim !== 3) throw new RangeError(`bilinear(): weight must be three-dimensional, got ${sizeStr(weight.shape)}`);
     if (input1.shape[input1.ndim - 1] !== I1) throw new RangeError(`bilinear(): input1 size does not match weight size: got ${input1.shape[input1.ndim - 1]} but expected ${I1}`);
@@ -126,7 +130,8 @@ export function dropout1d(input: Tensor, ...rest: unknown[]): Tensor { return na
 interface EmbArgs { padding_idx: number | null; max_norm: number | null; norm_type: number; scale_grad_by_freq: boolean; sparse: boolean }
 
 /** F.embedding(input, weight, padding_idx=null): rows of weight; the padding row gets no gradient. */
-export function embedding(input: Tensor, weight: Tensor, ...rest: unknown[]): Tensor {
+export function embedding(input: Tensor, ...args: unknown[]): Tensor {
+  const [[weight], rest] = leading('embedding', args, ['weight']) as [[Tensor], unknown[]];
   const a = parseArgs<EmbArgs>('embedding', rest, ['padding_idx', 'max_norm', 'norm_type', 'scale_grad_by_freq', 'sparse'], { padding_idx: null, max_norm: null, norm_type: 2, scale_grad_by_freq: false, sparse: false });
   if (!(input instanceof Tensor) || input.dtype !== 'int32') {
     throw new TypeError(`embedding: Expected tensor for argument #1 'indices' to have scalar type int32 (PyTorch's Long); but got ${input instanceof Tensor ? input.dtype : typeof input} instead`);
@@ -203,9 +208,11 @@ function constantPad(x: Tensor, pads: number[], value: number): Tensor {
 }
 
 /** F.pad(input, pad, mode='constant', value=0); pad = [left, right, top, bottom, ...] from the last dim. */
-export function pad(input: Tensor, padding: number[], ...rest: unknown[]): Tensor {
+export function pad(input: Tensor, ...rest: unknown[]): Tensor {
   checkTensor('pad', input);
-  const a = parseArgs<PadArgs>('pad', rest, ['mode', 'value'], { mode: 'constant', value: 0 });
+  const a = parseArgs<PadArgs & { pad: number[] }>('pad', rest, ['pad', 'mode', 'value'], { mode: 'constant', value: 0 });
+  required('pad', a, ['pad']);
+  const padding = a.pad;
   if (padding.length % 2 !== 0) throw new RangeError('Padding length must be divisible by 2');
   if (padding.length / 2 > input.ndim) throw new RangeError('Padding length too large');
   if (a.mode === 'constant') return constantPad(input, padding, a.value ?? 0);
@@ -289,4 +296,6 @@ export function normalize(input: Tensor, ...rest: unknown[]): Tensor {
 }
 
 /** F.one_hot(tensor, num_classes=-1): int32 (PyTorch's int64) */
-export function one_hot(x: Tensor, num_classes: number | { num_classes?: number } = -1): Tensor { return oneHotCore(x, num_classes); }
+export function one_hot(x: Tensor, ...args: unknown[]): Tensor {
+  return oneHotCore(x, parseArgs<{ num_classes: number }>('one_hot', args, ['num_classes'], { num_classes: -1 }).num_classes);
+}

@@ -6,7 +6,7 @@ import { named, numel } from '../../shape.js';
 import { backendFor } from '../../backend/dispatch.js';
 import { applyFunction } from '../../autograd/function.js';
 import { no_grad } from '../../autograd/grad_mode.js';
-import { parseArgs, sizeStr } from './args.js';
+import { parseArgs, required, sizeStr } from './args.js';
 
 /** Per-channel [mean, biased var] of x [N, C, ...] (dims 0 and 2..), as a differentiable pair. */
 export function batchStats(x: Tensor): [Tensor, Tensor] {
@@ -35,9 +35,11 @@ export function batchStats(x: Tensor): [Tensor, Tensor] {
 interface BNArgs { weight: Tensor | null; bias: Tensor | null; training: boolean; momentum: number | null; eps: number }
 
 /** F.batch_norm(input, running_mean, running_var, weight=null, bias=null, training=false, momentum=0.1, eps=1e-5) */
-export function batch_norm(input: Tensor, running_mean: Tensor | null, running_var: Tensor | null, ...rest: unknown[]): Tensor {
-  const a = parseArgs<BNArgs>('batch_norm', rest, ['weight', 'bias', 'training', 'momentum', 'eps'], { weight: null, bias: null, training: false, momentum: 0.1, eps: 1e-5 });
-  return batchNormImpl(input, running_mean, running_var, a.weight, a.bias, a.training, a.momentum, a.eps);
+export function batch_norm(input: Tensor, ...rest: unknown[]): Tensor {
+  const a = parseArgs<BNArgs & { running_mean: Tensor | null; running_var: Tensor | null }>('batch_norm', rest,
+    ['running_mean', 'running_var', 'weight', 'bias', 'training', 'momentum', 'eps'], { weight: null, bias: null, training: false, momentum: 0.1, eps: 1e-5 });
+  required('batch_norm', a, ['running_mean', 'running_var']);
+  return batchNormImpl(input, a.running_mean, a.running_var, a.weight, a.bias, a.training, a.momentum, a.eps);
 }
 
 /** batch_norm with an optional cumulative-average counter (momentum null: 1 / num_batches_tracked). */
@@ -89,9 +91,11 @@ export function batchNormImpl(x: Tensor, rm: Tensor | null, rv: Tensor | null, w
 interface LNArgs { weight: Tensor | null; bias: Tensor | null; eps: number }
 
 /** F.layer_norm(input, normalized_shape, weight=null, bias=null, eps=1e-5) */
-export function layer_norm(x: Tensor, normalized_shape: number | number[], ...rest: unknown[]): Tensor {
+export function layer_norm(x: Tensor, ...rest: unknown[]): Tensor {
   return named('layer_norm', () => {
-    const a = parseArgs<LNArgs>('layer_norm', rest, ['weight', 'bias', 'eps'], { weight: null, bias: null, eps: 1e-5 });
+    const a = parseArgs<LNArgs & { normalized_shape: number | number[] }>('layer_norm', rest, ['normalized_shape', 'weight', 'bias', 'eps'], { weight: null, bias: null, eps: 1e-5 });
+    required('layer_norm', a, ['normalized_shape']);
+    const normalized_shape = a.normalized_shape;
     const ns = typeof normalized_shape === 'number' ? [normalized_shape] : normalized_shape;
     const k = ns.length;
     if (x.ndim < k || x.shape.slice(x.ndim - k).some((s, i) => s !== ns[i])) {
@@ -115,9 +119,11 @@ function checkAffine(x: Tensor, a: LNArgs): void {
 }
 
 /** F.group_norm(input, num_groups, weight=null, bias=null, eps=1e-5) */
-export function group_norm(x: Tensor, num_groups: number, ...rest: unknown[]): Tensor {
+export function group_norm(x: Tensor, ...rest: unknown[]): Tensor {
   return named('group_norm', () => {
-    const a = parseArgs<LNArgs>('group_norm', rest, ['weight', 'bias', 'eps'], { weight: null, bias: null, eps: 1e-5 });
+    const a = parseArgs<LNArgs & { num_groups: number }>('group_norm', rest, ['num_groups', 'weight', 'bias', 'eps'], { weight: null, bias: null, eps: 1e-5 });
+    required('group_norm', a, ['num_groups']);
+    const num_groups = a.num_groups;
     if (x.ndim < 2) throw new RangeError(`group_norm: Expected at least 2 dimensions for input tensor but received ${x.ndim}`);
     const [N, C] = x.shape;
     if (C % num_groups !== 0) throw new RangeError(`Expected number of channels in input to be divisible by num_groups, but got input of shape ${sizeStr(x.shape)} and num_groups=${num_groups}`);

@@ -1,6 +1,7 @@
 // F.pixel_shuffle / pixel_unshuffle: channels to space and back, as reshape + permute views.
 import type { Tensor } from '../../tensor.js';
 import { checkTensor } from '../../ops/pointwise.js';
+import { parseArgs, required } from './args.js';
 
 function check(op: string, x: Tensor, r: number, what: string): void {
   checkTensor(op, x);
@@ -8,9 +9,16 @@ function check(op: string, x: Tensor, r: number, what: string): void {
   if (x.ndim < 3) throw new RangeError(`${op} expects input to have at least 3 dimensions, but got input with ${x.ndim} dimension(s)`);
 }
 
+/** The one required factor argument, positionally or by name. */
+function factor(op: string, args: unknown[], name: string): number {
+  const a = parseArgs<Record<string, number>>(op, args, [name], {});
+  required(op, a, [name]);
+  return a[name];
+}
+
 /** F.pixel_shuffle(input, upscale_factor): [*, C r^2, H, W] -> [*, C, H r, W r] */
-export function pixel_shuffle(x: Tensor, upscale_factor: number | { upscale_factor?: number }): Tensor {
-  const r = typeof upscale_factor === 'object' ? upscale_factor.upscale_factor! : upscale_factor;
+export function pixel_shuffle(x: Tensor, ...args: unknown[]): Tensor {
+  const r = factor('pixel_shuffle', args, 'upscale_factor');
   check('pixel_shuffle', x, r, 'upscale_factor');
   const [c, h, w] = x.shape.slice(-3), lead = x.shape.slice(0, -3);
   if (c % (r * r) !== 0) {
@@ -24,8 +32,8 @@ export function pixel_shuffle(x: Tensor, upscale_factor: number | { upscale_fact
 }
 
 /** F.pixel_unshuffle(input, downscale_factor): [*, C, H r, W r] -> [*, C r^2, H, W] */
-export function pixel_unshuffle(x: Tensor, downscale_factor: number | { downscale_factor?: number }): Tensor {
-  const r = typeof downscale_factor === 'object' ? downscale_factor.downscale_factor! : downscale_factor;
+export function pixel_unshuffle(x: Tensor, ...args: unknown[]): Tensor {
+  const r = factor('pixel_unshuffle', args, 'downscale_factor');
   check('pixel_unshuffle', x, r, 'downscale_factor');
   const [c, h, w] = x.shape.slice(-3), lead = x.shape.slice(0, -3);
   if (h % r !== 0) throw new RangeError(`pixel_unshuffle expects height to be divisible by downscale_factor, but input.size(-2)=${h} is not divisible by ${r}`);

@@ -9,7 +9,7 @@ import { backendFor } from '../../backend/dispatch.js';
 import type { PoolGeom } from '../../backend/kernels/pool.js';
 import { applyFunction } from '../../autograd/function.js';
 import type { FunctionCtx } from '../../autograd/node.js';
-import { parseArgs, ntuple, sizeStr } from './args.js';
+import { parseArgs, required, ntuple, sizeStr } from './args.js';
 
 /** A 2-d sliding-window geometry. */
 function windowGeom(H: number, W: number, OH: number, OW: number, k: number[], s: number[], p: number[], d: number[]): PoolGeom {
@@ -161,8 +161,16 @@ function outputSize(op: string, v: unknown, x: Tensor): number[] {
 }
 
 /** F.adaptive_avg_pool2d(input, output_size) */
-export function adaptive_avg_pool2d(input: Tensor, output_size: number | (number | null)[]): Tensor {
+type AdaptiveArgs = { output_size: number | (number | null)[]; return_indices: boolean };
+function adaptiveArgs(op: string, args: unknown[], names: (keyof AdaptiveArgs)[]): AdaptiveArgs {
+  const a = parseArgs<AdaptiveArgs>(op, args, names, { return_indices: false });
+  required(op, a, ['output_size']);
+  return a;
+}
+
+export function adaptive_avg_pool2d(input: Tensor, ...args: unknown[]): Tensor {
   const op = 'adaptive_avg_pool2d';
+  const { output_size } = adaptiveArgs(op, args, ['output_size']);
   checkFloat(op, input);
   const lead = planes(op, input, 2);
   if (input.shape.slice(-2).some((v) => v === 0)) throw new RangeError(`${op}: Expected input to have non-zero size for non-batch dimensions, but input has sizes ${sizeStr(input.shape)}`);
@@ -171,9 +179,9 @@ export function adaptive_avg_pool2d(input: Tensor, output_size: number | (number
 }
 
 /** F.adaptive_max_pool2d(input, output_size, return_indices=false) */
-export function adaptive_max_pool2d(input: Tensor, output_size: number | (number | null)[], return_indices: boolean | { return_indices?: boolean } = false): any {
+export function adaptive_max_pool2d(input: Tensor, ...args: unknown[]): any {
   const op = 'adaptive_max_pool2d';
-  const ri = typeof return_indices === 'object' ? !!return_indices.return_indices : return_indices;
+  const { output_size, return_indices: ri } = adaptiveArgs(op, args, ['output_size', 'return_indices']);
   checkFloat(op, input);
   const lead = planes(op, input, 2);
   const [OH, OW] = outputSize(op, output_size, input);
@@ -191,7 +199,8 @@ function checkRank1d(op: string, input: Tensor): void {
 }
 
 /** F.max_unpool-free helper: F.adaptive_avg_pool1d(input, output_size) */
-export function adaptive_avg_pool1d(input: Tensor, output_size: number): Tensor {
+export function adaptive_avg_pool1d(input: Tensor, ...args: unknown[]): Tensor {
+  const { output_size } = adaptiveArgs('adaptive_avg_pool1d', args, ['output_size']);
   checkRank1d('adaptive_avg_pool1d', input);
   return adaptive_avg_pool2d(input.unsqueeze(-2), [1, output_size]).squeeze(-2);
 }

@@ -3,15 +3,16 @@ import { Tensor } from '../../tensor.js';
 import { Module } from '../module.js';
 import * as F from '../functional/index.js';
 import { pyBool, pyFloat } from '../repr.js';
+import { parseArgs } from '../functional/args.js';
 
 const inplaceStr = (b: boolean) => (b ? 'inplace=True' : '');
 
 abstract class DropoutNd extends Module {
   p: number;
   inplace: boolean;
-  constructor(p: number | { p?: number; inplace?: boolean } = 0.5, inplace = false) {
+  constructor(...args: unknown[]) {
     super();
-    if (typeof p === 'object') { inplace = p.inplace ?? false; p = p.p ?? 0.5; }
+    const { p, inplace } = parseArgs<{ p: number; inplace: boolean }>(new.target.name, args, ['p', 'inplace'], { p: 0.5, inplace: false });
     if (p < 0 || p > 1) throw new RangeError(`dropout probability has to be between 0 and 1, but got ${p}`);
     this.p = p; this.inplace = inplace;
   }
@@ -30,41 +31,47 @@ export class Dropout1d extends DropoutNd {
   override forward(x: Tensor): Tensor { return F.dropout1d(x, this.p, this.training, this.inplace); }
 }
 
-const inplaceArg = (v: boolean | { inplace?: boolean }) => (typeof v === 'object' ? !!v.inplace : v);
+/** The (inplace=False) constructor many activations share. */
+const inplaceArg = (op: string, args: unknown[]): boolean => parseArgs<{ inplace: boolean }>(op, args, ['inplace'], { inplace: false }).inplace;
 
 export class ReLU extends Module {
   inplace: boolean;
-  constructor(inplace: boolean | { inplace?: boolean } = false) { super(); this.inplace = inplaceArg(inplace); }
+  constructor(...args: unknown[]) { super(); this.inplace = inplaceArg('ReLU', args); }
   override forward(x: Tensor): Tensor { return F.relu(x, this.inplace); }
   override extra_repr(): string { return inplaceStr(this.inplace); }
 }
 export class SiLU extends Module {
   inplace: boolean;
-  constructor(inplace: boolean | { inplace?: boolean } = false) { super(); this.inplace = inplaceArg(inplace); }
+  constructor(...args: unknown[]) { super(); this.inplace = inplaceArg('SiLU', args); }
   override forward(x: Tensor): Tensor { return F.silu(x, this.inplace); }
   override extra_repr(): string { return inplaceStr(this.inplace); }
 }
 /** nn.Hardswish(inplace=false) */
 export class Hardswish extends Module {
   inplace: boolean;
-  constructor(inplace: boolean | { inplace?: boolean } = false) { super(); this.inplace = inplaceArg(inplace); }
+  constructor(...args: unknown[]) { super(); this.inplace = inplaceArg('Hardswish', args); }
   override forward(x: Tensor): Tensor { return F.hardswish(x, this.inplace); }
 }
 /** nn.Hardsigmoid(inplace=false) */
 export class Hardsigmoid extends Module {
   inplace: boolean;
-  constructor(inplace: boolean | { inplace?: boolean } = false) { super(); this.inplace = inplaceArg(inplace); }
+  constructor(...args: unknown[]) { super(); this.inplace = inplaceArg('Hardsigmoid', args); }
   override forward(x: Tensor): Tensor { return F.hardsigmoid(x, this.inplace); }
 }
-export class Sigmoid extends Module { override forward(x: Tensor): Tensor { return F.sigmoid(x); } }
-export class Tanh extends Module { override forward(x: Tensor): Tensor { return F.tanh(x); } }
+export class Sigmoid extends Module {
+  constructor(...args: unknown[]) { super(); parseArgs('Sigmoid', args, [], {}); }
+  override forward(x: Tensor): Tensor { return F.sigmoid(x); } }
+export class Tanh extends Module {
+  constructor(...args: unknown[]) { super(); parseArgs('Tanh', args, [], {}); }
+  override forward(x: Tensor): Tensor { return F.tanh(x); }
+}
 
 export class LeakyReLU extends Module {
   negative_slope: number;
   inplace: boolean;
-  constructor(negative_slope: number | { negative_slope?: number; inplace?: boolean } = 0.01, inplace = false) {
+  constructor(...args: unknown[]) {
     super();
-    if (typeof negative_slope === 'object') { inplace = negative_slope.inplace ?? false; negative_slope = negative_slope.negative_slope ?? 0.01; }
+    const { negative_slope, inplace } = parseArgs<{ negative_slope: number; inplace: boolean }>('LeakyReLU', args, ['negative_slope', 'inplace'], { negative_slope: 0.01, inplace: false });
     this.negative_slope = negative_slope; this.inplace = inplace;
   }
   override forward(x: Tensor): Tensor { return F.leaky_relu(x, this.negative_slope, this.inplace); }
@@ -73,9 +80,9 @@ export class LeakyReLU extends Module {
 export class ELU extends Module {
   alpha: number;
   inplace: boolean;
-  constructor(alpha: number | { alpha?: number; inplace?: boolean } = 1, inplace = false) {
+  constructor(...args: unknown[]) {
     super();
-    if (typeof alpha === 'object') { inplace = alpha.inplace ?? false; alpha = alpha.alpha ?? 1; }
+    const { alpha, inplace } = parseArgs<{ alpha: number; inplace: boolean }>('ELU', args, ['alpha', 'inplace'], { alpha: 1, inplace: false });
     this.alpha = alpha; this.inplace = inplace;
   }
   override forward(x: Tensor): Tensor { return F.elu(x, this.alpha, this.inplace); }
@@ -83,9 +90,9 @@ export class ELU extends Module {
 }
 export class GELU extends Module {
   approximate: 'none' | 'tanh';
-  constructor(approximate: 'none' | 'tanh' | { approximate?: 'none' | 'tanh' } = 'none') {
+  constructor(...args: unknown[]) {
     super();
-    this.approximate = typeof approximate === 'object' ? approximate.approximate ?? 'none' : approximate;
+    this.approximate = parseArgs<{ approximate: 'none' | 'tanh' }>('GELU', args, ['approximate'], { approximate: 'none' }).approximate;
   }
   override forward(x: Tensor): Tensor { return F.gelu(x, this.approximate); }
   override extra_repr(): string { return `approximate='${this.approximate}'`; }
@@ -93,9 +100,9 @@ export class GELU extends Module {
 export class Softplus extends Module {
   beta: number;
   threshold: number;
-  constructor(beta: number | { beta?: number; threshold?: number } = 1, threshold = 20) {
+  constructor(...args: unknown[]) {
     super();
-    if (typeof beta === 'object') { threshold = beta.threshold ?? 20; beta = beta.beta ?? 1; }
+    const { beta, threshold } = parseArgs<{ beta: number; threshold: number }>('Softplus', args, ['beta', 'threshold'], { beta: 1, threshold: 20 });
     this.beta = beta; this.threshold = threshold;
   }
   override forward(x: Tensor): Tensor { return F.softplus(x, this.beta, this.threshold); }
@@ -105,9 +112,9 @@ export class Hardtanh extends Module {
   min_val: number;
   max_val: number;
   inplace: boolean;
-  constructor(min_val: number | { min_val?: number; max_val?: number; inplace?: boolean } = -1, max_val = 1, inplace = false) {
+  constructor(...args: unknown[]) {
     super();
-    if (typeof min_val === 'object') { max_val = min_val.max_val ?? 1; inplace = min_val.inplace ?? false; min_val = min_val.min_val ?? -1; }
+    const { min_val, max_val, inplace } = parseArgs<{ min_val: number; max_val: number; inplace: boolean }>('Hardtanh', args, ['min_val', 'max_val', 'inplace'], { min_val: -1, max_val: 1, inplace: false });
     if (max_val <= min_val) throw new RangeError('Hardtanh: max_val must be larger than min_val');
     this.min_val = min_val; this.max_val = max_val; this.inplace = inplace;
   }
@@ -115,18 +122,18 @@ export class Hardtanh extends Module {
   override extra_repr(): string { return `min_val=${pyFloat(this.min_val)}, max_val=${pyFloat(this.max_val)}${this.inplace ? ', inplace=True' : ''}`; }
 }
 export class ReLU6 extends Hardtanh {
-  constructor(inplace: boolean | { inplace?: boolean } = false) { super(0, 6, inplaceArg(inplace)); }
+  constructor(...args: unknown[]) { const inplace = inplaceArg('ReLU6', args); super(0, 6, inplace); }
   override extra_repr(): string { return inplaceStr(this.inplace); }
 }
 export class Softmax extends Module {
   dim: number | null;
-  constructor(dim: number | null | { dim?: number | null } = null) { super(); this.dim = dim !== null && typeof dim === 'object' ? dim.dim ?? null : dim; }
+  constructor(...args: unknown[]) { super(); this.dim = parseArgs<{ dim: number | null }>('Softmax', args, ['dim'], { dim: null }).dim; }
   override forward(x: Tensor): Tensor { return F.softmax(x, this.dim ?? undefined); }
   override extra_repr(): string { return `dim=${this.dim === null ? 'None' : this.dim}`; }
 }
 export class LogSoftmax extends Module {
   dim: number | null;
-  constructor(dim: number | null | { dim?: number | null } = null) { super(); this.dim = dim !== null && typeof dim === 'object' ? dim.dim ?? null : dim; }
+  constructor(...args: unknown[]) { super(); this.dim = parseArgs<{ dim: number | null }>('LogSoftmax', args, ['dim'], { dim: null }).dim; }
   override forward(x: Tensor): Tensor { return F.log_softmax(x, this.dim ?? undefined); }
   override extra_repr(): string { return `dim=${this.dim === null ? 'None' : this.dim}`; }
 }

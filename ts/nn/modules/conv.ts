@@ -5,7 +5,7 @@ import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import * as init from '../init.js';
 import * as F from '../functional/index.js';
-import { ntuple } from '../functional/args.js';
+import { ntuple, parseArgs, required } from '../functional/args.js';
 import { pyTuple } from '../repr.js';
 import { dtypeOf, type FactoryOpts } from './linear.js';
 
@@ -29,15 +29,15 @@ abstract class ConvNd extends Module {
   groups: number;
   padding_mode: PaddingMode;
 
-  constructor(name: string, nd: number, transposed: boolean, in_channels: number, out_channels: number, kernel_size: number | number[], args: unknown[]) {
+  constructor(name: string, nd: number, transposed: boolean, args: unknown[]) {
     super();
-    // positional (stride, padding, dilation, groups, bias, padding_mode) or (stride, padding, output_padding, groups, bias, dilation, padding_mode) for transposed
-    const names = transposed ? ['stride', 'padding', 'output_padding', 'groups', 'bias', 'dilation', 'padding_mode'] : ['stride', 'padding', 'dilation', 'groups', 'bias', 'padding_mode'];
-    const o: ConvOpts = {};
-    const last = args[args.length - 1];
-    const pos = last && typeof last === 'object' && !Array.isArray(last) ? args.slice(0, -1) : args;
-    pos.forEach((v, i) => { (o as Record<string, unknown>)[names[i]] = v; });
-    if (pos !== args) Object.assign(o, last);
+    // PyTorch's positional order: (in, out, kernel_size, stride, padding, dilation, groups, bias, padding_mode, device, dtype),
+    // transposed: (in, out, kernel_size, stride, padding, output_padding, groups, bias, dilation, padding_mode, device, dtype)
+    const tail = transposed ? ['output_padding', 'groups', 'bias', 'dilation'] : ['dilation', 'groups', 'bias'];
+    const names = ['in_channels', 'out_channels', 'kernel_size', 'stride', 'padding', ...tail, 'padding_mode', 'device', 'dtype'];
+    const o = parseArgs<ConvOpts & { in_channels: number; out_channels: number; kernel_size: number | number[] }>(name, args, names as never[], {});
+    required(name, o, ['in_channels', 'out_channels', 'kernel_size']);
+    const { in_channels, out_channels, kernel_size } = o;
     const groups = o.groups ?? 1;
     if (groups <= 0) throw new RangeError('groups must be a positive integer');
     if (in_channels % groups !== 0) throw new RangeError('in_channels must be divisible by groups');
@@ -95,8 +95,8 @@ abstract class ConvNd extends Module {
 
 /** nn.Conv2d(in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=true, padding_mode='zeros') */
 export class Conv2d extends ConvNd {
-  constructor(in_channels: number, out_channels: number, kernel_size: number | number[], ...args: (number | number[] | string | boolean | ConvOpts)[]) {
-    super('Conv2d', 2, false, in_channels, out_channels, kernel_size, args);
+  constructor(...args: unknown[]) {
+    super('Conv2d', 2, false, args);
   }
   override forward(x: Tensor): Tensor {
     if (this.padding_mode !== 'zeros') {
@@ -108,8 +108,8 @@ export class Conv2d extends ConvNd {
 
 /** nn.Conv1d(in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=true, padding_mode='zeros') */
 export class Conv1d extends ConvNd {
-  constructor(in_channels: number, out_channels: number, kernel_size: number | number[], ...args: (number | number[] | string | boolean | ConvOpts)[]) {
-    super('Conv1d', 1, false, in_channels, out_channels, kernel_size, args);
+  constructor(...args: unknown[]) {
+    super('Conv1d', 1, false, args);
   }
   override forward(x: Tensor): Tensor {
     if (this.padding_mode !== 'zeros') {
@@ -121,8 +121,8 @@ export class Conv1d extends ConvNd {
 
 /** nn.ConvTranspose2d(in_channels, out_channels, kernel_size, stride=1, padding=0, output_padding=0, groups=1, bias=true, dilation=1) */
 export class ConvTranspose2d extends ConvNd {
-  constructor(in_channels: number, out_channels: number, kernel_size: number | number[], ...args: (number | number[] | string | boolean | ConvOpts)[]) {
-    super('ConvTranspose2d', 2, true, in_channels, out_channels, kernel_size, args);
+  constructor(...args: unknown[]) {
+    super('ConvTranspose2d', 2, true, args);
     if (typeof this.padding === 'string') throw new RangeError('ConvTranspose2d: string padding is not supported');
     if (this.padding_mode !== 'zeros') throw new RangeError('Only "zeros" padding mode is supported for ConvTranspose2d');
   }

@@ -8,6 +8,7 @@ import { Parameter } from '../parameter.js';
 import * as init from '../init.js';
 import * as F from '../functional/index.js';
 import { pyBool, pyTuple } from '../repr.js';
+import { parseArgs, required } from '../functional/args.js';
 
 export interface FactoryOpts { device?: string; dtype?: DTypeLike }
 export const dtypeOf = (o: FactoryOpts): ReturnType<typeof toDType> => (o.dtype ? toDType(o.dtype, 'nn') : get_default_dtype());
@@ -17,9 +18,12 @@ export class Identity extends Module {
   override forward(x: Tensor): Tensor { return x; }
 }
 
-/** PyTorch's positional `bias` (nn.Linear(3, 2, false)) or the keyword form ({ bias: false }) */
-function linearOpts(biasOrOpts: boolean | ({ bias?: boolean } & FactoryOpts), factory: FactoryOpts): { bias?: boolean } & FactoryOpts {
-  return typeof biasOrOpts === 'boolean' ? { ...factory, bias: biasOrOpts } : biasOrOpts ?? {};
+type LinearOpts = { bias?: boolean } & FactoryOpts;
+/** PyTorch's constructor arguments `names` (then bias, device, dtype), positionally or by name. */
+function linearArgs<T extends object>(op: string, args: unknown[], names: string[]): T & LinearOpts {
+  const o = parseArgs<T & LinearOpts>(op, args, [...names, 'bias', 'device', 'dtype'] as never[], {});
+  required(op, o, names);
+  return o;
 }
 
 /** nn.Linear(in_features, out_features, { bias = true, dtype }) */
@@ -28,9 +32,10 @@ export class Linear extends Module {
   declare bias: Parameter | null;
   in_features: number;
   out_features: number;
-  constructor(in_features: number, out_features: number, biasOrOpts: boolean | ({ bias?: boolean } & FactoryOpts) = {}, factory: FactoryOpts = {}) {
+  constructor(...args: unknown[]) {
     super();
-    const opts = linearOpts(biasOrOpts, factory);
+    const opts = linearArgs<{ in_features: number; out_features: number }>('Linear', args, ['in_features', 'out_features']);
+    const { in_features, out_features } = opts;
     this.in_features = in_features;
     this.out_features = out_features;
     this.weight = new Parameter(empty([out_features, in_features], { dtype: dtypeOf(opts) }));
@@ -57,9 +62,10 @@ export class Bilinear extends Module {
   in1_features: number;
   in2_features: number;
   out_features: number;
-  constructor(in1_features: number, in2_features: number, out_features: number, biasOrOpts: boolean | ({ bias?: boolean } & FactoryOpts) = {}, factory: FactoryOpts = {}) {
+  constructor(...args: unknown[]) {
     super();
-    const opts = linearOpts(biasOrOpts, factory);
+    const opts = linearArgs<{ in1_features: number; in2_features: number; out_features: number }>('Bilinear', args, ['in1_features', 'in2_features', 'out_features']);
+    const { in1_features, in2_features, out_features } = opts;
     this.in1_features = in1_features; this.in2_features = in2_features; this.out_features = out_features;
     this.weight = new Parameter(empty([out_features, in1_features, in2_features], { dtype: dtypeOf(opts) }));
     if (opts.bias ?? true) this.bias = new Parameter(empty([out_features], { dtype: dtypeOf(opts) }));
@@ -81,10 +87,10 @@ export class Bilinear extends Module {
 export class Flatten extends Module {
   start_dim: number;
   end_dim: number;
-  constructor(start_dim: number | { start_dim?: number; end_dim?: number } = 1, end_dim = -1) {
+  constructor(...args: unknown[]) {
     super();
-    if (typeof start_dim === 'object') { end_dim = start_dim.end_dim ?? -1; start_dim = start_dim.start_dim ?? 1; }
-    this.start_dim = start_dim; this.end_dim = end_dim;
+    const o = parseArgs<{ start_dim: number; end_dim: number }>('Flatten', args, ['start_dim', 'end_dim'], { start_dim: 1, end_dim: -1 });
+    this.start_dim = o.start_dim; this.end_dim = o.end_dim;
   }
   override forward(x: Tensor): Tensor { return x.flatten(this.start_dim, this.end_dim); }
   override extra_repr(): string { return `start_dim=${this.start_dim}, end_dim=${this.end_dim}`; }
@@ -94,9 +100,11 @@ export class Flatten extends Module {
 export class Unflatten extends Module {
   dim: number;
   unflattened_size: number[];
-  constructor(dim: number, unflattened_size: number[]) {
+  constructor(...args: unknown[]) {
     super();
-    this.dim = dim; this.unflattened_size = [...unflattened_size];
+    const o = parseArgs<{ dim: number; unflattened_size: number[] }>('Unflatten', args, ['dim', 'unflattened_size'], {});
+    required('Unflatten', o, ['dim', 'unflattened_size']);
+    this.dim = o.dim; this.unflattened_size = [...o.unflattened_size];
   }
   override forward(x: Tensor): Tensor { return x.unflatten(this.dim, this.unflattened_size); }
   override extra_repr(): string { return `dim=${this.dim}, unflattened_size=${pyTuple(this.unflattened_size)}`; }

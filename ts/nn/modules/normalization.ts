@@ -8,6 +8,7 @@ import * as F from '../functional/index.js';
 import { batchNormImpl } from '../functional/norm.js';
 import { pyBool, pyFloat, pyTuple } from '../repr.js';
 import { dtypeOf, type FactoryOpts } from './linear.js';
+import { parseArgs, required } from '../functional/args.js';
 
 export interface BatchNormOpts extends FactoryOpts { eps?: number; momentum?: number | null; affine?: boolean; track_running_stats?: boolean }
 
@@ -22,15 +23,11 @@ abstract class BatchNormBase extends Module {
   momentum: number | null;
   affine: boolean;
   track_running_stats: boolean;
-  constructor(num_features: number, args: unknown[]) {
+  constructor(op: string, args: unknown[]) {
     super();
-    const names = ['eps', 'momentum', 'affine', 'track_running_stats'];
-    const o: Record<string, unknown> = {};
-    const last = args[args.length - 1];
-    const pos = last && typeof last === 'object' ? args.slice(0, -1) : args;
-    pos.forEach((v, i) => { o[names[i]] = v; });
-    if (pos !== args) Object.assign(o, last);
-    const a = o as BatchNormOpts;
+    const a = parseArgs<BatchNormOpts & { num_features: number }>(op, args, ['num_features', 'eps', 'momentum', 'affine', 'track_running_stats', 'device', 'dtype'], {});
+    required(op, a, ['num_features']);
+    const { num_features } = a;
     const dtype = dtypeOf(a);
     this.num_features = num_features;
     this.eps = a.eps ?? 1e-5;
@@ -77,14 +74,14 @@ abstract class BatchNormBase extends Module {
 
 /** nn.BatchNorm1d(num_features, eps=1e-5, momentum=0.1, affine=true, track_running_stats=true): input [N, C] or [N, C, L] */
 export class BatchNorm1d extends BatchNormBase {
-  constructor(num_features: number, ...args: (number | boolean | null | BatchNormOpts)[]) { super(num_features, args); }
+  constructor(...args: unknown[]) { super('BatchNorm1d', args); }
   protected checkInput(x: Tensor): void {
     if (!(x instanceof Tensor) || (x.ndim !== 2 && x.ndim !== 3)) throw new RangeError(`BatchNorm1d: expected 2D or 3D input (got ${x?.ndim}D input)`);
   }
 }
 /** nn.BatchNorm2d(num_features, eps=1e-5, momentum=0.1, affine=true, track_running_stats=true): input [N, C, H, W] */
 export class BatchNorm2d extends BatchNormBase {
-  constructor(num_features: number, ...args: (number | boolean | null | BatchNormOpts)[]) { super(num_features, args); }
+  constructor(...args: unknown[]) { super('BatchNorm2d', args); }
   protected checkInput(x: Tensor): void {
     if (!(x instanceof Tensor) || x.ndim !== 4) throw new RangeError(`BatchNorm2d: expected 4D input (got ${x?.ndim}D input)`);
   }
@@ -97,10 +94,12 @@ export class LayerNorm extends Module {
   normalized_shape: number[];
   eps: number;
   elementwise_affine: boolean;
-  constructor(normalized_shape: number | number[], eps: number | ({ eps?: number; elementwise_affine?: boolean } & FactoryOpts) = 1e-5, elementwise_affine = true) {
+  constructor(...args: unknown[]) {
     super();
-    let o: FactoryOpts = {};
-    if (typeof eps === 'object') { o = eps; elementwise_affine = eps.elementwise_affine ?? true; eps = eps.eps ?? 1e-5; }
+    const o = parseArgs<{ normalized_shape: number | number[]; eps: number; elementwise_affine: boolean } & FactoryOpts>('LayerNorm', args,
+      ['normalized_shape', 'eps', 'elementwise_affine', 'device', 'dtype'], { eps: 1e-5, elementwise_affine: true });
+    required('LayerNorm', o, ['normalized_shape']);
+    const { normalized_shape, eps, elementwise_affine } = o;
     this.normalized_shape = typeof normalized_shape === 'number' ? [normalized_shape] : [...normalized_shape];
     this.eps = eps;
     this.elementwise_affine = elementwise_affine;
@@ -124,10 +123,12 @@ export class GroupNorm extends Module {
   num_channels: number;
   eps: number;
   affine: boolean;
-  constructor(num_groups: number, num_channels: number, eps: number | ({ eps?: number; affine?: boolean } & FactoryOpts) = 1e-5, affine = true) {
+  constructor(...args: unknown[]) {
     super();
-    let o: FactoryOpts = {};
-    if (typeof eps === 'object') { o = eps; affine = eps.affine ?? true; eps = eps.eps ?? 1e-5; }
+    const o = parseArgs<{ num_groups: number; num_channels: number; eps: number; affine: boolean } & FactoryOpts>('GroupNorm', args,
+      ['num_groups', 'num_channels', 'eps', 'affine', 'device', 'dtype'], { eps: 1e-5, affine: true });
+    required('GroupNorm', o, ['num_groups', 'num_channels']);
+    const { num_groups, num_channels, eps, affine } = o;
     if (num_channels % num_groups !== 0) throw new RangeError(`GroupNorm: num_channels (${num_channels}) must be divisible by num_groups (${num_groups})`);
     this.num_groups = num_groups; this.num_channels = num_channels; this.eps = eps; this.affine = affine;
     if (affine) {

@@ -7,6 +7,7 @@ import { Parameter } from '../parameter.js';
 import * as init from '../init.js';
 import * as F from '../functional/index.js';
 import { dtypeOf, type FactoryOpts } from './linear.js';
+import { parseArgs, required } from '../functional/args.js';
 
 export interface EmbeddingOpts extends FactoryOpts { padding_idx?: number | null; max_norm?: number | null; norm_type?: number; scale_grad_by_freq?: boolean; sparse?: boolean; _weight?: Tensor }
 
@@ -17,8 +18,12 @@ export class Embedding extends Module {
   embedding_dim: number;
   padding_idx: number | null;
   max_norm: number | null;
-  constructor(num_embeddings: number, embedding_dim: number, o: EmbeddingOpts = {}) {
+  constructor(...args: unknown[]) {
     super();
+    const o = parseArgs<EmbeddingOpts & { num_embeddings: number; embedding_dim: number }>('Embedding', args,
+      ['num_embeddings',  'embedding_dim',  'padding_idx',  'max_norm',  'norm_type',  'scale_grad_by_freq',  'sparse',  '_weight',  'device',  'dtype'], {});
+    required('Embedding', o, ['num_embeddings', 'embedding_dim']);
+    const { num_embeddings, embedding_dim } = o;
     this.num_embeddings = num_embeddings;
     this.embedding_dim = embedding_dim;
     let p = o.padding_idx ?? null;

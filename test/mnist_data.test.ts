@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import * as torch from '../ts/index.js';
+import { idx } from './helpers/idx.js';
 
 const { MNIST, FashionMNIST, parseIdx } = torch.datasets;
 const T = torch.transforms;
@@ -14,14 +15,6 @@ const ROOT = resolve(new URL('..', import.meta.url).pathname);
 const MNIST_DIR = resolve(ROOT, process.env.MNIST_DIR ?? '../shared/data/mnist');
 const HAVE = existsSync(join(MNIST_DIR, 't10k-images-idx3-ubyte.gz'));
 
-function idx(dims: number[], data: ArrayLike<number>, type = 0x08): Uint8Array {
-  const b = new Uint8Array(4 + 4 * dims.length + data.length);
-  const dv = new DataView(b.buffer);
-  b[2] = type; b[3] = dims.length;
-  dims.forEach((d, i) => dv.setUint32(4 + 4 * i, d, false));
-  b.set(data, 4 + 4 * dims.length);
-  return b;
-}
 const tmp = () => mkdtempSync(join(tmpdir(), 'webtorch-mnist-'));
 
 describe('IDX parser', () => {

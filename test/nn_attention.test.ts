@@ -10,7 +10,7 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as torch from '../ts/index.js';
 import type { Tensor } from '../ts/index.js';
-import { toT, stateDict, expectClose, type TJ } from './helpers/json_tensor.js';
+import { toT, stateDict, expectClose, expectLayout, type TJ } from './helpers/json_tensor.js';
 
 const { nn } = torch;
 const F = nn.functional;
@@ -81,10 +81,7 @@ describe('MultiheadAttention and the Transformer layers match PyTorch (fixtures)
   for (const c of FX.modules) {
     it(c.id, () => {
       const m = make(c);
-      expect(Object.keys(m.state_dict())).toEqual(Object.keys(c.state_dict));
-      expect(m.named_parameters().map(([n]) => n)).toEqual(c.param_order);
-      for (const [k, v] of Object.entries(c.state_dict)) expect(m.state_dict()[k].shape, k).toEqual(v.shape);
-      expect(m.toString()).toBe(c.repr);
+      expectLayout(m, c);
       m.load_state_dict(sd(c.state_dict));
       m.eval();
       const xs = c.inputs.map((j) => toT(j, true));

@@ -12,6 +12,7 @@ import * as torch from '../ts/index.js';
 import { parseIdx } from '../ts/datasets/idx.js';
 import { gunzip } from '../ts/platform/index.js';
 import { rng, mutate, type Rng } from './helpers/fuzz.js';
+import { idx } from './helpers/idx.js';
 
 const CASE_MS = 1000;
 const counts: Record<string, { cases: number; errors: number; accepted: number }> = {};
@@ -42,14 +43,6 @@ async function expectSafe(format: string, label: string, size: number, prefix: s
 }
 
 // ------------------------------------------------------------------------------------------ IDX
-function idx(dims: number[], data: ArrayLike<number>, type = 0x08): Uint8Array {
-  const b = new Uint8Array(4 + 4 * dims.length + data.length);
-  const dv = new DataView(b.buffer);
-  b[2] = type; b[3] = dims.length;
-  dims.forEach((d, i) => dv.setUint32(4 + 4 * i, d, false));
-  b.set(data, 4 + 4 * dims.length);
-  return b;
-}
 /** A valid IDX file of random rank (0-4) and sizes (0 included). */
 function validIdx(r: Rng): { bytes: Uint8Array; dims: number[] } {
   const dims = Array.from({ length: r.int(5) }, () => r.int(5));

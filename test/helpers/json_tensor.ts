@@ -30,3 +30,11 @@ export function expectClose(a: Tensor | null | undefined, e: TJ, what: string, t
     throw new Error(`${what}[${i}]: got ${g}, expected ${w}`);
   }
 }
+
+/** A module built like PyTorch's: the recorded state_dict keys and shapes, parameter order and repr. */
+export function expectLayout(m: torch.nn.Module, c: { state_dict: Record<string, TJ>; param_order: string[]; repr: string }): void {
+  expect(Object.keys(m.state_dict())).toEqual(Object.keys(c.state_dict));
+  expect(m.named_parameters().map(([n]) => n)).toEqual(c.param_order);
+  for (const [k, v] of Object.entries(c.state_dict)) expect(m.state_dict()[k].shape, k).toEqual(v.shape);
+  expect(m.toString()).toBe(c.repr);
+}

@@ -10,12 +10,12 @@ import { zeros, arange, tensor as makeTensor } from '../creation.js';
 import { index_select, scatter_add, stack } from '../ops/indexing.js';
 import { unique } from '../ops/selection.js';
 import { parseArgs } from '../nn/functional/args.js';
-import { named } from '../shape.js';
+import { named, shapeStr } from '../shape.js';
+import { backendFor } from '../backend/dispatch.js';
 
-const shapeStr = (s: number[]): string => `[${s.join(', ')}]`;
-
+/** Coalescing and the size checks read index values synchronously: a backend without synchronous reads (webgpu) cannot hold sparse tensors. */
 function cpuOnly(op: string, t: Tensor): void {
-  if (t.device.type !== 'cpu') throw new Error(`${op}: sparse COO tensors are supported on the CPU (wasm) backend only, got a tensor on ${t.device.type}`);
+  if (!backendFor(op, [t]).syncReads) throw new Error(`${op}: sparse COO tensors are supported on the CPU (wasm) backend only, got a tensor on ${t.device.type}`);
 }
 
 export class SparseCooTensor {

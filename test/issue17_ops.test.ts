@@ -110,3 +110,24 @@ describe('layers', () => {
     } finally { warn.mockRestore(); }
   });
 });
+
+describe('leak check', () => {
+  it('the new ops and their backward release everything inside a scope, step after step', () => {
+    const w = torch.randn(3, 4, { requires_grad: true });
+    const step = () => torch.scope(() => {
+      const x = torch.randn(2, 3, 4);
+      const y = torch.einsum('bij,jk->bik', x, w.t()).sum()
+        .add(torch.diagonal(w, 1).sum()).add(torch.diag_embed(w).sum())
+        .add(torch.take_along_dim(w, torch.tensor([[0], [2], [1]]), 1).sum())
+        .add(torch.baddbmm(torch.zeros(2, 3, 3), x, w.t().expand(2, 4, 3)).sum())
+        .add(F.cosine_similarity(w, w.flip(0)).sum())
+        .add(F.pixel_shuffle(w.reshape(1, 4, 3, 1), 2).sum())
+        .add(torch.masked_select(w, w.gt(0)).sum());
+      y.backward();
+    });
+    step();
+    const before = torch.memory().tensors;
+    for (let i = 0; i < 20; i++) step();
+    expect(torch.memory().tensors).toBe(before);
+  });
+});

@@ -19,10 +19,11 @@ export const pointwise: PointwiseKernels = {
     const buffers: GPUBuffer[] = [];
     const scalars: number[] = [];
     for (const x of inputs) {
-      if (typeof x !== 'object' || !x._storage.buffer) {
+      const scalar = typeof x === 'number' || typeof x === 'boolean';
+      if (scalar || !x._storage.buffer) {
         // numbers, and 0-dim CPU tensors (allowed beside GPU tensors, as in PyTorch)
         spec.inputs.push({ layout: 's', dtype: compute });
-        scalars.push(scalarBits(typeof x === 'object' ? hostScalar(x) : +x, compute));
+        scalars.push(scalarBits(scalar ? +x : hostScalar(x), compute));
         continue;
       }
       const strides = broadcastStrides(x, shape);

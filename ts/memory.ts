@@ -19,11 +19,11 @@ export function keep<T>(x: T): T {
 }
 
 function isTensor(x: unknown): x is Tensor {
-  return !!x && typeof x === 'object' && typeof (x as Tensor)._bytes === 'function' && Array.isArray((x as Tensor).shape);
+  return !!x && (typeof x === 'object' || typeof x === 'function') && typeof (x as Tensor)._bytes === 'function' && Array.isArray((x as Tensor).shape);
 }
 
 function forEachTensor(x: unknown, fn: (t: Tensor) => void, seen = new Set<unknown>()): void {
-  if (!x || typeof x !== 'object' || seen.has(x)) return;
+  if (!x || (typeof x !== 'object' && typeof x !== 'function') || seen.has(x)) return;
   seen.add(x);
   if (isTensor(x)) { fn(x); return; }
   if (x instanceof Map) { for (const v of x.values()) forEachTensor(v, fn, seen); return; }

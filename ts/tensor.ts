@@ -15,6 +15,10 @@ import { bytesOf } from './backend/wasm/scratch.js';
 import { accumulateGradNode, type Node, type Hook } from './autograd/node.js';
 import { trackInScope, keep } from './memory.js';
 import type { Scalar } from './ops/types.js';
+import { callableView } from './data_view.js';
+
+/** `t.data`: a tensor sharing t's storage, cut from the graph, that reads the values when called. */
+export type TensorData = Tensor & (() => Promise<TypedArray>);
 
 let nextId = 0;
 export const _tensorsCreated = (): number => nextId;
@@ -43,6 +47,8 @@ export class Tensor {
   _hooks: Hook[] = [];
   _retainsGrad = false;
   private _disposed = false;
+  /** a `.data` view: its in-place changes are hidden from autograd's version check, as in PyTorch */
+  _untracked = false;
   /** creation order, so the backward engine can tell which gradients it made */
   readonly _id = nextId++;
 
@@ -96,7 +102,7 @@ export class Tensor {
   }
 
   _storageVersion(): number { return this._storage.version; }
-  _bumpVersion(): void { this._storage.version++; }
+  _bumpVersion(): void { if (!this._untracked) this._storage.version++; }
   /** PyTorch's t._version */
   get _version(): number { return this._storage.version; }
 
@@ -109,19 +115,19 @@ export class Tensor {
   }
   _alias(): Tensor { return this._view(this.shape, this._strides, this._offset); }
   /**
-   * PyTorch's `t.data = src` for Module.to's device moves: this tensor takes src's storage and view
-   * geometry (same shape and dtype), keeping its identity, autograd flags and .grad; it drops its
+   * PyTorch's `t.data = src`: this tensor takes src's storage, geometry and dtype, keeping its
+   * identity, autograd flags and .grad (Module.to moves parameters this way); it drops its
    * reference to the old storage. src stays valid (its owner disposes it).
    */
   _setData(src: Tensor): void {
     this._checkAlive();
     src._checkAlive();
-    if (src.dtype !== this.dtype || src.shape.join() !== this.shape.join()) {
-      throw new Error(`_setData: expected a ${this.dtype} tensor of shape ${shapeStr(this.shape)}, got ${src.dtype} ${shapeStr(src.shape)}`);
-    }
+    if (this._requiresGrad && !isFloating(src.dtype)) throw new TypeError(`data set to a tensor that requires gradients must be floating point or complex dtype (got ${src.dtype})`);
     const old = this._storage;
     src._storage.account.retain();
     this._storage = src._storage;
+    (this as { shape: number[] }).shape = [...src.shape];
+    (this as { dtype: DType }).dtype = src.dtype;
     this._strides = [...src._strides];
     this._offset = src._offset;
     this._base = null;
@@ -189,7 +195,23 @@ export class Tensor {
   // ---------------------------------------------------------------- reading values
   /** Contiguous copy of the values (a typed array); sync, CPU only. */
   dataSync(): TypedArray { return backendOf(this).readSync(this, 'dataSync'); }
-  async data(): Promise<TypedArray> { return backendOf(this).read(this); }
+  /**
+   * PyTorch's `.data`: a tensor sharing this one's storage, cut from the graph, whose in-place
+   * changes autograd does not see (`m.bias.data.fill_(0.01)`). Called, it reads the values:
+   * `await t.data()` gives a contiguous typed array on every device (see ts/data_view.ts).
+   */
+  get data(): TensorData {
+    return callableView(() => {
+      const view = this.detach();
+      view._untracked = true;
+      return view;
+    }, async () => backendOf(this).read(this));
+  }
+  /** PyTorch's `t.data = src` (shape, dtype and device may change). */
+  set data(src: Tensor) {
+    if (!(src instanceof Tensor)) throw new TypeError(`Variable data has to be a tensor, but got ${src === null ? 'None' : typeof src}`);
+    this._setData(src);
+  }
   /**
    * The single value as a number; a bool tensor's value is a boolean at run time, which the
    * type parameter states: `await mask.item<boolean>()` (default number, so
@@ -203,7 +225,7 @@ export class Tensor {
   /** The single value (see itemSync): `Promise<number>`, or `item<boolean>()` for a bool tensor. */
   async item<T extends number | boolean = number>(): Promise<T> {
     if (this.numel() !== 1) throw new Error(`a Tensor with ${this.numel()} elements cannot be converted to Scalar`);
-    const v = (await this.data())[0];
+    const v = (await backendOf(this).read(this))[0];
     return (this.dtype === 'bool' ? v !== 0 : v) as T;
   }
   tolistSync(): unknown {
@@ -218,7 +240,7 @@ export class Tensor {
     };
     return build(0, 0);
   }
-  async tolist(): Promise<unknown> { return this._nest(await this.data()); }
+  async tolist(): Promise<unknown> { return this._nest(await backendOf(this).read(this)); }
 
   cuda(): Tensor { throw new Error("Torch not compiled with CUDA enabled (webtorch's GPU device is 'webgpu': use t.to('webgpu'))"); }
 }

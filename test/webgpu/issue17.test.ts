@@ -55,3 +55,17 @@ describeGpu('leak check on webgpu: einsum, diagonals, baddbmm, distances, pixel 
     expect([m1.gpuTensors, m1.gpuBytes]).toEqual([m0.gpuTensors, m0.gpuBytes]);
   });
 });
+
+describeGpu('t.data on webgpu', () => {
+  it('is a detached GPU view that reads when called', async () => {
+    const p = torch.tensor([1, 2, 3], { dtype: 'float32' }).to('webgpu').requires_grad_();
+    p.mul(p).sum().backward();
+    p.data.add_(p.grad!.data, { alpha: -0.5 });
+    expect(p.data.device.toString()).toContain('webgpu');
+    expect(p.data.requires_grad).toBe(false);
+    expect(await read(p)).toEqual([0, 0, 0]);
+    expect(Array.from(await p.data())).toEqual([0, 0, 0]);
+    expect(await read(torch.add(p.data, 1))).toEqual([1, 1, 1]);
+    expect(() => p.data.dataSync()).toThrow(/asynchronous/);
+  });
+});

@@ -25,7 +25,7 @@ export const pointwise: PointwiseKernels = {
       const ptrs: number[] = [];
       let mode = 0;
       inputs.forEach((x, i) => {
-        if (typeof x !== 'object') { ptrs.push(putScalar(x, compute)); mode = i === 0 ? 2 : 1; return; }
+        if (typeof x === 'number' || typeof x === 'boolean') { ptrs.push(putScalar(x, compute)); mode = i === 0 ? 2 : 1; return; }
         if (numel(x.shape) === 1 && n > 1 && inputs.length === 2) { ptrs.push(materialize(x, compute, [])); mode = i === 0 ? 2 : 1; return; }
         ptrs.push(materialize(x, compute, shape));
       });

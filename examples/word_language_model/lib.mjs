@@ -131,10 +131,7 @@ export async function run(torch, args, { corpus, device = 'cpu', log = console.l
       if (optimizer) {
         optimizer.step();
       } else {
-        // main.py: p.data.add_(p.grad, alpha=-lr). An in-place update of a leaf, outside autograd.
-        torch.no_grad(() => {
-          for (const p of model.parameters()) p.add_(p.grad, { alpha: -lr });
-        });
+        for (const p of model.parameters()) p.data.add_(p.grad, { alpha: -lr });
       }
 
       const l = await loss.item();

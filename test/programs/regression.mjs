@@ -59,8 +59,8 @@ export function main({ seed = 1, maxBatches = 400, log = console.log } = {}) {
     // Backward pass
     output.backward();
 
-    // Apply gradients (`param.data.add_(-0.1 * param.grad)`: detach() is the same storage, off the graph)
-    for (const param of fc.parameters()) param.detach().add_(param.grad.mul(-0.1));
+    // Apply gradients
+    for (const param of fc.parameters()) param.data.add_(param.grad.mul(-0.1));
 
     // Stop criterion
     if (loss < 1e-3 || batch_idx >= maxBatches) break;

@@ -32,7 +32,7 @@ class SiameseNetwork extends nn.Module {
   init_weights(m) {
     if (m instanceof nn.Linear) {
       torch.nn.init.xavier_uniform_(m.weight);
-      m.bias.detach().fill_(0.01); // m.bias.data.fill_(0.01)
+      m.bias.data.fill_(0.01);
     }
   }
 

@@ -34,7 +34,8 @@ const minify = {
 };
 
 /**
- * The chunks of the Node and browser builds: 'vision' (webtorch/vision: ts/vision/ and the image
+ * The chunks of the Node and browser builds: 'relaxed' (the relaxed-SIMD GEMM add-on, imported only where
+ * the runtime validates relaxed SIMD), 'vision' (webtorch/vision: ts/vision/ and the image
  * decoder) and 'gpu' (gpu/: the webgpu runtime and backend, which torch.webgpu.init() imports)
  * import from 'webtorch', the main entry, which holds everything else; so the main file carries
  * neither, and nothing is bundled twice.
@@ -42,6 +43,7 @@ const minify = {
 const chunkOf = (id) => {
   if (/[\\/]ts[\\/](vision[\\/]|platform[\\/]image\.js$)/.test(id)) return 'vision';
   if (/[\\/]gpu[\\/]/.test(id)) return 'gpu';
+  if (/[\\/]wasm_relaxed_bytes\.js$/.test(id)) return 'relaxed';
   return 'webtorch';
 };
 const entries = { webtorch: 'build/out/tsc/ts/index.js', vision: 'build/out/tsc/ts/vision/index.js' };
@@ -84,7 +86,7 @@ const workerdWasm = {
     if (id !== '\0webtorch-wasm-source') return null;
     // baseline only: the relaxed-SIMD GEMM add-on would be a second module import, and the
     // package check (test/runtime/run.mjs) allows the bundle only './webtorch.wasm'
-    return "import wasmModule from './webtorch.wasm';\nexport function wasmSource() { return wasmModule; }\nexport function relaxedSource() { return null; }\n";
+    return "import wasmModule from './webtorch.wasm';\nexport function wasmSource() { return wasmModule; }\nexport async function relaxedSource() { return null; }\n";
   },
   writeBundle() {
     mkdirSync('dist', { recursive: true });

@@ -1,7 +1,7 @@
 // The relaxed-SIMD GEMM add-on is picked only where it validates and its probe passes
 // (ts/backend/wasm/variant.ts); otherwise, or with WEBTORCH_WASM=simd128, the SIMD128 baseline.
 import { describe, it, expect } from 'vitest';
-import { pickVariant } from '../ts/backend/wasm/variant.js';
+import { pickVariant, RELAXED_PROBE } from '../ts/backend/wasm/variant.js';
 import { relaxedSource } from '../ts/platform/wasm_source.js';
 import * as torch from '../ts/index.js';
 
@@ -47,8 +47,22 @@ describe('wasm kernel variant selection', () => {
     expect(typeof c.exports?.gemm_f32).toBe('function');
   });
 
+  it('loads the add-on\'s chunk only where the relaxed_madd probe module validates and the setting allows it', async () => {
+    let loads = 0;
+    const loader = async () => { loads++; return new Uint8Array(8); };
+    expect((await pickVariant({ relaxed: loader, memory: memory(), setting: '', validate: () => false })).reason).toBe('relaxed SIMD does not validate');
+    expect((await pickVariant({ relaxed: loader, memory: memory(), setting: 'simd128', validate: () => true })).variant).toBe('simd128');
+    expect(loads).toBe(0);
+    const c = await pickVariant({ relaxed: loader, memory: memory(), setting: '', validate: () => true, instantiate: fakeInstance(1) });
+    expect(c.variant).toBe('relaxed-simd');
+    expect(loads).toBe(1);
+    expect((await pickVariant({ relaxed: async () => null, memory: memory(), setting: '', validate: () => true })).variant).toBe('simd128');
+    // the probe module is valid wasm exactly where the real add-on is
+    expect(WebAssembly.validate(RELAXED_PROBE)).toBe(WebAssembly.validate((await relaxedSource()) as Uint8Array));
+  });
+
   it('the real add-on: relaxed where this runtime validates it, and torch.backends.wasm.variant agrees', async () => {
-    const bytes = relaxedSource() as Uint8Array;
+    const bytes = (await relaxedSource()) as Uint8Array;
     const supported = WebAssembly.validate(bytes);
     const c = await pickVariant({ relaxed: bytes, memory: memory(), setting: '' });
     expect(c.variant).toBe(supported ? 'relaxed-simd' : 'simd128');

@@ -55,7 +55,7 @@ try {
     const relative = [...readme.matchAll(/\]\(\s*(?![a-z][a-z0-9+.-]*:|#)([^)\s]+)/gi)].map((m) => m[1]);
     if (relative.length) errors.push(`README links that break on npm: ${relative.join(', ')}`);
     const paths = packed.files.map((f) => f.path);
-    for (const f of ['dist/webtorch.js', 'dist/webtorch.min.js', 'dist/webtorch.gpu.min.js', 'dist/vision.js', 'dist/vision.min.js', 'dist/types/ts/vision/index.d.ts', 'dist/webtorch.workerd.js', 'dist/webtorch.wasm', 'dist/types/ts/index.d.ts', 'dist/types/globals.d.ts']) {
+    for (const f of ['dist/webtorch.js', 'dist/webtorch.min.js', 'dist/webtorch.gpu.min.js', 'dist/webtorch.relaxed.js', 'dist/webtorch.relaxed.min.js', 'dist/vision.js', 'dist/vision.min.js', 'dist/types/ts/vision/index.d.ts', 'dist/webtorch.workerd.js', 'dist/webtorch.wasm', 'dist/types/ts/index.d.ts', 'dist/types/globals.d.ts']) {
       if (!paths.includes(f)) errors.push(`${f} missing from the tarball`);
     }
     const dts = paths.filter((p) => p.endsWith('.d.ts'));

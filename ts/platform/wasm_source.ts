@@ -5,9 +5,10 @@
 // (dist/webtorch.workerd.js, see rollup.config.mjs) replaces this module with one whose
 // wasmSource() returns the precompiled WebAssembly.Module imported from './webtorch.wasm'.
 //
-// relaxedSource() is the optional relaxed-SIMD GEMM add-on (assembly/relaxed.ts), used only where
-// the runtime supports it (ts/backend/wasm/variant.ts).
-import { WASM_DEFLATED, WASM_SIZE, WASM_RELAXED_DEFLATED, WASM_RELAXED_SIZE } from '../../build/out/wasm_bytes.js';
+// relaxedSource() loads the optional relaxed-SIMD GEMM add-on (assembly/relaxed.ts) from a chunk of
+// its own (dist/webtorch.relaxed*.js), which ts/backend/wasm/variant.ts asks for only where the
+// runtime supports relaxed SIMD: the main browser file does not carry it.
+import { WASM_DEFLATED, WASM_SIZE } from '../../build/out/wasm_bytes.js';
 import { inflateRaw } from './inflate.js';
 
 function decodeBase64(s: string): Uint8Array {
@@ -32,6 +33,7 @@ export function wasmSource(): Uint8Array | WebAssembly.Module {
 }
 
 /** The relaxed-SIMD GEMM add-on: its bytes, a compiled module, or null where the bundle has none. */
-export function relaxedSource(): Uint8Array | WebAssembly.Module | null {
+export async function relaxedSource(): Promise<Uint8Array | WebAssembly.Module | null> {
+  const { WASM_RELAXED_DEFLATED, WASM_RELAXED_SIZE } = await import('../../build/out/wasm_relaxed_bytes.js');
   return embedded(WASM_RELAXED_DEFLATED, WASM_RELAXED_SIZE, 'webtorch_relaxed.wasm');
 }

@@ -29,7 +29,7 @@ const memory = K.memory;
 
 // The relaxed-SIMD GEMM add-on replaces the main module's gemm_* exports where it validates and its
 // probe passes (ts/backend/wasm/variant.ts); WEBTORCH_WASM=simd128 forces the baseline.
-const choice = await pickVariant({ relaxed: relaxedSource(), memory });
+const choice = await pickVariant({ relaxed: relaxedSource, memory });
 if (choice.exports) for (const name of RELAXED_EXPORTS) (K as Record<string, unknown>)[name] = choice.exports[name];
 /** The kernel build in use: 'relaxed-simd' (fused multiply-add GEMM) or 'simd128'. */
 export const wasmVariant: WasmVariant = choice.variant;

@@ -28,9 +28,22 @@ export function wasmVariantSetting(): string {
   return '';
 }
 
+type AddOn = Uint8Array | WebAssembly.Module;
+
+/**
+ * A module of one function, (v128, v128, v128) -> f32x4.relaxed_madd: it validates exactly where
+ * relaxed SIMD exists, so the add-on's own chunk is loaded only there.
+ */
+export const RELAXED_PROBE = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version
+  0x01, 0x08, 0x01, 0x60, 0x03, 0x7b, 0x7b, 0x7b, 0x01, 0x7b, // type: (v128 v128 v128) -> v128
+  0x03, 0x02, 0x01, 0x00, // one function of that type
+  0x0a, 0x0d, 0x01, 0x0b, 0x00, 0x20, 0x00, 0x20, 0x01, 0x20, 0x02, 0xfd, 0x85, 0x02, 0x0b, // local.get 0 1 2; f32x4.relaxed_madd
+]);
+
 export interface VariantOptions {
-  /** the add-on's bytes or compiled module; null where the bundle ships none (workerd) */
-  relaxed: Uint8Array | WebAssembly.Module | null;
+  /** the add-on (bytes or compiled module), or its loader; null where the bundle ships none (workerd) */
+  relaxed: AddOn | (() => Promise<AddOn | null>) | null;
   /** the main module's memory, imported by the add-on */
   memory: WebAssembly.Memory;
   /** WEBTORCH_WASM: 'simd128' forces the baseline */
@@ -61,10 +74,16 @@ export async function pickVariant(o: VariantOptions): Promise<VariantChoice> {
   if (!o.relaxed) return { variant: 'simd128', exports: null, reason: 'no relaxed-SIMD module in this bundle' };
   try {
     const validate = o.validate ?? ((b: BufferSource) => WebAssembly.validate(b));
-    if (!(o.relaxed instanceof WebAssembly.Module) && !validate(o.relaxed as BufferSource)) {
+    let addOn: AddOn | null;
+    if (typeof o.relaxed === 'function') {
+      if (!validate(RELAXED_PROBE)) return { variant: 'simd128', exports: null, reason: 'relaxed SIMD does not validate' };
+      addOn = await o.relaxed();
+      if (!addOn) return { variant: 'simd128', exports: null, reason: 'no relaxed-SIMD module in this bundle' };
+    } else addOn = o.relaxed;
+    if (!(addOn instanceof WebAssembly.Module) && !validate(addOn as BufferSource)) {
       return { variant: 'simd128', exports: null, reason: 'relaxed SIMD does not validate' };
     }
-    const inst = await (o.instantiate ?? defaultInstantiate)(o.relaxed, {
+    const inst = await (o.instantiate ?? defaultInstantiate)(addOn, {
       env: {
         memory: o.memory,
         abort(_msg: number, _file: number, line: number, col: number): never {

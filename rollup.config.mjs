@@ -34,7 +34,8 @@ const minify = {
 };
 
 /**
- * The chunks of the Node and browser builds: 'relaxed' (the relaxed-SIMD GEMM add-on, imported only where
+ * The chunks of the Node and browser builds: 'threads' (the worker pool, imported only when more
+ * than one thread is wanted and can run), 'relaxed' (the relaxed-SIMD GEMM add-on, imported only where
  * the runtime validates relaxed SIMD), 'vision' (webtorch/vision: ts/vision/ and the image
  * decoder) and 'gpu' (gpu/: the webgpu runtime and backend, which torch.webgpu.init() imports)
  * import from 'webtorch', the main entry, which holds everything else; so the main file carries
@@ -44,6 +45,7 @@ const chunkOf = (id) => {
   if (/[\\/]ts[\\/](vision[\\/]|platform[\\/]image\.js$)/.test(id)) return 'vision';
   if (/[\\/]gpu[\\/]/.test(id)) return 'gpu';
   if (/[\\/]wasm_relaxed_bytes\.js$/.test(id)) return 'relaxed';
+  if (/[\\/]backend[\\/]wasm[\\/]thread_pool\.js$/.test(id)) return 'threads';
   return 'webtorch';
 };
 const entries = { webtorch: 'build/out/tsc/ts/index.js', vision: 'build/out/tsc/ts/vision/index.js' };

@@ -18,7 +18,7 @@ import { readFileSync, writeFileSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execSync } from 'node:child_process';
-import { makeContext, probePython, pythonBlas, ROOT, PYTHON, errNote } from './lib/context.mjs';
+import { makeContext, probePython, pythonBlas, ROOT, PYTHON, errNote, setThreads } from './lib/context.mjs';
 
 // Default order: cheap kernels first, training last.
 const ORDER = ['matmul', 'add', 'conv2d', 'adam', 'mnist', 'lstm', 'transformer'];
@@ -44,10 +44,14 @@ const only = optVal('--only')?.split(',').map((s) => s.trim()).filter(Boolean);
 if (only) for (const n of only) if (!available.includes(n)) { console.error(`unknown section '${n}'; have: ${ordered.join(', ')}`); process.exit(2); }
 const selected = only ? ordered.filter((n) => only.includes(n)) : ordered;
 const quick = flag('--quick');
+// --threads n: webtorch's torch.set_num_threads(n) and PyTorch's (with OMP/OpenBLAS pools of n)
+const threads = Number(optVal('--threads') ?? 1);
+if (!Number.isInteger(threads) || threads < 1) { console.error('--threads expects a positive integer'); process.exit(2); }
+setThreads(threads);
 // eslint-disable-next-line no-undef
 const DENO = typeof globalThis.Deno !== 'undefined' ? globalThis.Deno : null;
 // a Deno run never rewrites RESULTS.md unless asked: the committed table is Node's
-const write = flag('--write') || (!DENO && !only && !quick && !flag('--no-write'));
+const write = flag('--write') || (!DENO && !only && !quick && threads === 1 && !flag('--no-write'));
 
 const command = `${DENO ? 'deno run -A' : 'node'} bench/run.mjs${argv.length ? ' ' + argv.join(' ') : ''}`;
 const runtimeName = DENO ? `Deno ${DENO.version.deno} (V8 ${DENO.version.v8})` : `Node ${process.version}`;
@@ -79,7 +83,7 @@ const loadEnd = os.loadavg();
 // ------------------------------------------------------------------------------------------------
 const fmt = (v) => (v == null || !Number.isFinite(v) ? '—' : v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
 const ratio = (r, ref) => (r.webtorch == null || ref == null ? '—' : `${(r.higher ? r.webtorch / ref : ref / r.webtorch).toFixed(2)}x`);
-const header = ['workload', 'unit', 'webtorch', 'PyTorch 1T', 'TF.js', 'vs PyTorch', 'vs TF.js', 'notes'];
+const header = ['workload', 'unit', 'webtorch', `PyTorch ${threads}T`, 'TF.js', 'vs PyTorch', 'vs TF.js', 'notes'];
 const table = rows.map((r) => [
   r.workload, r.unit, fmt(r.webtorch), fmt(r.pytorch),
   r.tfjs == null ? '—' : `${fmt(r.tfjs)}${r.tfjsBackend ? ` (${r.tfjsBackend})` : ''}`,
@@ -92,7 +96,7 @@ function printTable() {
   console.log('\n' + line(header));
   console.log(line(w.map((n) => '-'.repeat(n))));
   for (const t of table) console.log(line(t));
-  console.log(`\nvs X = webtorch speed / X's speed (> 1: webtorch faster). Same run, one thread each. ${elapsed.toFixed(0)} s total.`);
+  console.log(`\nvs X = webtorch speed / X's speed (> 1: webtorch faster). Same run, ${threads} thread${threads > 1 ? 's' : ''} each. ${elapsed.toFixed(0)} s total.`);
   console.log(`${runtimeName}; webtorch wasm kernels: ${wasmVariant}`);
 }
 printTable();

@@ -28,6 +28,7 @@ const SKIP: Record<string, string> = {
   // torch.*
   'torch:Tensor': 'the class', 'torch:SparseCooTensor': 'the sparse tensor class (made by sparse_coo_tensor and to_sparse, declared)', 'torch:Generator': 'the class', 'torch:device': 'a device constructor',
   'torch:get_default_dtype': 'configuration', 'torch:set_default_dtype': 'configuration', 'torch:promote_types': 'dtype arithmetic, no tensors',
+  'torch:set_num_threads': 'configuration, no tensors (its errors: test/threads.test.ts)', 'torch:get_num_threads': 'configuration',
   'torch:manual_seed': 'random state', 'torch:seed': 'random state', 'torch:initial_seed': 'random state',
   'torch:no_grad': 'grad mode', 'torch:enable_grad': 'grad mode', 'torch:set_grad_enabled': 'grad mode', 'torch:is_grad_enabled': 'grad mode', 'torch:inference_mode': 'grad mode',
   'torch:scope': 'memory management', 'torch:tidy': 'memory management', 'torch:keep': 'memory management', 'torch:dispose': 'memory management', 'torch:memory': 'memory management',

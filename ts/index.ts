@@ -30,6 +30,8 @@ export { cat, concat, concatenate, stack, split, chunk, index_select, gather, sc
 export { view, reshape, permute, transpose, transpose as swapaxes, t, squeeze, unsqueeze, narrow, select, flatten, unflatten, clone, unbind, as_strided } from './ops/views.js';
 export * as autograd from './autograd/index.js';
 import { wasmVariant } from './backend/wasm/runtime.js';
+import { threadsAvailable, threadsReady } from './backend/wasm/threads.js';
+export { set_num_threads, get_num_threads } from './threads.js';
 
 import { Tensor } from './tensor.js';
 import { broadcastShapes } from './shape.js';
@@ -49,10 +51,13 @@ export * as cuda from './cuda.js';
  * torch.backends as in a CPU build of PyTorch: mps and cuda are unavailable; cudnn's flags are
  * accepted and unused. torch.backends.wasm.variant is webtorch's own: the CPU kernel build in use,
  * 'relaxed-simd' (fused multiply-add GEMM, where the runtime supports relaxed SIMD) or 'simd128'
- * (WEBTORCH_WASM=simd128 forces it).
+ * (WEBTORCH_WASM=simd128 forces it). threads_available(): more than one thread can run here
+ * (shared memory and workers: not in workerd or pages that are not cross-origin isolated);
+ * await threads_ready(): the worker pool for torch.get_num_threads() has started (kernels run on
+ * one thread until then).
  */
 export const backends = {
-  wasm: { variant: wasmVariant },
+  wasm: { variant: wasmVariant, threads_available: threadsAvailable, threads_ready: threadsReady },
   mps: { is_available: (): boolean => false, is_built: (): boolean => false },
   cuda: { is_built: (): boolean => false },
   cudnn: { is_available: (): boolean => false, enabled: true, benchmark: false, deterministic: false },

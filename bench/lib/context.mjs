@@ -7,6 +7,9 @@ import { loadTf } from './tfjs.mjs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const PYTHON = process.env.WEBTORCH_BENCH_PYTHON ?? '/usr/bin/python3';
+/** Threads under test (bench/run.mjs --threads n, default 1): webtorch's set_num_threads, PyTorch's and its BLAS pools. */
+export let THREADS = 1;
+export function setThreads(n) { THREADS = n; }
 const REF = path.join(ROOT, 'bench/python/ref.py');
 
 let torchModule;
@@ -39,8 +42,8 @@ export function runPython(spec, timeoutMs = 180000) {
   if (!p.ok) return { ok: false, error: p.note, skipped: true };
   const r = spawnSync(PYTHON, [REF, JSON.stringify(spec)], {
     encoding: 'utf8', timeout: timeoutMs,
-    // single thread everywhere: torch.set_num_threads(1) in the script, and BLAS/OpenMP pools too
-    env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' },
+    // THREADS everywhere: torch.set_num_threads(THREADS) in the script, and BLAS/OpenMP pools too
+    env: { ...process.env, OMP_NUM_THREADS: `${THREADS}`, OPENBLAS_NUM_THREADS: `${THREADS}`, MKL_NUM_THREADS: `${THREADS}`, WEBTORCH_BENCH_THREADS: `${THREADS}` },
   });
   if (r.error) return { ok: false, error: `python: ${r.error.code ?? r.error.message}` };
   const last = r.stdout.trim().split('\n').pop();
@@ -65,6 +68,10 @@ export function row(workload, unit, higher) {
 
 export async function makeContext(opts) {
   const wt = await loadWebtorch();
+  if (wt.torch) {
+    wt.torch.set_num_threads(THREADS);
+    if (!(await wt.torch.backends.wasm.threads_ready())) throw new Error(`bench: ${THREADS} threads did not start`);
+  }
   return {
     ...opts,
     torch: wt.torch,

@@ -6,7 +6,7 @@ spec: {"workload": "matmul"|"add"|"conv2d"|"adam"|"mnist_seed"|"mnist_current"|"
 Prints one JSON object on the last line of stdout: {"ok": true, "best": s, "median": s, ...} with
 seconds per call, or {"ok": false, "error": "..."}. Same timing scheme as bench/lib/timing.mjs.
 """
-import json
+import os, json
 import sys
 import time
 
@@ -64,7 +64,7 @@ def blas_lib():
 def main():
     spec = json.loads(sys.argv[1])
     import torch
-    torch.set_num_threads(1)
+    torch.set_num_threads(int(os.environ.get('WEBTORCH_BENCH_THREADS', '1')))
     torch.manual_seed(0)
     info = {"torch": torch.__version__, "threads": torch.get_num_threads(),
             "blas": blas_lib()}

@@ -12,6 +12,7 @@ import type { View } from '../view.js';
 import type { ConvKernels, ConvGeometry } from '../kernels/conv.js';
 import { K, alloc, take, scratch } from './runtime.js';
 import { materialize } from './scratch.js';
+import { gemmThreaded } from './gemm_split.js';
 
 let COL_BYTES = 1 << 20;
 /** Tuning and test hook: the column-matrix budget per batch chunk, in bytes. */
@@ -26,7 +27,7 @@ interface Problem {
   N: number; C: number; H: number; W: number; O: number; kh: number; kw: number; OH: number; OW: number;
   /** output positions per sample, rows of one group's columns, output channels per group, samples per chunk */
   S: number; Kg: number; Og: number; Nc: number;
-  gemm: Kernel; workspace: Kernel; im2col: Kernel; col2im: Kernel; cnsToNcs: Kernel; ncsToCns: Kernel;
+  gemm: string; workspace: Kernel; im2col: Kernel; col2im: Kernel; cnsToNcs: Kernel; ncsToCns: Kernel;
 }
 
 function problem(dt: DType, xshape: readonly number[], wshape: readonly number[], OH: number, OW: number, g: ConvGeometry): Problem {
@@ -36,7 +37,7 @@ function problem(dt: DType, xshape: readonly number[], wshape: readonly number[]
   const Nc = Math.max(1, Math.min(N, Math.floor(COL_BYTES / Math.max(1, C * kh * kw * S * es))));
   return {
     dt, es, g, N, C, H, W, O, kh, kw, OH, OW, S, Kg: Cg * kh * kw, Og: O / g.groups, Nc,
-    gemm: K[`gemm_${s}`], workspace: K[`gemm_${s}_workspace`], im2col: K[`im2col_${s}`], col2im: K[`col2im_${s}`],
+    gemm: `gemm_${s}`, workspace: K[`gemm_${s}_workspace`], im2col: K[`im2col_${s}`], col2im: K[`col2im_${s}`],
     cnsToNcs: K[`cns_to_ncs_${s}`], ncsToCns: K[`ncs_to_cns_${s}`],
   };
 }
@@ -73,8 +74,8 @@ function im2col(p: Problem, xp: number, col: number, n0: number, nc: number): vo
 function forwardChunk(p: Problem, wp: number, col: number, t: number, n0: number, nc: number, ws: number): void {
   const { es, Kg, Og, N, S } = p, cols = nc * S;
   for (let gi = 0; gi < p.g.groups; gi++) {
-    p.gemm(Og, cols, Kg, 1, wp + gi * Og * Kg * es, Kg, 1, col + gi * Kg * cols * es, cols, 1, 0,
-      t + (gi * Og * N * S + n0 * S) * es, N * S, ws);
+    gemmThreaded(p.gemm, Og, cols, Kg, wp + gi * Og * Kg * es, Kg, 1, col + gi * Kg * cols * es, cols, 1, 0,
+      t + (gi * Og * N * S + n0 * S) * es, N * S, ws, es);
   }
 }
 
@@ -82,8 +83,8 @@ function forwardChunk(p: Problem, wp: number, col: number, t: number, n0: number
 function weightChunk(p: Problem, gt: number, col: number, dw: number, n0: number, nc: number, ws: number): void {
   const { es, Kg, Og, N, S } = p, cols = nc * S;
   for (let gi = 0; gi < p.g.groups; gi++) {
-    p.gemm(Og, Kg, cols, 1, gt + (gi * Og * N * S + n0 * S) * es, N * S, 1, col + gi * Kg * cols * es, 1, cols,
-      n0 === 0 ? 0 : 1, dw + gi * Og * Kg * es, Kg, ws);
+    gemmThreaded(p.gemm, Og, Kg, cols, gt + (gi * Og * N * S + n0 * S) * es, N * S, 1, col + gi * Kg * cols * es, 1, cols,
+      n0 === 0 ? 0 : 1, dw + gi * Og * Kg * es, Kg, ws, es);
   }
 }
 
@@ -91,8 +92,8 @@ function weightChunk(p: Problem, gt: number, col: number, dw: number, n0: number
 function inputChunk(p: Problem, wp: number, gt: number, col: number, dx: number, n0: number, nc: number, ws: number): void {
   const { es, Kg, Og, N, S, g } = p, cols = nc * S;
   for (let gi = 0; gi < g.groups; gi++) {
-    p.gemm(Kg, cols, Og, 1, wp + gi * Og * Kg * es, 1, Kg, gt + (gi * Og * N * S + n0 * S) * es, N * S, 1, 0,
-      col + gi * Kg * cols * es, cols, ws);
+    gemmThreaded(p.gemm, Kg, cols, Og, wp + gi * Og * Kg * es, 1, Kg, gt + (gi * Og * N * S + n0 * S) * es, N * S, 1, 0,
+      col + gi * Kg * cols * es, cols, ws, es);
   }
   p.col2im(col, dx + n0 * p.C * p.H * p.W * es, nc, p.C, p.H, p.W, p.kh, p.kw, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, p.OH, p.OW);
 }

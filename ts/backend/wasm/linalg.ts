@@ -9,6 +9,8 @@ import { broadcastStrides, type View } from '../view.js';
 import type { LinalgKernels } from '../kernels/linalg.js';
 import { K, alloc, take, scratch } from './runtime.js';
 import { putView, materialize, copyKernel } from './scratch.js';
+import { runCalls } from './threads.js';
+import { gemmBlocks, GEMM_ARGS, GEMM_WS_ARG } from './gemm_split.js';
 
 /** `t` in scratch as `kdt`: the pointer of its first element, and its strides broadcast to `shape`. */
 function operand(t: View, kdt: DType, shape: readonly number[]): [number, number[]] {
@@ -30,18 +32,19 @@ export const linalg: LinalgKernels = {
       const [ap, aStr] = operand(a, kdt, [...batch, m, k]);
       const [bp, bStr] = operand(b, kdt, [...batch, k, n]);
       const cp = alloc(total * es);
-      const ws = alloc(K[`gemm_${s}_workspace`](m, n, k));
-      const fn = K[`gemm_${s}`];
+      const wsBytes = K[`gemm_${s}_workspace`](m, n, k);
       const nbd = batch.length;
       const idx = new Array<number>(nbd).fill(0);
+      const calls: number[] = [];
       let ao = 0, bo = 0;
       for (let bi = 0; bi < nb; bi++) {
-        fn(m, n, k, 1, ap + ao * es, aStr[nbd], aStr[nbd + 1], bp + bo * es, bStr[nbd], bStr[nbd + 1], 0, cp + bi * m * n * es, n, ws);
+        gemmBlocks(calls, nb, m, n, k, ap + ao * es, aStr[nbd], aStr[nbd + 1], bp + bo * es, bStr[nbd], bStr[nbd + 1], cp + bi * m * n * es, es);
         for (let d = nbd - 1; d >= 0; d--) {
           if (++idx[d] < batch[d]) { ao += aStr[d]; bo += bStr[d]; break; }
           ao -= (idx[d] - 1) * aStr[d]; bo -= (idx[d] - 1) * bStr[d]; idx[d] = 0;
         }
       }
+      runCalls(`gemm_${s}`, calls, GEMM_ARGS, GEMM_WS_ARG, wsBytes);
       if (kdt === dt) return take(cp, dt, total);
       const c = alloc(total * ITEMSIZE[dt]);
       copyKernel(cp, kdt, c, dt, [total], [1], [1]);

@@ -6,12 +6,21 @@
 // the largest single op.
 import { wasmSource, relaxedSource } from '../../platform/wasm_source.js';
 import { pickVariant, RELAXED_EXPORTS, type WasmVariant } from './variant.js';
+import { threadsAvailable, memoryImport, sharedImport, MAX_PAGES } from './memory_import.js';
 import type { DType, TypedArray } from '../../dtype.js';
 import { ITEMSIZE, ARRAY_CTOR, arrayFor } from '../../dtype.js';
 import { reuse } from '../storage.js';
 
+/** The kernel memory, imported by every instance; shared (SharedArrayBuffer) where threads can run. */
+export const wasmShared = threadsAvailable();
+const source = wasmSource();
+// edge workers hand over a compiled module (no threads there): its import asks for asconfig.json's 1 page
+const pages = source instanceof WebAssembly.Module ? 1 : memoryImport(source).initial;
+export const wasmMemory = new WebAssembly.Memory({ initial: pages, maximum: MAX_PAGES, shared: wasmShared } as WebAssembly.MemoryDescriptor);
+const memory = wasmMemory;
 const imports = {
   env: {
+    memory,
     abort(_msg: number, _file: number, line: number, col: number): never {
       throw new Error(`webtorch: internal kernel abort at ${line}:${col}`);
     },
@@ -19,26 +28,40 @@ const imports = {
 };
 
 // embedded bytes everywhere, except edge workers, where the bundle hands over a compiled module
-const source = wasmSource();
-const instance = source instanceof WebAssembly.Module
-  ? new WebAssembly.Instance(source, imports)
-  : ((await WebAssembly.instantiate(source as BufferSource, imports)) as unknown as WebAssembly.WebAssemblyInstantiatedSource).instance;
+/** The compiled kernel module, which worker threads instantiate again over the same memory. */
+export const wasmModule = source instanceof WebAssembly.Module ? source
+  : await WebAssembly.compile((wasmShared ? sharedImport(source) : source) as BufferSource);
+const instance = await WebAssembly.instantiate(wasmModule, imports);
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const K = { ...instance.exports } as unknown as Record<string, (...args: any[]) => any> & { memory: WebAssembly.Memory };
-const memory = K.memory;
+export const K = { ...instance.exports } as unknown as Record<string, (...args: any[]) => any>;
 
 // The relaxed-SIMD GEMM add-on replaces the main module's gemm_* exports where it validates and its
 // probe passes (ts/backend/wasm/variant.ts); WEBTORCH_WASM=simd128 forces the baseline.
-const choice = await pickVariant({ relaxed: relaxedSource, memory });
+const relaxed = async (): Promise<Uint8Array | WebAssembly.Module | null> => {
+  const s = await relaxedSource();
+  return wasmShared && s instanceof Uint8Array ? sharedImport(s) : s;
+};
+const choice = await pickVariant({ relaxed, memory });
 if (choice.exports) for (const name of RELAXED_EXPORTS) (K as Record<string, unknown>)[name] = choice.exports[name];
 /** The kernel build in use: 'relaxed-simd' (fused multiply-add GEMM) or 'simd128'. */
 export const wasmVariant: WasmVariant = choice.variant;
 /** Why the baseline was picked, when it was. */
 export const wasmVariantReason: string | undefined = choice.reason;
+/** The relaxed add-on in use (bytes or module), or null on the baseline. */
+export const relaxedAddOn = choice.source ?? null;
 
-const HEAP_BASE = (Number(K.heap_base()) + 63) & ~63;
-let top = HEAP_BASE;
-let highWater = HEAP_BASE;
+let base = (Number(K.heap_base()) + 63) & ~63;
+let top = base;
+let highWater = base;
+
+/** Reserves `bytes` for good below the scratch area (only between ops: the scratch must be empty). */
+export function reserve(bytes: number): number {
+  if (top !== base) throw new Error('webtorch: internal error: reserve() while an op holds scratch memory');
+  const p = base;
+  base = top = (base + bytes + 63) & ~63;
+  if (top > memory.buffer.byteLength) memory.grow(Math.ceil((top - memory.buffer.byteLength) / 65536));
+  return p;
+}
 
 /** Reserves `bytes` of scratch (64-byte aligned), growing wasm memory when needed. */
 export function alloc(bytes: number): number {

@@ -58,6 +58,8 @@ export interface VariantChoice {
   variant: WasmVariant;
   /** the add-on's exports to use in place of the main module's (relaxed only) */
   exports: Record<string, unknown> | null;
+  /** the add-on that was instantiated (relaxed only), for worker threads to instantiate again */
+  source?: AddOn;
   /** why the baseline was picked, when it was */
   reason?: string;
 }
@@ -98,7 +100,7 @@ export async function pickVariant(o: VariantOptions): Promise<VariantChoice> {
     for (const name of RELAXED_EXPORTS) {
       if (typeof ex[name] !== 'function') return { variant: 'simd128', exports: null, reason: `relaxed module lacks ${name}` };
     }
-    return { variant: 'relaxed-simd', exports: ex };
+    return { variant: 'relaxed-simd', exports: ex, source: addOn };
   } catch (e) {
     return { variant: 'simd128', exports: null, reason: `relaxed module failed to load: ${(e as Error).message}` };
   }

@@ -44,6 +44,16 @@ export class GraphBuilder implements Tracer {
     return out;
   }
 
+  /** An in-place write outside mapped modules: `self`'s name moves to `src`'s value. */
+  inplace(self: Tensor, src: Tensor): void {
+    if (this.depth > 0) return;
+    if (self._base || self.shape.length !== src.shape.length || self.shape.some((s, i) => s !== src.shape[i])) {
+      throw new Error(`torch.onnx.export: an in-place write into a view or with broadcasting (shape ${src.shape.join('x')} into ${self.shape.join('x')}) has no ONNX mapping`);
+    }
+    if (self.dtype !== src.dtype) throw new Error(`torch.onnx.export: an in-place write from ${src.dtype} into ${self.dtype} has no ONNX mapping`);
+    this.alias(self, src);
+  }
+
   /** Runs `f` with recording off (ops inside a mapped op or module are not graph nodes). */
   inside<T>(f: () => T): T {
     this.depth++;
@@ -82,15 +92,16 @@ export class GraphBuilder implements Tracer {
 
   /**
    * Adds a node. `outputs` are the tensors it makes (named here) or, for intermediate values,
-   * counts of fresh names; returns the output names.
+   * a count of fresh names; returns the output names.
    */
   node(op_type: string, inputs: (string | Tensor | null)[], outputs: (Tensor | number)[] | Tensor | number, attrs: Record<string, AttrValue> = {}): string[] {
     // inputs first: an in-place op's output is its input object, which then names the new value
     const ins = inputs.map((i) => (i === null ? '' : typeof i === 'string' ? i : this.nameOf(i)));
-    const outs = (Array.isArray(outputs) ? outputs : [outputs]).map((o) => {
+    const outs = (Array.isArray(outputs) ? outputs : [outputs]).flatMap((o) => {
+      if (typeof o === 'number') return Array.from({ length: o }, () => this.fresh(op_type.toLowerCase()));
       const n = this.fresh(op_type.toLowerCase());
-      if (o instanceof Tensor) this.names.set(o, n);
-      return n;
+      this.names.set(o, n);
+      return [n];
     });
     while (ins.length && ins[ins.length - 1] === '') ins.pop();
     this.nodes.push({ op_type, inputs: ins, outputs: outs, attrs, name: this.fresh(`/${op_type}`) });

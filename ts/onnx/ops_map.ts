@@ -36,16 +36,24 @@ const transpose: OpMapping = (g, args, out, attrs) => {
   g.node('Transpose', [x], out1(out), { perm: (attrs.perm as number[] | undefined) ?? [...x.shape.keys()].reverse() });
 };
 
-/** adaptive_avg_pool2d: global average pooling for a 1x1 output, else a pool whose windows tile the input exactly. */
+/**
+ * adaptive_avg_pool2d: global average pooling for a 1x1 output; a pool whose windows tile the
+ * input when the input size is a multiple of the output size; nearest upsampling when the output
+ * size is a multiple of the input size (each window is then one input cell).
+ */
 const adaptiveAvgPool: OpMapping = (g, args, out) => {
   const x = args[0] as Tensor, y = out1(out);
   const inHW = x.shape.slice(-2), outHW = y.shape.slice(-2);
-  if (outHW[0] === 1 && outHW[1] === 1) { g.node('GlobalAveragePool', [x], y); return; }
-  if (inHW.some((s, i) => s % outHW[i] !== 0)) {
-    throw new Error(`torch.onnx.export: adaptive_avg_pool2d from ${inHW.join('x')} to ${outHW.join('x')} has no ONNX mapping (the input size must be a multiple of the output size)`);
+  if (outHW[0] === 1 && outHW[1] === 1) g.node('GlobalAveragePool', [x], y);
+  else if (inHW.every((s, i) => s % outHW[i] === 0)) {
+    const k = inHW.map((s, i) => s / outHW[i]);
+    g.node('AveragePool', [x], y, { kernel_shape: k, strides: k });
+  } else if (inHW.every((s, i) => outHW[i] % s === 0)) {
+    const scales = g.constant(tensor([1, 1, ...outHW.map((s, i) => s / inHW[i])], { dtype: 'float32' }), 'scales');
+    g.node('Resize', [x, '', scales], y, { mode: 'nearest', coordinate_transformation_mode: 'asymmetric', nearest_mode: 'floor' });
+  } else {
+    throw new Error(`torch.onnx.export: adaptive_avg_pool2d from ${inHW.join('x')} to ${outHW.join('x')} has no ONNX mapping (one size must be a multiple of the other)`);
   }
-  const k = inHW.map((s, i) => s / outHW[i]);
-  g.node('AveragePool', [x], y, { kernel_shape: k, strides: k });
 };
 
 const OPS: Record<string, OpMapping> = {

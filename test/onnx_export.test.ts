@@ -101,4 +101,65 @@ describe('torch.onnx.export: recurrent and attention models', () => {
     }
     await roundTrip(new WithStates(), [torch.randn([5, 2, 4]), torch.randn([1, 2, 6]), torch.randn([1, 2, 6])]);
   });
+  it('TransformerEncoder (2 layers)', async () => {
+    torch.manual_seed(0);
+    const layer = new nn.TransformerEncoderLayer(16, 4, { dim_feedforward: 32 });
+    const enc = new nn.TransformerEncoder(layer, 2);
+    await roundTrip(enc, [torch.randn([6, 2, 16])]);
+  });
+});
+
+describe('torch.onnx.export: options and errors', () => {
+  it('dynamic_axes: the exported batch axis runs with another batch size; names reach the graph', async () => {
+    torch.manual_seed(0);
+    const model = makeNet(torch, 'current') as Module;
+    model.eval();
+    const bytes = await torch.onnx.export(model, torch.randn([2, 1, 28, 28]), null, {
+      input_names: ['image'], output_names: ['logp'], dynamic_axes: { image: { 0: 'batch' }, logp: [0] },
+    });
+    onnxCheck(bytes);
+    const x5 = torch.randn([5, 1, 28, 28]);
+    const got = await runOrt(bytes, { image: x5 });
+    expect(Object.keys(got)).toEqual(['logp']);
+    expectClose(got.logp, torch.no_grad(() => model.call(x5)) as Tensor);
+    const text = new TextDecoder().decode(bytes);
+    expect(text).toContain('batch');
+    expect(text).toContain('logp_dynamic_axes_1');
+  });
+
+  it('restores the training flags and writes the file when given a path', async () => {
+    const { mkdtempSync, readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const model = new nn.Sequential(new nn.Linear(3, 4), new nn.Dropout(0.5), new nn.Softmax(1));
+    model.train();
+    const f = join(mkdtempSync(join(tmpdir(), 'webtorch-onnx-')), 'm.onnx');
+    const bytes = await torch.onnx.export(model, torch.randn([2, 3]), f);
+    expect(model.training).toBe(true);
+    expect([...model.modules()].every((m) => m.training)).toBe(true);
+    expect(new Uint8Array(readFileSync(f))).toEqual(bytes);
+    expect(torch.onnx.is_in_onnx_export()).toBe(false);
+  });
+
+  it('an op without an ONNX mapping is named in the error', async () => {
+    class Cumulative extends nn.Module { override forward(x: Tensor): Tensor { return x.cumsum(1); } }
+    await expect(torch.onnx.export(new Cumulative(), torch.randn([2, 3]))).rejects.toThrow(/torch\.onnx\.export: the op Cumsum \(autograd node CumsumBackward0\) has no ONNX mapping/);
+    class Reflect extends nn.Module {
+      conv = new nn.Conv2d(1, 1, 3, { padding: 1, padding_mode: 'reflect' });
+      override forward(x: Tensor): Tensor { return this.conv.call(x); }
+    }
+    await expect(torch.onnx.export(new Reflect(), torch.randn([1, 1, 4, 4]))).rejects.toThrow("torch.onnx.export: Conv2d with padding_mode='reflect' has no ONNX mapping");
+    expect(torch.onnx.is_in_onnx_export()).toBe(false);
+  });
+
+  it('bad arguments give clear errors', async () => {
+    const lin = new nn.Linear(2, 2), x = torch.randn([1, 2]);
+    await expect(torch.onnx.export({} as Module, x)).rejects.toThrow('torch.onnx.export: model must be an nn.Module, got Object');
+    await expect(torch.onnx.export(lin, [] as Tensor[])).rejects.toThrow('args must be a Tensor or a non-empty array of Tensors');
+    await expect(torch.onnx.export(lin, x, null, { opset_version: 11 })).rejects.toThrow('torch.onnx.export: opset_version 11 is not supported (supported: 17)');
+    await expect(torch.onnx.export(lin, x, null, { opset: 17 } as object)).rejects.toThrow("torch.onnx.export: unknown option 'opset'");
+    await expect(torch.onnx.export(lin, x, null, { dynamic_axes: { nope: [0] } })).rejects.toThrow("dynamic_axes names 'nope', which is neither an input nor an output name");
+    await expect(torch.onnx.export(lin, x, null, { input_names: ['a'], dynamic_axes: { a: [2] } })).rejects.toThrow("dynamic_axes['a'] names axis 2, but 'a' has 2 dimensions");
+    await expect(torch.onnx.export(lin, x, 3 as unknown as string)).rejects.toThrow('torch.onnx.export: f must be a file path or null, got number');
+  });
 });

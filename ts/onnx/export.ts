@@ -135,7 +135,9 @@ function encode(g: GraphBuilder, inputs: string[], inputTensors: Tensor[], outpu
   };
   const err = ModelProto.verify(model);
   if (err) throw new Error(`torch.onnx.export: internal error encoding the model: ${err}`);
-  return ModelProto.encode(ModelProto.fromObject(model)).finish();
+  const bytes = ModelProto.encode(ModelProto.fromObject(model)).finish();
+  // a plain Uint8Array over the same memory (protobufjs gives a Buffer in Node)
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /**

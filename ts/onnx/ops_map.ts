@@ -65,6 +65,10 @@ const OPS: Record<string, OpMapping> = {
   CloneBackward0: (g, args, out) => g.alias(out1(out), args[0] as Tensor),
   ViewBackward0: reshape, UnsafeViewBackward0: reshape, SqueezeBackward0: reshape, SqueezeBackward1: reshape, UnsqueezeBackward0: reshape,
   PermuteBackward0: transpose, TransposeBackward0: transpose, TBackward0: transpose,
+  SliceBackward0: (g, args, out, attrs) => {
+    const a = attrs as Record<string, number[]>;
+    g.node('Slice', [args[0] as Tensor, g.int64(a.starts), g.int64(a.ends), g.int64(a.axes), g.int64(a.steps)], out1(out));
+  },
   CatBackward0: (g, args, out, attrs) => {
     const parts = (args as Tensor[]).filter((t) => t.numel() > 0);
     g.node('Concat', parts, out1(out), { axis: attrs.dim as number });

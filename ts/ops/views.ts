@@ -192,7 +192,7 @@ function sliceOp(x: Tensor, d: number, start: number, end: number, step: number)
     const cs = contiguousStrides(i.shape);
     const strides = [...cs]; strides[d] = cs[d] * step;
     return embed(g, i.shape, { shape: [...g.shape], strides, offset: start * cs[d] });
-  });
+  }, { axes: [d], starts: [start], ends: [start + len * step], steps: [step] });
 }
 
 /** Python slicing along one dim: start/end clamp to the size; step must be positive. */

@@ -2,7 +2,9 @@
 // op and module call to a GraphBuilder), maps it onto ONNX nodes (ops_map.ts, modules_map.ts) and
 // encodes the model with protobufjs from the ONNX schema (onnx_proto.ts, generated from onnx.proto).
 // This file and everything it imports from ts/onnx/ form the lazy chunk dist/webtorch.onnx*.js.
-import protobuf from 'protobufjs/light.js';
+// protobufjs is an optional peer dependency, imported on the first export: webtorch itself has no
+// runtime dependencies, and bundles that never export (workerd's included) never load it.
+import type * as Protobuf from 'protobufjs/light.js';
 import { Tensor } from '../tensor.js';
 import { Module } from '../nn/module.js';
 import { no_grad } from '../autograd/grad_mode.js';
@@ -116,8 +118,17 @@ function tensorProto(init: Initializer) {
   return { name: init.name, dims: [...t.shape], data_type: ELEM[t.dtype], raw_data: new Uint8Array(d.buffer, d.byteOffset, d.byteLength) };
 }
 
+async function loadProtobuf(): Promise<typeof Protobuf> {
+  try {
+    const mod = await import('protobufjs/light.js') as typeof Protobuf & { default?: typeof Protobuf };
+    return mod.default ?? mod;
+  } catch (e) {
+    throw new Error(`torch.onnx.export needs the protobufjs package (npm install protobufjs), which could not be imported: ${(e as Error).message}`);
+  }
+}
+
 /** The model's bytes (ModelProto). */
-function encode(g: GraphBuilder, inputs: string[], inputTensors: Tensor[], outputs: string[], outputTensors: Tensor[], o: ExportOptions, graphName: string): Uint8Array {
+function encode(protobuf: typeof Protobuf, g: GraphBuilder, inputs: string[], inputTensors: Tensor[], outputs: string[], outputTensors: Tensor[], o: ExportOptions, graphName: string): Uint8Array {
   const ModelProto = protobuf.Root.fromJSON(onnxProto as protobuf.INamespace).lookupType('onnx.ModelProto');
   const node = (n: GraphNode) => ({ name: n.name, op_type: n.op_type, input: n.inputs, output: n.outputs, attribute: Object.entries(n.attrs).map(([k, v]) => attribute(k, v)) });
   const model = {
@@ -147,6 +158,7 @@ function encode(g: GraphBuilder, inputs: string[], inputTensors: Tensor[], outpu
 export async function exportModel(model: Module, args: Tensor | Tensor[], f?: string | null, opts?: ExportOptions): Promise<Uint8Array> {
   if (f !== undefined && f !== null && typeof f !== 'string') throw new TypeError(`torch.onnx.export: f must be a file path or null, got ${typeof f}`);
   const { inputs, o } = checkArgs(model, args, opts);
+  const protobuf = await loadProtobuf();
   const inNames = inputs.map((_, i) => o.input_names?.[i] ?? `input.${i}`);
   const { g, outputs } = trace(model, inputs, inNames);
   if ((o.output_names?.length ?? 0) > outputs.length) throw new RangeError(`torch.onnx.export: ${o.output_names!.length} output_names for ${outputs.length} outputs`);
@@ -156,7 +168,7 @@ export async function exportModel(model: Module, args: Tensor | Tensor[], f?: st
   }
   // each output gets its name through an Identity, which also covers outputs that are inputs or weights
   outputs.forEach((t, i) => g.nodes.push({ op_type: 'Identity', inputs: [g.nameOf(t)], outputs: [outNames[i]], attrs: {}, name: `/output_${i}` }));
-  const bytes = encode(g, inNames, inputs, outNames, outputs, o, model._get_name());
+  const bytes = encode(protobuf, g, inNames, inputs, outNames, outputs, o, model._get_name());
   if (typeof f === 'string') await writeFile(f, bytes);
   return bytes;
 }

@@ -36,7 +36,8 @@ const minify = {
 /**
  * The chunks of the Node and browser builds: 'threads' (the worker pool, imported only when more
  * than one thread is wanted and can run), 'relaxed' (the relaxed-SIMD GEMM add-on, imported only where
- * the runtime validates relaxed SIMD), 'vision' (webtorch/vision: ts/vision/ and the image
+ * the runtime validates relaxed SIMD), 'onnx' (torch.onnx.export's tracer maps, ONNX schema and
+ * encoder, imported by the first export; ts/onnx/hook.js and index.js stay in the main file), 'vision' (webtorch/vision: ts/vision/ and the image
  * decoder) and 'gpu' (gpu/: the webgpu runtime and backend, which torch.webgpu.init() imports)
  * import from 'webtorch', the main entry, which holds everything else; so the main file carries
  * neither, and nothing is bundled twice.
@@ -46,6 +47,7 @@ const chunkOf = (id) => {
   if (/[\\/]gpu[\\/]/.test(id)) return 'gpu';
   if (/[\\/]wasm_relaxed_bytes\.js$/.test(id)) return 'relaxed';
   if (/[\\/]backend[\\/]wasm[\\/]thread_pool\.js$/.test(id)) return 'threads';
+  if (/[\\/]ts[\\/]onnx[\\/](?!hook\.js$|index\.js$)/.test(id)) return 'onnx';
   return 'webtorch';
 };
 const entries = { webtorch: 'build/out/tsc/ts/index.js', vision: 'build/out/tsc/ts/vision/index.js' };
@@ -73,7 +75,7 @@ const shared = {
   input: 'build/out/tsc/ts/index.js',
   plugins: [kernelSourcesOut],
   // platform modules are imported lazily, only where a file system exists
-  external: [/^node:/],
+  external: [/^node:/, /^protobufjs\//], // protobufjs: torch.onnx.export's optional peer dependency
   onwarn(w, warn) { if (w.code !== 'CIRCULAR_DEPENDENCY') warn(w); },
 };
 

@@ -22,7 +22,7 @@ function measure(file) {
 
 const browser = measure('dist/webtorch.min.js');
 const rows = [browser, measure('dist/webtorch.js')];
-for (const f of ['dist/webtorch.gpu.min.js', 'dist/webtorch.relaxed.min.js', 'dist/webtorch.workerd.js', 'dist/webtorch.wasm']) if (existsSync(path.join(ROOT, f))) rows.push(measure(f));
+for (const f of ['dist/webtorch.gpu.min.js', 'dist/webtorch.relaxed.min.js', 'dist/webtorch.onnx.min.js', 'dist/webtorch.workerd.js', 'dist/webtorch.wasm']) if (existsSync(path.join(ROOT, f))) rows.push(measure(f));
 
 const ok = browser.gz <= TARGET_GZ;
 const md = [

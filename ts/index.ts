@@ -47,6 +47,7 @@ export { device } from './device.js';
 export type { Device } from './device.js';
 export * as webgpu from './webgpu.js';
 export * as cuda from './cuda.js';
+export * as onnx from './onnx/index.js';
 /**
  * torch.backends as in a CPU build of PyTorch: mps and cuda are unavailable; cudnn's flags are
  * accepted and unused. torch.backends.wasm.variant is webtorch's own: the CPU kernel build in use,

@@ -1,10 +1,12 @@
 // Function application: runs a forward without recording, then (when grad mode is on and an input
 // needs a gradient) records one graph node whose backward is the given formula. Every
 // differentiable op and every user-defined torch.autograd.Function goes through applyFunction.
+// `attrs` (an op's non-tensor arguments, such as softmax's dim) is read only by torch.onnx.export's tracer.
 import { Tensor } from '../tensor.js';
 import { isFloating } from '../dtype.js';
 import { is_grad_enabled, no_grad } from './grad_mode.js';
 import { FunctionCtx, Node, type BackwardFn, type Edge, type InputMeta } from './node.js';
+import { tracer } from '../onnx/hook.js';
 
 export type FnOutput = Tensor | Tensor[];
 
@@ -19,7 +21,13 @@ export function applyFunction<R extends FnOutput>(
   forward: (ctx: FunctionCtx, ...args: any[]) => R,
   backward: BackwardFn,
   args: unknown[],
+  attrs?: Record<string, unknown>,
 ): R {
+  if (tracer) return tracer.op(name, args, () => record(name, forward, backward, args), attrs) as R;
+  return record(name, forward, backward, args);
+}
+
+function record<R extends FnOutput>(name: string, forward: (ctx: FunctionCtx, ...args: any[]) => R, backward: BackwardFn, args: unknown[]): R {
   const needs = is_grad_enabled() && args.some((a) => a instanceof Tensor && a.requires_grad);
   const ctx = new FunctionCtx();
   ctx.needs_input_grad = args.map((a) => needs && a instanceof Tensor && a.requires_grad);

@@ -23,6 +23,7 @@ import { needsAsyncRead, checkDType } from '../backend/move.js';
 import { no_grad } from '../autograd/grad_mode.js';
 import { keep } from '../memory.js';
 import { Parameter } from './parameter.js';
+import { tracer } from '../onnx/hook.js';
 
 export type ForwardPreHook = (module: Module, args: unknown[]) => unknown[] | unknown | void;
 export type ForwardHook = (module: Module, args: unknown[], output: unknown) => unknown | void;
@@ -147,7 +148,7 @@ export class Module {
       const r = h(this, a);
       if (r !== undefined && r !== null) a = Array.isArray(r) ? r : [r];
     }
-    let out = this.forward(...a);
+    let out = tracer ? tracer.module(this, a, () => this.forward(...a)) as ReturnType<this['forward']> : this.forward(...a);
     for (const h of this._forward_hooks.values()) {
       const r = h(this, a, out);
       if (r !== undefined && r !== null) out = r;

@@ -58,7 +58,7 @@ export function cat(tensors: Tensor[], dim: number | { dim?: number } = 0): Tens
       off += t.shape[d];
       return r;
     });
-  }, tensors);
+  }, tensors, { dim: d });
 }
 export const concat = cat;
 export const concatenate = cat;

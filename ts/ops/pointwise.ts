@@ -14,6 +14,7 @@ import { rebaseHistory } from './views.js';
 import { zeros, on } from '../creation.js';
 import { POINTWISE, type PointwiseName, type PointwiseDef, type G } from './pointwise_table.js';
 import { applyFunction } from '../autograd/function.js';
+import { tracer } from '../onnx/hook.js';
 import type { FunctionCtx } from '../autograd/node.js';
 import { is_grad_enabled } from '../autograd/grad_mode.js';
 import type { TensorOrScalar, Scalar } from './types.js';
@@ -301,6 +302,7 @@ export function inplace<T extends Tensor>(self: T, result: Tensor): T {
     });
   }
   writeView(self, result);
+  tracer?.inplace(self, result);
   self._bumpVersion();
   if (result.requires_grad && is_grad_enabled()) rebaseHistory(self, result);
   return self;
@@ -363,6 +365,7 @@ export function copy_<T extends Tensor>(self: T, src: Tensor): T {
   // a source on another device is moved first
   const from = here ? src : toDevice(src, self.device.type, 'copy_');
   try { writeView(self, from); } finally { if (from !== src) from.dispose(); }
+  tracer?.inplace(self, src);
   self._bumpVersion();
   if (is_grad_enabled() && src.requires_grad) {
     if (!here) throw new Error('copy_: a copy between devices is not differentiable here');

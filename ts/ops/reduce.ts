@@ -281,7 +281,7 @@ export function softmax(x: Tensor, dim: unknown): Tensor {
   }, (ctx, g) => {
     const [y] = ctx.saved_tensors;
     return [y.mul(g.sub(g.mul(y).sum(d, true)))];
-  }, [x]);
+  }, [x], { dim: d });
 }
 
 export function log_softmax(x: Tensor, dim: unknown): Tensor {
@@ -298,7 +298,7 @@ export function log_softmax(x: Tensor, dim: unknown): Tensor {
     // create_graph: a composite of differentiable ops (double backward); otherwise the fused kernel
     if (is_grad_enabled()) return [g.sub(y.exp().mul(g.sum(d, true)))];
     return [new Tensor(backendFor('log_softmax_backward', [g, y]).logSoftmaxBackward(g, y, d), y.shape)];
-  }, [x]);
+  }, [x], { dim: d });
 }
 
 

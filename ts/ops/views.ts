@@ -16,13 +16,13 @@ import { checkTensor } from './pointwise.js';
 
 interface Geom { shape: number[]; strides: number[]; offset: number }
 
-function viewOp(name: string, x: Tensor, geom: (x: Tensor) => Geom, backward: (g: Tensor, x: { shape: number[] }) => Tensor): Tensor {
+function viewOp(name: string, x: Tensor, geom: (x: Tensor) => Geom, backward: (g: Tensor, x: { shape: number[] }) => Tensor, attrs?: Record<string, unknown>): Tensor {
   if (!(x instanceof Tensor)) throw new TypeError(`${name}: expected a Tensor, got ${x === null ? 'null' : typeof x}`);
   return applyFunction(name, (ctx, a: Tensor) => {
     ctx.inShape = [...a.shape];
     const gm = geom(a);
     return a._view(gm.shape, gm.strides, gm.offset);
-  }, (ctx, g) => [backward(g, { shape: ctx.inShape as number[] })], [x]);
+  }, (ctx, g) => [backward(g, { shape: ctx.inShape as number[] })], [x], attrs);
 }
 
 /** zeros of `shape` with `g` written into the region `geom` (in contiguous coordinates) */
@@ -109,14 +109,14 @@ export function permute(x: Tensor, ...args: (number | number[])[]): Tensor {
   if (new Set(d).size !== d.length) throw new Error('permute(): duplicate dims are not allowed.');
   const inv = new Array<number>(d.length);
   d.forEach((v, i) => { inv[v] = i; });
-  return viewOp('PermuteBackward0', x, (a) => ({ shape: d.map((i) => a.shape[i]), strides: d.map((i) => a._strides[i]), offset: a._offset }), (g) => g.permute(inv));
+  return viewOp('PermuteBackward0', x, (a) => ({ shape: d.map((i) => a.shape[i]), strides: d.map((i) => a._strides[i]), offset: a._offset }), (g) => g.permute(inv), { perm: d });
 }
 
 export function transpose(x: Tensor, d0: number, d1: number): Tensor {
   checkTensor('transpose', x);
   const a = wrapDim(d0, x.ndim, 'transpose'), b = wrapDim(d1, x.ndim, 'transpose');
   const swap = <T>(v: T[]): T[] => { const r = [...v]; if (r.length) { r[a] = v[b]; r[b] = v[a]; } return r; };
-  return viewOp('TransposeBackward0', x, (t) => ({ shape: swap(t.shape), strides: swap(t._strides), offset: t._offset }), (g) => g.transpose(a, b));
+  return viewOp('TransposeBackward0', x, (t) => ({ shape: swap(t.shape), strides: swap(t._strides), offset: t._offset }), (g) => g.transpose(a, b), { perm: swap([...x.shape.keys()]) });
 }
 
 export function t(x: Tensor): Tensor {
@@ -192,7 +192,7 @@ function sliceOp(x: Tensor, d: number, start: number, end: number, step: number)
     const cs = contiguousStrides(i.shape);
     const strides = [...cs]; strides[d] = cs[d] * step;
     return embed(g, i.shape, { shape: [...g.shape], strides, offset: start * cs[d] });
-  });
+  }, { axes: [d], starts: [start], ends: [start + len * step], steps: [step] });
 }
 
 /** Python slicing along one dim: start/end clamp to the size; step must be positive. */

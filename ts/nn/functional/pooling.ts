@@ -81,7 +81,7 @@ function maxPoolCore(op: string, x: Tensor, nd: number, a: PoolArgs): [Tensor, T
   const res = applyFunction('MaxPool2DWithIndicesBackward0', (ctx, xx: Tensor) => maxPoolRaw(op, ctx, xx, geom, outShape), (ctx, g) => {
     const [idx] = ctx.saved_tensors;
     return [scatterFn(g, idx, nd === 1 ? [...inShape.slice(0, -1), 1, inShape[inShape.length - 1]] : inShape, geom).reshape(inShape)];
-  }, [x]) as Tensor[];
+  }, [x], { kernel_shape: k, strides: s, pads: [...p, ...p], dilations: d, ceil_mode: a.ceil_mode ? 1 : 0 }) as Tensor[];
   return [res[0], res[1]];
 }
 

@@ -68,12 +68,8 @@ export function bind(name: string, args: unknown[], fn = false): unknown[] {
   return hasRest ? [...out, rest] : out;
 }
 
-/** torch.* functions `fns` (keyed by PyTorch's name) taking their arguments by name too. */
-export function bound<T extends Record<string, (...a: any[]) => unknown>>(fns: T): T {
-  const out: Record<string, unknown> = {};
-  for (const k of Object.keys(fns)) {
-    const f = fns[k];
-    out[k] = (...a: unknown[]) => f(...bind(k, a, true));
-  }
-  return out as T;
+/** torch.* functions `fns`, named in order by `names` (PyTorch's, comma-separated), taking their arguments by name too. */
+export function bound<const T extends readonly ((...a: any[]) => unknown)[]>(names: string, fns: T): T {
+  const keys = names.split(',');
+  return fns.map((f, i) => (...a: unknown[]) => f(...bind(keys[i], a, true))) as unknown as T;
 }

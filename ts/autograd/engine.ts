@@ -176,7 +176,7 @@ export type BackwardOpts = { retain_graph?: boolean; create_graph?: boolean; inp
 declare module '../tensor.js' {
   interface Tensor {
     /** Computes the gradient of this tensor with respect to the graph leaves (accumulated into their .grad). */
-    backward(gradient?: Tensor | null, opts?: BackwardOpts): void;
+    backward(gradient?: Tensor | null, retain_graph?: boolean | null | BackwardOpts, create_graph?: boolean, inputs?: BackwardOpts['inputs']): void;
     /** Registers fn(grad), run when this tensor's gradient is computed; it may return a replacement. */
     register_hook(hook: Hook): { remove(): void };
     /** Keeps the .grad of a non-leaf tensor after backward. */
@@ -184,7 +184,9 @@ declare module '../tensor.js' {
   }
 }
 
-function backward(self: Tensor, gradient?: Tensor | null, opts: BackwardOpts = {}): void {
+/** PyTorch's Tensor.backward(gradient=None, retain_graph=None, create_graph=False, inputs=None), positions or options. */
+function backward(self: Tensor, gradient?: Tensor | null, retain?: boolean | null | BackwardOpts, create_graph?: boolean, inputs?: BackwardOpts['inputs']): void {
+  const opts: BackwardOpts = retain !== null && typeof retain === 'object' ? retain : { retain_graph: retain ?? undefined, create_graph, inputs };
   if (!self.requires_grad) throw new Error('element 0 of tensors does not require grad and does not have a grad_fn');
   let g: Tensor;
   if (gradient == null) {

@@ -10,6 +10,7 @@
 // exist before user code runs.
 import { Tensor } from '../tensor.js';
 import { named } from '../shape.js';
+import { bind } from './signature.js';
 
 type Fn = (...args: any[]) => any;
 /** A method `name(...args)` written as a function of the tensor: `(self, ...args) => ...` */
@@ -32,12 +33,13 @@ function define(key: PropertyKey, d: PropertyDescriptor): void {
   Object.defineProperty(Tensor.prototype, key, { configurable: true, enumerable: false, ...d });
 }
 
-/** Installs methods (and getters) on Tensor.prototype. */
+/** Installs methods (and getters) on Tensor.prototype; arguments given by name are bound to PyTorch's positions (./signature.ts). */
 export function installMethods(methods: MethodTable): void {
   for (const key of Reflect.ownKeys(methods)) {
     const m = (methods as Record<PropertyKey, Fn | Getter<unknown>>)[key];
     if (typeof m === 'function') {
-      define(key, { writable: true, value: function method(this: Tensor, ...args: unknown[]) { return m(this, ...args); } });
+      const name = String(key);
+      define(key, { writable: true, value: function method(this: Tensor, ...args: unknown[]) { return m(this, ...bind(name, args)); } });
     } else {
       const get = m.get;
       define(key, { get: function getter(this: Tensor) { return get(this); } });
@@ -54,7 +56,7 @@ export function installInplace(names: readonly InplaceName[], inplace: (self: Te
     define(`${name}_`, {
       writable: true,
       value: function method(this: Tensor, ...args: unknown[]) {
-        return named(`${name}_`, () => inplace(this, (this as unknown as Record<string, Fn>)[name](...args)));
+        return named(`${name}_`, () => inplace(this, (this as unknown as Record<string, Fn>)[name](...bind(`${name}_`, args))));
       },
     });
   }

@@ -1,3 +1,5 @@
+import { expv } from "./expv";
+
 // Fused log_softmax and nll_loss kernels. log_softmax works on x viewed as [A, C, B] contiguous
 // (C the softmax dim); nll_loss on log-probabilities [N, C, S] contiguous, int32 targets [N, S],
 // optional weights [C] (w == 0: none). Accumulation in f64.
@@ -38,6 +40,80 @@
         store<T>(out + o, <T>(<f64>load<T>(g + o) - Math.exp(<f64>load<T>(y + o)) * s));
       }
     }
+  }
+}
+
+// One contiguous float32 row of C values, four lanes at a time with the SIMD exp (assembly/expv.ts);
+// the tail goes through one padded vector (padding -inf, whose exp is 0). The forward's sum of
+// exps (positive terms) runs in f32 lanes flushed into f64 every ROW_BLOCK values, so that long
+// rows (vocabularies of 10^4) keep f64-like accuracy; the backward sums grad in f64 lanes. The
+// output is (x - max) - log(sum) in f32, PyTorch's order: x - (max + log(sum)) would round
+// max + log(sum) at max's magnitude (pytorch/pytorch#11752).
+const pad = memory.data(16);
+const ROW_BLOCK = 256;
+function tailF32(p: usize, i: i32, C: i32, fill: f32): v128 {
+  for (let j = 0; j < 4; j++) store<f32>(pad + (<usize>j << 2), i + j < C ? load<f32>(p + (<usize>(i + j) << 2)) : fill);
+  return v128.load(pad);
+}
+
+// @ts-ignore: decorator
+@inline function hsumF64(v: v128): f64 {
+  return (<f64>f32x4.extract_lane(v, 0) + <f64>f32x4.extract_lane(v, 1)) + (<f64>f32x4.extract_lane(v, 2) + <f64>f32x4.extract_lane(v, 3));
+}
+
+function logSoftmaxRowF32(x: usize, y: usize, C: i32): void {
+  let i = 0, mv = f32x4.splat(-Infinity);
+  for (; i + 4 <= C; i += 4) mv = f32x4.max(mv, v128.load(x + (<usize>i << 2)));
+  if (i < C) mv = f32x4.max(mv, tailF32(x, i, C, -Infinity));
+  // f32x4.max and f32.max propagate NaN, so a NaN anywhere makes m NaN
+  const m = Mathf.max(Mathf.max(f32x4.extract_lane(mv, 0), f32x4.extract_lane(mv, 1)), Mathf.max(f32x4.extract_lane(mv, 2), f32x4.extract_lane(mv, 3)));
+  // a non-finite max (inf, all -inf, nan) makes every value nan, as in logSoftmaxT
+  let ls: f32 = NaN;
+  if (isFinite(m)) {
+    const ms = f32x4.splat(m);
+    let s: f64 = 0;
+    i = 0;
+    while (i + 8 <= C) {
+      const e = min(C & ~7, i + ROW_BLOCK);
+      let s0 = f32x4.splat(0), s1 = s0;
+      for (; i < e; i += 8) {
+        s0 = f32x4.add(s0, expv(f32x4.sub(v128.load(x + (<usize>i << 2)), ms)));
+        s1 = f32x4.add(s1, expv(f32x4.sub(v128.load(x + (<usize>i << 2), 16), ms)));
+      }
+      s += hsumF64(f32x4.add(s0, s1));
+    }
+    let s0 = f32x4.splat(0);
+    if (i + 4 <= C) { s0 = expv(f32x4.sub(v128.load(x + (<usize>i << 2)), ms)); i += 4; }
+    if (i < C) s0 = f32x4.add(s0, expv(f32x4.sub(tailF32(x, i, C, -Infinity), ms)));
+    s += hsumF64(s0);
+    ls = <f32>Math.log(s);
+  }
+  const ms = f32x4.splat(m), l = f32x4.splat(ls);
+  i = 0;
+  for (; i + 4 <= C; i += 4) v128.store(y + (<usize>i << 2), f32x4.sub(f32x4.sub(v128.load(x + (<usize>i << 2)), ms), l));
+  for (; i < C; i++) store<f32>(y + (<usize>i << 2), (load<f32>(x + (<usize>i << 2)) - m) - ls);
+}
+
+function logSoftmaxBwdRowF32(g: usize, y: usize, out: usize, C: i32): void {
+  // sum(grad) in f64 lanes, as logSoftmaxBwdT: the gradients have both signs and can cancel
+  let i = 0, a0 = f64x2.splat(0), a1 = a0;
+  for (; i + 4 <= C; i += 4) {
+    const v = v128.load(g + (<usize>i << 2));
+    a0 = f64x2.add(a0, f64x2.promote_low_f32x4(v));
+    a1 = f64x2.add(a1, f64x2.promote_low_f32x4(i8x16.shuffle(v, v, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7)));
+  }
+  const a = f64x2.add(a0, a1);
+  let sd: f64 = f64x2.extract_lane(a, 0) + f64x2.extract_lane(a, 1);
+  for (; i < C; i++) sd += <f64>load<f32>(g + (<usize>i << 2));
+  const s = <f32>sd, ss = f32x4.splat(s);
+  i = 0;
+  for (; i + 4 <= C; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(out + o, f32x4.sub(v128.load(g + o), f32x4.mul(expv(v128.load(y + o)), ss)));
+  }
+  if (i < C) {
+    v128.store(pad, expv(tailF32(y, i, C, -Infinity)));
+    for (let j = 0; i + j < C; j++) store<f32>(out + (<usize>(i + j) << 2), load<f32>(g + (<usize>(i + j) << 2)) - load<f32>(pad + (<usize>j << 2)) * s);
   }
 }
 
@@ -88,9 +164,15 @@
   }
 }
 
-export function log_softmax_f32(x: usize, y: usize, A: i32, C: i32, B: i32): void { logSoftmaxT<f32>(x, y, A, C, B); }
+export function log_softmax_f32(x: usize, y: usize, A: i32, C: i32, B: i32): void {
+  if (B == 1) { for (let a = 0; a < A; a++) logSoftmaxRowF32(x + ((<usize>a * <usize>C) << 2), y + ((<usize>a * <usize>C) << 2), C); } else logSoftmaxT<f32>(x, y, A, C, B);
+}
 export function log_softmax_f64(x: usize, y: usize, A: i32, C: i32, B: i32): void { logSoftmaxT<f64>(x, y, A, C, B); }
-export function log_softmax_bwd_f32(g: usize, y: usize, out: usize, A: i32, C: i32, B: i32): void { logSoftmaxBwdT<f32>(g, y, out, A, C, B); }
+export function log_softmax_bwd_f32(g: usize, y: usize, out: usize, A: i32, C: i32, B: i32): void {
+  if (B == 1) {
+    for (let a = 0; a < A; a++) { const o = (<usize>a * <usize>C) << 2; logSoftmaxBwdRowF32(g + o, y + o, out + o, C); }
+  } else logSoftmaxBwdT<f32>(g, y, out, A, C, B);
+}
 export function log_softmax_bwd_f64(g: usize, y: usize, out: usize, A: i32, C: i32, B: i32): void { logSoftmaxBwdT<f64>(g, y, out, A, C, B); }
 export function nll_f32(lp: usize, tg: usize, w: usize, out: usize, total: usize, N: i32, C: i32, S: i32, ignore: i32, red: i32): i32 { return nllT<f32>(lp, tg, w, out, total, N, C, S, ignore, red); }
 export function nll_f64(lp: usize, tg: usize, w: usize, out: usize, total: usize, N: i32, C: i32, S: i32, ignore: i32, red: i32): i32 { return nllT<f64>(lp, tg, w, out, total, N, C, S, ignore, red); }

@@ -85,6 +85,13 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
       throw new RangeError(`mat1 and mat2 shapes cannot be multiplied (${s(a2)} and ${b2.shape[b2.ndim - 2]}x${b2.shape[b2.ndim - 1]}) (matmul of ${shapeStr(a.shape)} and ${shapeStr(b.shape)})`);
     }
     sameDtype('matmul', a, b);
+    // [..., m, k] @ [k, n]: the leading dims fold into the rows of one mm (as PyTorch does), so the
+    // weight's gradient is one GEMM over all rows instead of a per-batch product summed afterwards
+    if (a.ndim >= 3 && b.ndim <= 2) {
+      const lead = a.shape.slice(0, -1);
+      const r = product('MmBackward0', backendFor('matmul', [a, b]), a.reshape([-1, a.shape[a.ndim - 1]]), b2);
+      return r.view(b.ndim === 1 ? lead : [...lead, b.shape[1]]);
+    }
     let r = product(a2.ndim === 2 && b2.ndim === 2 ? 'MmBackward0' : 'BmmBackward0', backendFor('matmul', [a, b]), a2, b2);
     if (a.ndim === 1) r = r.squeeze(-2);
     if (b.ndim === 1) r = r.squeeze(-1);

@@ -14,7 +14,8 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import { minify as terser } from 'terser';
 
 /**
- * Output plugin: each chunk minified by terser (two compress passes, mangled locals). Class
+ * Output plugin: each chunk minified by terser (two compress passes, mangled locals; statements
+ * are not joined into comma sequences, which leaves gzip more repeats: 0.2 KB smaller). Class
  * names are kept (terser's keep_classnames), as module and optimizer reprs and dataset folders
  * (MNIST/raw) read them; rollup keeps a renamed class's own name (`let X$1 = class X {`).
  * Keeping every function name instead would cost about 7 KB gzipped more.
@@ -22,7 +23,7 @@ import { minify as terser } from 'terser';
 const minify = {
   name: 'webtorch-terser-minify',
   async renderChunk(code) {
-    const out = await terser(code, { module: true, ecma: 2022, keep_classnames: true, compress: { passes: 2 }, format: { comments: false } });
+    const out = await terser(code, { module: true, ecma: 2022, keep_classnames: true, compress: { passes: 2, sequences: false }, format: { comments: false } });
     return { code: out.code, map: null };
   },
 };

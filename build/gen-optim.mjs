@@ -13,9 +13,13 @@ import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const src = readFileSync(join(root, 'ts/optim/optim_table.ts'), 'utf8');
-const js = ts.transpileModule(src, { compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 } }).outputText;
-const { OPTIM, parseRule, flagBit } = await import('data:text/javascript;base64,' + Buffer.from(js).toString('base64'));
+// the table, and the parser of its update language (gpu/wgsl/optim_rule.ts, which imports the table for types only)
+const load = (file) => {
+  const js = ts.transpileModule(readFileSync(join(root, file), 'utf8'), { compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 } }).outputText;
+  return import('data:text/javascript;base64,' + Buffer.from(js).toString('base64'));
+};
+const { OPTIM, flagBit } = await load('ts/optim/optim_table.ts');
+const { parseRule } = await load('gpu/wgsl/optim_rule.ts');
 
 const SIMD_OP = { '+': 'add', '-': 'sub', '*': 'mul', '/': 'div' };
 const SIMD_CALL = { sqrt: 'f32x4.sqrt', abs: 'f32x4.abs', max: 'f32x4.max', pmax: 'f32x4.pmax' };

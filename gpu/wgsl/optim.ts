@@ -8,7 +8,8 @@
 // compile-time: each flag combination is its own pipeline, so a kernel binds exactly the state
 // buffers its flags enable (layout 'auto' rejects unused bindings).
 import { MAIN_1D, LINEAR_ID } from '../runtime.js';
-import { OPTIM, parseRule, stateEnabled, type OptimName, type OptimRule, type ParsedRule, type Expr, type Stmt, type CondAtom } from '../../ts/optim/optim_table.js';
+import { OPTIM, stateEnabled, type OptimName, type OptimRule } from '../../ts/optim/optim_table.js';
+import { parseRule, type ParsedRule, type Expr, type Stmt, type CondAtom } from './optim_rule.js';
 
 const parsed = new Map<OptimName, ParsedRule>();
 function rule(name: OptimName): [OptimRule, ParsedRule] {

@@ -125,7 +125,7 @@ export class MNIST extends Dataset<[any, any]> {
       const url = mirror + file;
       try {
         const bytes = await fetchBytes(url);
-        const got = md5(bytes);
+        const got = await md5(bytes);
         if (got !== sum) { errors.push(`${url}: MD5 ${got} does not match ${sum}`); continue; }
         const path = joinPath(this.raw_folder, file);
         await writeFile(path, bytes);

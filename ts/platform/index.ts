@@ -80,7 +80,17 @@ export async function gunzip(bytes: Uint8Array, name = 'data'): Promise<Uint8Arr
   }
 }
 
-export { md5 } from './md5.js';
+/**
+ * MD5 of bytes, as a lowercase hex string, by node:crypto. It checks downloaded files, which are
+ * written to a file system: only runtimes with node:fs (Node, Deno, Bun) download, and they all
+ * have node:crypto (Web Crypto has no MD5).
+ */
+export async function md5(data: Uint8Array): Promise<string> {
+  // a variable specifier, as in nodeFs()
+  const spec = 'node:crypto';
+  const crypto = await import(/* @vite-ignore */ /* webpackIgnore: true */ spec);
+  return crypto.createHash('md5').update(data).digest('hex');
+}
 
 /**
  * Bytes that the runtime's ArrayBuffer allocator holds at this instant (every ArrayBuffer of the

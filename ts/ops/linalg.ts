@@ -89,7 +89,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     // weight's gradient is one GEMM over all rows instead of a per-batch product summed afterwards
     if (a.ndim >= 3 && b.ndim <= 2) {
       const lead = a.shape.slice(0, -1);
-      const r = product('MmBackward0', backendFor('matmul', [a, b]), a.reshape([lead.reduce((p, s) => p * s, 1), a.shape[a.ndim - 1]]), b2);
+      const r = product('MmBackward0', backendFor('matmul', [a, b]), a.reshape([numel(lead), a.shape[a.ndim - 1]]), b2);
       return r.view(b.ndim === 1 ? lead : [...lead, b.shape[1]]);
     }
     let r = product(a2.ndim === 2 && b2.ndim === 2 ? 'MmBackward0' : 'BmmBackward0', backendFor('matmul', [a, b]), a2, b2);

@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import * as torch from '../ts/index.js';
 import { wasmMemoryBytes } from '../ts/backend/wasm/runtime.js';
 import { activeThreads } from '../ts/backend/wasm/threads.js';
+import { gemmBlocks, gemmWorkspace, GEMM_ARGS } from '../ts/backend/wasm/gemm_split.js';
+import { K } from '../ts/backend/wasm/runtime.js';
 
 const ROOT = join(__dirname, '..');
 const initial = torch.get_num_threads();
@@ -69,6 +71,41 @@ describe('two threads give the bits of one', () => {
       });
     }
   }
+
+  // A data race, not a rounding difference: a block can need a larger workspace than the whole
+  // product (the kernel splits m and n into even panels), and threads given the whole product's
+  // workspace size packed panels over each other's (70x900 f64 came out wrong by ~200, at random).
+  it('each thread\'s workspace fits every block it may run', async () => {
+    await on(2, async () => {
+      for (const [s, es] of [['f32', 4], ['f64', 8]] as const) {
+        for (const [m, n, k] of [[70, 900, 300], [133, 21, 257], [300, 400, 500], [1, 300, 4000]]) {
+          const calls: number[] = [];
+          gemmBlocks(calls, 1, m, n, k, 0, k, 1, 0, n, 1, 0, es);
+          const ws = gemmWorkspace(`gemm_${s}`, calls);
+          for (let i = 0; i < calls.length; i += GEMM_ARGS) {
+            expect(ws, `${s} ${m}x${n}x${k} block ${calls.slice(i, i + 3)}`).toBeGreaterThanOrEqual(K[`gemm_${s}_workspace`](calls[i], calls[i + 1], calls[i + 2]));
+          }
+        }
+      }
+      // the case that raced: the block needs more than the whole
+      const calls: number[] = [];
+      gemmBlocks(calls, 1, 70, 900, 300, 0, 300, 1, 0, 900, 1, 0, 8);
+      expect(calls.length).toBe(2 * GEMM_ARGS);
+      expect(gemmWorkspace('gemm_f64', calls)).toBeGreaterThan(K.gemm_f64_workspace(70, 900, 300));
+    });
+  });
+
+  it('products stay bit-identical across pools restarted at other sizes', async () => {
+    torch.manual_seed(3);
+    const a = torch.randn([70, 300], { dtype: 'float64' }), b = torch.randn([300, 900], { dtype: 'float64' });
+    const one = await on(1, () => torch.matmul(a, b).data());
+    for (const n of [3, 2, 3, 1, 2, 2, 2]) {
+      for (let r = 0; r < 3; r++) {
+        const got = await on(n, () => torch.matmul(a, b).data());
+        expect(Array.from(got).every((v, i) => Object.is(v, one[i])), `${n} threads, call ${r}`).toBe(true);
+      }
+    }
+  });
 
   it('conv2d forward and backward (the column-matrix GEMMs)', async () => {
     torch.manual_seed(2);

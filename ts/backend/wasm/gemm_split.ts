@@ -41,5 +41,18 @@ export function gemmThreaded(fn: string, m: number, n: number, k: number, a: num
   const calls: number[] = [];
   gemmBlocks(calls, 1, m, n, k, a, sa0, sa1, b, sb0, sb1, c, es, beta, ldc);
   if (calls.length === GEMM_ARGS) { K[fn](m, n, k, 1, a, sa0, sa1, b, sb0, sb1, beta, c, ldc, ws); return; }
-  runCalls(fn, calls, GEMM_ARGS, GEMM_WS_ARG, K[`${fn}_workspace`](m, n, k));
+  runCalls(fn, calls, GEMM_ARGS, GEMM_WS_ARG, gemmWorkspace(fn, calls));
+}
+
+/**
+ * The workspace bytes that every call in `calls` fits in. Not the whole product's: the kernel's
+ * panel sizes split m and n evenly, so a block can need more than the matrix it was cut from
+ * (n = 900 f64 packs two 452-column panels, a 456-column block one of 456), and threads whose
+ * workspaces overlapped would pack over each other's panels.
+ */
+export function gemmWorkspace(fn: string, calls: readonly number[]): number {
+  const size = K[`${fn}_workspace`];
+  let bytes = 16;
+  for (let i = 0; i < calls.length; i += GEMM_ARGS) bytes = Math.max(bytes, size(calls[i], calls[i + 1], calls[i + 2]));
+  return bytes;
 }

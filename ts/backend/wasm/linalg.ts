@@ -7,10 +7,10 @@ import { contiguousStrides, numel } from '../../shape.js';
 import { Storage } from '../storage.js';
 import { broadcastStrides, type View } from '../view.js';
 import type { LinalgKernels } from '../kernels/linalg.js';
-import { K, alloc, take, scratch } from './runtime.js';
+import { alloc, take, scratch } from './runtime.js';
 import { putView, materialize, copyKernel } from './scratch.js';
 import { runCalls } from './threads.js';
-import { gemmBlocks, GEMM_ARGS, GEMM_WS_ARG } from './gemm_split.js';
+import { gemmBlocks, gemmWorkspace, GEMM_ARGS, GEMM_WS_ARG } from './gemm_split.js';
 
 /** `t` in scratch as `kdt`: the pointer of its first element, and its strides broadcast to `shape`. */
 function operand(t: View, kdt: DType, shape: readonly number[]): [number, number[]] {
@@ -32,7 +32,6 @@ export const linalg: LinalgKernels = {
       const [ap, aStr] = operand(a, kdt, [...batch, m, k]);
       const [bp, bStr] = operand(b, kdt, [...batch, k, n]);
       const cp = alloc(total * es);
-      const wsBytes = K[`gemm_${s}_workspace`](m, n, k);
       const nbd = batch.length;
       const idx = new Array<number>(nbd).fill(0);
       const calls: number[] = [];
@@ -44,7 +43,7 @@ export const linalg: LinalgKernels = {
           ao -= (idx[d] - 1) * aStr[d]; bo -= (idx[d] - 1) * bStr[d]; idx[d] = 0;
         }
       }
-      runCalls(`gemm_${s}`, calls, GEMM_ARGS, GEMM_WS_ARG, wsBytes);
+      runCalls(`gemm_${s}`, calls, GEMM_ARGS, GEMM_WS_ARG, gemmWorkspace(`gemm_${s}`, calls));
       if (kdt === dt) return take(cp, dt, total);
       const c = alloc(total * ITEMSIZE[dt]);
       copyKernel(cp, kdt, c, dt, [total], [1], [1]);

@@ -105,6 +105,7 @@ export async function startPool(workers: number): Promise<Pool> {
     size: workers + 1,
     run(fn, tasks, count, nargs, wsArg, wsBytes) {
       const c = ctlView();
+      wsBytes = (wsBytes + 63) & ~63; // each thread's slot stays 64-byte aligned
       const table = alloc(tasks.length * 8);
       new Float64Array(wasmMemory.buffer, table, tasks.length).set(tasks);
       const ws = wsBytes > 0 ? alloc(wsBytes * (workers + 1)) : 0;

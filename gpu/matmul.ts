@@ -7,7 +7,7 @@ import type { DType } from '../ts/dtype.js';
 import { numel } from '../ts/shape.js';
 import { broadcastStrides } from '../ts/backend/view.js';
 import { dispatch, acquire, release, limits, Params, wg } from './runtime.js';
-import { emptyStorage, bufferOf } from './memory.js';
+import { emptyStorage, copyStorage, bufferOf } from './memory.js';
 import { word } from './wgsl/types.js';
 import {
   matmulKey, matmulSource, splitReduceKey, splitReduceSource, tileStorageBytes,
@@ -126,19 +126,20 @@ export function gemmGpu(d: GemmDesc): void {
 
 export const linalg: LinalgKernels = {
   /** [..., m, k] @ [..., k, n] with broadcast batch dims `batch`, as a new storage [...batch, m, n]. */
-  matmul(a, b, batch) {
+  matmul(a, b, batch, init) {
     const m = a.shape[a.shape.length - 2], k = a.shape[a.shape.length - 1], n = b.shape[b.shape.length - 1];
     const nbd = batch.length;
     const aStr = broadcastStrides(a, [...batch, m, k]), bStr = broadcastStrides(b, [...batch, k, n]);
     // the operands' buffers first: they throw for a disposed input, and the output must not leak
     const abuf = bufferOf(a), bbuf = bufferOf(b);
-    const out = emptyStorage(a.dtype, numel(batch) * m * n, 'matmul');
+    const out = init ? copyStorage(init, a.dtype, [...batch, m, n]) : emptyStorage(a.dtype, numel(batch) * m * n, 'matmul');
     if (out.length === 0) return out;
     gemmGpu({
       dtype: a.dtype, M: m, N: n, K: k, batch,
       a: { buf: abuf, off: a._offset, rs: aStr[nbd], cs: aStr[nbd + 1], batch: aStr.slice(0, nbd) },
       b: { buf: bbuf, off: b._offset, rs: bStr[nbd], cs: bStr[nbd + 1], batch: bStr.slice(0, nbd) },
       c: { buf: out.buffer!, off: 0, ld: n, batch: m * n },
+      acc: init !== undefined,
     });
     return out;
   },

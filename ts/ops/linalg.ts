@@ -35,12 +35,17 @@ function product(name: string, be: Backend, a: Tensor, b: Tensor): Tensor {
   }, [a, b]);
 }
 
-export function mm(a: Tensor, b: Tensor): Tensor {
+/** mm's checks (also addmm's): two matrices whose shapes multiply, of one dtype. */
+function checkMm(a: Tensor, b: Tensor): void {
   checkTensor('mm', a); checkTensor('mm', b);
   if (a.ndim !== 2) throw new RangeError(`self must be a matrix (mm got a ${a.ndim}-D tensor of shape ${shapeStr(a.shape)})`);
   if (b.ndim !== 2) throw new RangeError(`mat2 must be a matrix (mm got a ${b.ndim}-D tensor of shape ${shapeStr(b.shape)})`);
   if (a.shape[1] !== b.shape[0]) throw new RangeError(`mat1 and mat2 shapes cannot be multiplied (${a.shape[0]}x${a.shape[1]} and ${b.shape[0]}x${b.shape[1]})`);
   sameDtype('mm', a, b);
+}
+
+export function mm(a: Tensor, b: Tensor): Tensor {
+  checkMm(a, b);
   return product('MmBackward0', backendFor('mm', [a, b]), a, b);
 }
 
@@ -111,14 +116,19 @@ export function addmm(input: Tensor, m1: Tensor, m2: Tensor, opts: { beta?: numb
   return named('addmm', () => {
     checkTensor('addmm', input);
     const beta = opts.beta ?? 1, alpha = opts.alpha ?? 1;
-    const p0 = mm(m1.detach(), m2.detach()); // validates shapes and dtypes
-    if (input.dtype !== p0.dtype) throw new TypeError(`self and mat2 must have the same dtype, but got ${input.dtype} and ${m2.dtype}`);
+    checkMm(m1, m2);
+    if (input.dtype !== m1.dtype) throw new TypeError(`self and mat2 must have the same dtype, but got ${input.dtype} and ${m2.dtype}`);
+    const shape = [m1.shape[0], m2.shape[1]];
     // input expands to the product's shape (never the other way), as in PyTorch
-    if (input.ndim > 2 || shapeStr(broadcastShapes('addmm', input.shape, p0.shape)) !== shapeStr(p0.shape)) {
-      throw new RangeError(`expand(${shapeStr(input.shape)}, size=${shapeStr(p0.shape)}): the shape of self must expand to the product's shape ${shapeStr(p0.shape)}`);
+    if (input.ndim > 2 || shapeStr(broadcastShapes('addmm', input.shape, shape)) !== shapeStr(shape)) {
+      throw new RangeError(`expand(${shapeStr(input.shape)}, size=${shapeStr(shape)}): the shape of self must expand to the product's shape ${shapeStr(shape)}`);
     }
+    const be = backendFor('addmm', [input, m1, m2]);
     return applyFunction('AddmmBackward0', (ctx, inp: Tensor, a: Tensor, b: Tensor) => {
       ctx.save_for_backward(a, b);
+      // the common case (linear's bias): the product accumulates onto input in the GEMM itself
+      if (alpha === 1 && beta === 1) return new Tensor(be.matmul(a, b, [], inp), shape);
+      const p0 = gemmRaw(be, a, b);
       const p = alpha === 1 ? p0 : p0.mul(alpha);
       // beta == 0 ignores input entirely (even NaN), as in PyTorch
       return beta === 0 ? p.expand(broadcastShapes('addmm', inp.shape, p.shape)).contiguous() : (beta === 1 ? inp : inp.mul(beta)).add(p);

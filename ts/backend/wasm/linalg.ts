@@ -23,7 +23,7 @@ function operand(t: View, kdt: DType, shape: readonly number[]): [number, number
 }
 
 export const linalg: LinalgKernels = {
-  matmul(a, b, batch) {
+  matmul(a, b, batch, init) {
     const dt = a.dtype, kdt: DType = dt === 'float32' ? 'float32' : 'float64';
     const es = ITEMSIZE[kdt], s = KSUFFIX[kdt];
     const m = a.shape[a.shape.length - 2], k = a.shape[a.shape.length - 1], n = b.shape[b.shape.length - 1];
@@ -31,13 +31,13 @@ export const linalg: LinalgKernels = {
     const data = scratch(() => {
       const [ap, aStr] = operand(a, kdt, [...batch, m, k]);
       const [bp, bStr] = operand(b, kdt, [...batch, k, n]);
-      const cp = alloc(total * es);
+      const cp = init ? materialize(init, kdt, [...batch, m, n]) : alloc(total * es);
       const nbd = batch.length;
       const idx = new Array<number>(nbd).fill(0);
       const calls: number[] = [];
       let ao = 0, bo = 0;
       for (let bi = 0; bi < nb; bi++) {
-        gemmBlocks(calls, nb, m, n, k, ap + ao * es, aStr[nbd], aStr[nbd + 1], bp + bo * es, bStr[nbd], bStr[nbd + 1], cp + bi * m * n * es, es);
+        gemmBlocks(calls, nb, m, n, k, ap + ao * es, aStr[nbd], aStr[nbd + 1], bp + bo * es, bStr[nbd], bStr[nbd + 1], cp + bi * m * n * es, es, init ? 1 : 0);
         for (let d = nbd - 1; d >= 0; d--) {
           if (++idx[d] < batch[d]) { ao += aStr[d]; bo += bStr[d]; break; }
           ao -= (idx[d] - 1) * aStr[d]; bo -= (idx[d] - 1) * bStr[d]; idx[d] = 0;

@@ -29,7 +29,10 @@ export function linear(input: Tensor, ...args: unknown[]): Tensor {
     if (input.dtype !== weight.dtype) throw new TypeError(`mat1 and mat2 must have the same dtype, but got ${input.dtype} and ${weight.dtype}`);
     let y: Tensor;
     if (input.ndim === 2 && bias && bias.ndim === 1) y = bias.addmm(input, weight.t());
-    else {
+    else if (input.ndim === 3 && weight.ndim === 2 && bias && bias.ndim === 1 && input.is_contiguous()) {
+      // as PyTorch's linear: a contiguous 3-D input folds into one addmm (grad_fn ViewBackward0)
+      y = bias.addmm(input.view([-1, k]), weight.t()).view([input.shape[0], input.shape[1], weight.shape[0]]);
+    } else {
       y = input.matmul(weight.t());
       if (bias) y = y.add(bias);
     }

@@ -151,6 +151,17 @@ describe('dropout', () => {
     const g = Array.from(x.grad!.dataSync()), av = Array.from(a.dataSync());
     g.forEach((gi, i) => expect(gi).toBeCloseTo(av[i] === 0 ? 0 : 2, 5));
   });
+  it('draws its mask in one pass, the same values as rand(..).ge(p).to(dtype).div(1 - p)', () => {
+    for (const dtype of ['float32', 'float64'] as const) {
+      for (const p of [0.1, 0.25, 0.5, 0.9]) {
+        const x = torch.ones([64, 33], { dtype });
+        torch.manual_seed(11); const y = F.dropout(x, p);
+        torch.manual_seed(11); const want = torch.rand([64, 33], { dtype }).ge(p).to(dtype).div(1 - p);
+        const yv = y.dataSync(), wv = want.dataSync();
+        expect(Array.from(yv).every((v, i) => Object.is(v, wv[i])), `${dtype} p=${p}`).toBe(true);
+      }
+    }
+  });
   it('Dropout2d zeroes whole channels', () => {
     const y = new nn.Dropout2d(0.5).call(torch.ones(8, 16, 3, 3));
     const ch = y.sum([2, 3]).dataSync();

@@ -221,11 +221,6 @@ export function norm(x: Tensor, pArg?: unknown, dim?: unknown, keep?: unknown): 
   if (Number.isNaN(p)) throw new Error(`norm: unsupported p ${String(pv)}`);
   const pr = parse(x, 'norm', dim, keep);
   if (!isFloating(x.dtype)) throw new TypeError(`norm(): input dtype should be floating point, but got ${x.dtype}`);
-  const a = x.abs();
-  if (p === Infinity) return a.amax(pr.dims, pr.keepdim);
-  if (p === -Infinity) return a.amin(pr.dims, pr.keepdim);
-  if (p === 0) return a.ne(0).to(x.dtype).sum(pr.dims, pr.keepdim);
-  if (p === 1) return a.sum(pr.dims, pr.keepdim);
   if (p === 2) {
     return applyFunction('NormBackward1', (ctx, t: Tensor) => {
       const y = reduceRaw('sum', kernel('mul', [t, t], t.dtype, t.dtype), pr.dims, pr.keepdim).values.sqrt();
@@ -238,6 +233,11 @@ export function norm(x: Tensor, pArg?: unknown, dim?: unknown, keep?: unknown): 
       return [ge.mul(t).div(ye).where(ye.ne(0), 0)];
     }, [x]);
   }
+  const a = x.abs(); // the 2-norm above squares without it: one pass less over x
+  if (p === Infinity) return a.amax(pr.dims, pr.keepdim);
+  if (p === -Infinity) return a.amin(pr.dims, pr.keepdim);
+  if (p === 0) return a.ne(0).to(x.dtype).sum(pr.dims, pr.keepdim);
+  if (p === 1) return a.sum(pr.dims, pr.keepdim);
   return a.pow(p).sum(pr.dims, pr.keepdim).pow(1 / p);
 }
 

@@ -4,8 +4,12 @@
 import type { DType } from '../../dtype.js';
 import type { Storage } from '../storage.js';
 
-/** uniform [a, b), normal(mean a, std b), integers [a, b), or bernoulli(p = a) */
-export type RandomKind = 'uniform' | 'normal' | 'int' | 'bernoulli';
+/**
+ * uniform [a, b), normal(mean a, std b), integers [a, b), bernoulli(p = a), or dropout(p = a): the
+ * scaled keep-mask of dropout, exactly `uniform(0, 1) >= a` as the dtype divided by (1 - a) (the
+ * same values as rand(..).ge(a).to(dtype).div(1 - a), made in one pass; float dtypes only).
+ */
+export type RandomKind = 'uniform' | 'normal' | 'int' | 'bernoulli' | 'dropout';
 
 export interface RandomKernels {
   /**

@@ -45,6 +45,13 @@ export const random: RandomKernels = {
         K[`pw_lt_${s}`](p, putScalar(a, kd), o, n, 1);
         return takeAs(o, 'bool', dtype, n);
       }
+      if (kind === 'dropout') {
+        const keep = alloc(n);
+        K[`pw_ge_${s}`](p, putScalar(a, kd), keep, n, 1);
+        copyKernel(keep, 'bool', p, kd, [n], [1], [1]);
+        K[`pw_div_${s}`](p, putScalar(1 - a, kd), p, n, 1);
+        return takeAs(p, kd, dtype, n);
+      }
       if (a !== 0 || b !== 1) {
         // (b - a) * u + a as two float ops of kd, rounding after each as x.mul(b - a).add(a) does
         K[`pw_mul_${s}`](p, putScalar(b - a, kd), p, n, 1);

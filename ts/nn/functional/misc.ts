@@ -9,6 +9,7 @@ import { rand, zeros, full, on, tensor as makeTensor } from '../../creation.js';
 import { one_hot as oneHotCore } from '../../ops/indexing.js';
 import { checkTensor } from '../../ops/pointwise.js';
 import { backendFor } from '../../backend/dispatch.js';
+import { randomFill } from '../../random.js';
 import { parseArgs, leading, required, sizeStr } from './args.js';
 
 /** F.linear(input, weight, bias=null): input @ weight.T + bias */
@@ -67,6 +68,7 @@ interface DropArgs { p: number; training: boolean; inplace: boolean }
 
 /** The scaled keep-mask; its random numbers come from the CPU generator, so a seed gives the same mask on every device. */
 function dropoutMask(x: Tensor, shape: number[], p: number): Tensor {
+  if (x.dtype === 'float32' || x.dtype === 'float64') return randomFill('dropout', shape, x.dtype, p, 0, undefined, x.device.type);
   return no_grad(() => rand(shape, on(x)).ge(p).to(x.dtype).div(1 - p));
 }
 

@@ -271,16 +271,20 @@ export function softmax(x: Tensor, dim: unknown): Tensor {
   checkTensor('softmax', x);
   const d = wrapDim((typeof dim === 'object' && dim !== null ? (dim as ReduceOpts).dim : dim) as number, x.ndim, 'softmax');
   checkFloatKernel('softmax', 'softmax_lastdim_kernel_impl', x.dtype);
+  // exp(log_softmax(x)): two passes over x where max, sub, exp, sum and div took five; the
+  // backward, y * (g - sum(g * y)), is log_softmax's kernel applied to g * y
   return applyFunction('SoftmaxBackward0', (ctx, a: Tensor) => {
     const src = isFloating(a.dtype) ? a : a.to('float32');
-    // an empty input has nothing to shift (and amax has no value over an empty dim)
-    const e = (src.numel() === 0 ? src : src.sub(src.amax(d, true))).exp();
-    const y = e.div(e.sum(d, true));
-    ctx.save_for_backward(y);
+    const logy = new Tensor(backendFor('softmax', [src]).logSoftmax(src, d), src.shape);
+    const y = logy.exp();
+    ctx.save_for_backward(y, logy);
     return y;
   }, (ctx, g) => {
-    const [y] = ctx.saved_tensors;
-    return [y.mul(g.sub(g.mul(y).sum(d, true)))];
+    const [y, logy] = ctx.saved_tensors;
+    // create_graph: a composite of differentiable ops (double backward); otherwise the fused kernel
+    if (is_grad_enabled()) return [y.mul(g.sub(g.mul(y).sum(d, true)))];
+    const gy = g.mul(y);
+    return [new Tensor(backendFor('softmax_backward', [gy, logy]).logSoftmaxBackward(gy, logy, d), y.shape)];
   }, [x], { dim: d });
 }
 

@@ -6,10 +6,14 @@ import { mixedDeviceError } from './backend/dispatch.js';
 
 export interface Device { readonly type: DeviceType; readonly index?: number; toString(): string }
 
-const DEVICES: Record<DeviceType, Device> = {
-  cpu: Object.freeze({ type: 'cpu' as DeviceType, toString: () => 'cpu' }),
-  webgpu: Object.freeze({ type: 'webgpu' as DeviceType, toString: () => 'webgpu' }),
-};
+/** torch.device objects: one frozen instance per type, of a class of their own, so an argument
+ *  binder can tell a device from a trailing options object (ts/ops/signature.ts). */
+class TorchDevice implements Device {
+  constructor(readonly type: DeviceType) { Object.freeze(this); }
+  toString(): string { return this.type; }
+}
+
+const DEVICES: Record<DeviceType, Device> = { cpu: new TorchDevice('cpu'), webgpu: new TorchDevice('webgpu') };
 
 export const isDeviceString = (s: string): boolean => /^(cpu|webgpu|cuda|mps|gpu)(:\d+)?$/.test(s);
 

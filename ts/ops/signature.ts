@@ -4,7 +4,6 @@
 // name that has a position moves there, keyword-only names stay in a trailing options object,
 // and an unknown or duplicated name is PyTorch's TypeError. The ops then see positions only.
 import { METHODS, FUNCTIONS } from './signature_table.js';
-import { deviceOf } from '../device.js';
 
 interface Signature { pos: string[][]; kw: string[] }
 const parse = (row: string): Signature => {
@@ -35,9 +34,9 @@ function signature(name: string, fn: boolean): Signature | null {
 
 const places = (sig: Signature, k: string): number[] => sig.pos.flatMap((alts, i) => (alts.includes(k) ? [i] : []));
 // (a torch.device is a plain object too, and an argument: x.to(torch.device('cpu')))
+/** A plain object literal (a torch.device is an instance of its own class, so never options). */
 const isOptions = (v: unknown): v is Record<string, unknown> =>
-  v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype &&
-  v !== deviceOf('cpu') && v !== deviceOf('webgpu');
+  v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype;
 
 /**
  * `args` (positional..., options?) of `name` as positions: each named argument moved to its

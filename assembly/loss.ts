@@ -146,24 +146,6 @@ function logSoftmaxBwdRowF32(g: usize, y: usize, out: usize, C: i32): void {
   return bad;
 }
 
-// @ts-ignore: decorator
-@inline function nllBwdT<T>(g: usize, tg: usize, w: usize, total: usize, out: usize, N: i32, C: i32, S: i32, ignore: i32, red: i32): void {
-  const es = <usize>sizeof<T>();
-  memory.fill(out, 0, <usize>N * <usize>C * <usize>S * es);
-  const g0: f64 = red == 0 ? 0 : <f64>load<T>(g);
-  const tw: f64 = red == 1 ? <f64>load<T>(total) : 1;
-  for (let n = 0; n < N; n++) {
-    for (let s = 0; s < S; s++) {
-      const i = <usize>n * <usize>S + <usize>s;
-      const t = load<i32>(tg + (i << 2));
-      if (t == ignore || t < 0 || t >= C) continue;
-      const wt: f64 = w ? <f64>load<T>(w + <usize>t * es) : 1;
-      const gv: f64 = red == 0 ? <f64>load<T>(g + i * es) : g0;
-      store<T>(out + ((<usize>n * <usize>C + <usize>t) * <usize>S + <usize>s) * es, <T>(-wt * gv / tw));
-    }
-  }
-}
-
 export function log_softmax_f32(x: usize, y: usize, A: i32, C: i32, B: i32): void {
   if (B == 1) { for (let a = 0; a < A; a++) logSoftmaxRowF32(x + ((<usize>a * <usize>C) << 2), y + ((<usize>a * <usize>C) << 2), C); } else logSoftmaxT<f32>(x, y, A, C, B);
 }
@@ -176,5 +158,3 @@ export function log_softmax_bwd_f32(g: usize, y: usize, out: usize, A: i32, C: i
 export function log_softmax_bwd_f64(g: usize, y: usize, out: usize, A: i32, C: i32, B: i32): void { logSoftmaxBwdT<f64>(g, y, out, A, C, B); }
 export function nll_f32(lp: usize, tg: usize, w: usize, out: usize, total: usize, N: i32, C: i32, S: i32, ignore: i32, red: i32): i32 { return nllT<f32>(lp, tg, w, out, total, N, C, S, ignore, red); }
 export function nll_f64(lp: usize, tg: usize, w: usize, out: usize, total: usize, N: i32, C: i32, S: i32, ignore: i32, red: i32): i32 { return nllT<f64>(lp, tg, w, out, total, N, C, S, ignore, red); }
-export function nll_bwd_f32(g: usize, tg: usize, w: usize, total: usize, out: usize, N: i32, C: i32, S: i32, ignore: i32, red: i32): void { nllBwdT<f32>(g, tg, w, total, out, N, C, S, ignore, red); }
-export function nll_bwd_f64(g: usize, tg: usize, w: usize, total: usize, out: usize, N: i32, C: i32, S: i32, ignore: i32, red: i32): void { nllBwdT<f64>(g, tg, w, total, out, N, C, S, ignore, red); }

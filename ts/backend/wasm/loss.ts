@@ -6,7 +6,7 @@ import { Storage } from '../storage.js';
 import type { View } from '../view.js';
 import type { LossKernels } from '../kernels/loss.js';
 import { K, alloc, take, scratch } from './runtime.js';
-import { materialize } from './scratch.js';
+import { materialize, contiguousData } from './scratch.js';
 
 /** [A, C, B] of `shape` around dim `d`. */
 function blocks(shape: readonly number[], d: number): [number, number, number] {
@@ -59,16 +59,24 @@ export const loss: LossKernels = {
     return [new Storage(l, dt), new Storage(tw, dt)];
   },
   nllLossBackward(grad, shape, target, weight, totalWeight, ignoreIndex, reduction) {
+    // zero but at one element per target: a fresh (zero-filled) array with those elements set,
+    // where a kernel would zero all of [N, C, ...] in scratch and copy it out (28 MB for the
+    // word-language-model's 700 x 10000 logits)
     const dt = grad.dtype, n = numel(shape);
-    if (n === 0) return new Storage(arrayFor(dt, 0), dt);
+    const out = arrayFor(dt, n);
+    if (n === 0) return new Storage(out, dt);
     const [N, C, S] = nllDims(shape);
-    const out = scratch(() => {
-      const gp = materialize(grad, dt), tp = materialize(target, 'int32');
-      const wp = weight ? materialize(weight, dt) : 0, totp = materialize(totalWeight, dt);
-      const op = alloc(n * ITEMSIZE[dt]);
-      K[`nll_bwd_${KSUFFIX[dt]}`](gp, tp, wp, totp, op, N, C, S, ignoreIndex | 0, reduction);
-      return take(op, dt, n);
-    });
+    const g = contiguousData(grad, dt), t = contiguousData(target, 'int32');
+    const w = weight ? contiguousData(weight, dt) : null;
+    const g0 = reduction === 0 ? 0 : g[0], tw = reduction === 1 ? contiguousData(totalWeight, dt)[0] : 1;
+    const ignore = ignoreIndex | 0;
+    for (let i = 0; i < N * S; i++) {
+      const c = t[i];
+      if (c === ignore || c < 0 || c >= C) continue;
+      const s = i % S;
+      // computed in float64, rounded once on the store
+      out[((i - s) / S * C + c) * S + s] = -(w ? w[c] : 1) * (reduction === 0 ? g[i] : g0) / tw;
+    }
     return new Storage(out, dt);
   },
 };

@@ -4,7 +4,8 @@
 //   node bench/gemm_kernel.mjs [/tmp/gemm.wasm] [--quick] [--no-check] [--no-bench]
 //
 // Loads a wasm module exporting gemm_f32 / gemm_f32_workspace / gemm_f64 / gemm_f64_workspace (either
-// the standalone build above or the full build/out/webtorch.wasm), checks it against a naive f64 JS
+// the standalone build above, the full build/out/webtorch.wasm, or the relaxed-SIMD add-on
+// build/out/webtorch_relaxed.wasm, f32 only: Node 20 needs --experimental-wasm-relaxed-simd), checks it against a naive f64 JS
 // reference over many shapes / stride layouts / alpha / beta, then prints GFLOP/s (best of several runs).
 import { readFileSync } from 'node:fs';
 
@@ -14,11 +15,15 @@ const QUICK = args.includes('--quick');
 const CHECK = !args.includes('--no-check');
 const BENCH = !args.includes('--no-bench');
 
-const { instance } = await WebAssembly.instantiate(readFileSync(file), {
-  env: { abort() { throw new Error('abort'); }, seed() { return 1; } },
+// the full build imports its memory (asconfig.json importMemory); a standalone build exports its own
+const module = await WebAssembly.compile(readFileSync(file));
+const imported = WebAssembly.Module.imports(module).some((i) => i.kind === 'memory');
+const memory = imported ? new WebAssembly.Memory({ initial: 16, maximum: 65536 }) : undefined;
+const instance = await WebAssembly.instantiate(module, {
+  env: { abort() { throw new Error('abort'); }, seed() { return 1; }, ...(memory ? { memory } : {}) },
 });
 const ex = instance.exports;
-const mem = ex.memory;
+const mem = memory ?? ex.memory;
 
 // ------------------------------------------------------------------------------------------------
 // Simple bump allocator over the module's memory, starting above everything the module owns.
@@ -44,6 +49,8 @@ const DT = {
   f32: { es: 4, Arr: Float32Array, gemm: ex.gemm_f32, ws: ex.gemm_f32_workspace, tol: 1e-5 },
   f64: { es: 8, Arr: Float64Array, gemm: ex.gemm_f64, ws: ex.gemm_f64_workspace, tol: 1e-12 },
 };
+// the relaxed-SIMD add-on (build/out/webtorch_relaxed.wasm) has the f32 GEMM only
+const HAS = (d) => typeof DT[d].gemm === 'function';
 
 // A strided operand: logical rows x cols, element (i,j) at off + i*s0 + j*s1 (elements).
 // layout: 'N' row-major (s0 = cols+pad, s1 = 1), 'T' column-major (s0 = 1, s1 = rows+pad),
@@ -129,7 +136,7 @@ if (CHECK) {
   };
   const small = [0, 1, 2, 3, 4, 5, 7, 8, 9, 16, 17, 33];
   const layouts = [['N', 'N'], ['N', 'T'], ['T', 'N'], ['T', 'T']];
-  for (const dt of ['f32', 'f64']) {
+  for (const dt of ['f32', 'f64'].filter(HAS)) {
     // exhaustive-ish small sizes
     const sizes = QUICK ? [0, 1, 3, 5, 8, 17] : small;
     for (const m of sizes) for (const nn of sizes) for (const k of sizes) {
@@ -215,6 +222,5 @@ if (BENCH) {
     for (const m of [2, 3, 4, 6, 8]) { bench('f32', m, 1000, 1000); bench('f32', 1000, m, 1000); }
     for (const k of [1, 2, 4, 16]) bench('f32', 500, 800, k);
   }
-  bench('f64', 256, 256, 256);
-  bench('f64', 512, 512, 512);
+  if (HAS('f64')) { bench('f64', 256, 256, 256); bench('f64', 512, 512, 512); }
 }

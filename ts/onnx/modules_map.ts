@@ -10,7 +10,7 @@ import { BatchNorm1d, BatchNorm2d, LayerNorm } from '../nn/modules/normalization
 import { ReLU, Hardtanh, Dropout, Dropout1d, Dropout2d } from '../nn/modules/activation.js';
 import { AvgPool2d } from '../nn/modules/pooling.js';
 import { LSTM } from '../nn/modules/rnn.js';
-import type { GraphBuilder, ModuleMapping } from './graph.js';
+import type { ModuleMapping } from './graph.js';
 
 const nTuple = (v: number | number[], n: number): number[] => (Array.isArray(v) ? [...v] : new Array<number>(n).fill(v));
 const unsupported = (mod: string, what: string): Error => new Error(`torch.onnx.export: ${mod} with ${what} has no ONNX mapping`);

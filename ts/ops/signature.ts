@@ -33,7 +33,6 @@ function signature(name: string, fn: boolean): Signature | null {
 }
 
 const places = (sig: Signature, k: string): number[] => sig.pos.flatMap((alts, i) => (alts.includes(k) ? [i] : []));
-// (a torch.device is a plain object too, and an argument: x.to(torch.device('cpu')))
 /** A plain object literal (a torch.device is an instance of its own class, so never options). */
 const isOptions = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype;

@@ -3,7 +3,6 @@
 import { ITEMSIZE, KSUFFIX, arrayFor } from '../../dtype.js';
 import { numel } from '../../shape.js';
 import { Storage } from '../storage.js';
-import type { View } from '../view.js';
 import type { LossKernels } from '../kernels/loss.js';
 import { K, alloc, take, scratch } from './runtime.js';
 import { materialize, contiguousData } from './scratch.js';

@@ -3,6 +3,7 @@
 // and dispose takes effect at once.
 import { describe, it, expect } from 'vitest';
 import * as torch from '../ts/index.js';
+import { collected } from './helpers/collected.js';
 
 const { nn, optim } = torch;
 const F = nn.functional;
@@ -82,15 +83,6 @@ describe('torch.memory() fields', () => {
     t.dispose();
   });
 });
-
-/**
- * Lets the collector run and its finalizers report (how often V8 collects on its own depends on
- * everything else in the process): the counters must then show only what is still reachable.
- */
-async function collected(): Promise<void> {
-  (globalThis as { gc?: () => void }).gc?.();
-  await new Promise((r) => setTimeout(r, 0));
-}
 
 describe('torch.memory() in a training loop without dispose', () => {
   it('an async loop (for await over a DataLoader): tensors and bytes stay bounded at every step', async () => {

@@ -13,4 +13,4 @@ export * from "./pool";
 export * from "./norm";
 export * from "./loss";
 export * from "./rnn";
-export { expv_f32 } from "./expv";
+export { expv_f32, sigmoidv_f32, tanhv_f32 } from "./expv";

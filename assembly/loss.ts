@@ -1,4 +1,4 @@
-import { expv } from "./expv";
+import { expv, loadTail, storeTail } from "./expv";
 
 // Fused log_softmax and nll_loss kernels. log_softmax works on x viewed as [A, C, B] contiguous
 // (C the softmax dim); nll_loss on log-probabilities [N, C, S] contiguous, int32 targets [N, S],
@@ -49,12 +49,9 @@ import { expv } from "./expv";
 // rows (vocabularies of 10^4) keep f64-like accuracy; the backward sums grad in f64 lanes. The
 // output is (x - max) - log(sum) in f32, PyTorch's order: x - (max + log(sum)) would round
 // max + log(sum) at max's magnitude (pytorch/pytorch#11752).
-const pad = memory.data(16);
 const ROW_BLOCK = 256;
-function tailF32(p: usize, i: i32, C: i32, fill: f32): v128 {
-  for (let j = 0; j < 4; j++) store<f32>(pad + (<usize>j << 2), i + j < C ? load<f32>(p + (<usize>(i + j) << 2)) : fill);
-  return v128.load(pad);
-}
+// @ts-ignore: decorator
+@inline function tailF32(p: usize, i: i32, C: i32, fill: f32): v128 { return loadTail(p + (<usize>i << 2), C - i, fill); }
 
 // @ts-ignore: decorator
 @inline function hsumF64(v: v128): f64 {
@@ -73,17 +70,21 @@ function logSoftmaxRowF32(x: usize, y: usize, C: i32): void {
     const ms = f32x4.splat(m);
     let s: f64 = 0;
     i = 0;
-    while (i + 8 <= C) {
-      const e = min(C & ~7, i + ROW_BLOCK);
-      let s0 = f32x4.splat(0), s1 = s0;
-      for (; i < e; i += 8) {
-        s0 = f32x4.add(s0, expv(f32x4.sub(v128.load(x + (<usize>i << 2)), ms)));
-        s1 = f32x4.add(s1, expv(f32x4.sub(v128.load(x + (<usize>i << 2), 16), ms)));
+    // four independent exps per iteration (see expv_f32)
+    while (i + 16 <= C) {
+      const e = min(C & ~15, i + ROW_BLOCK);
+      let s0 = f32x4.splat(0), s1 = s0, s2 = s0, s3 = s0;
+      for (; i < e; i += 16) {
+        const o = <usize>i << 2;
+        s0 = f32x4.add(s0, expv(f32x4.sub(v128.load(x + o), ms)));
+        s1 = f32x4.add(s1, expv(f32x4.sub(v128.load(x + o, 16), ms)));
+        s2 = f32x4.add(s2, expv(f32x4.sub(v128.load(x + o, 32), ms)));
+        s3 = f32x4.add(s3, expv(f32x4.sub(v128.load(x + o, 48), ms)));
       }
-      s += hsumF64(f32x4.add(s0, s1));
+      s += hsumF64(f32x4.add(f32x4.add(s0, s1), f32x4.add(s2, s3)));
     }
     let s0 = f32x4.splat(0);
-    if (i + 4 <= C) { s0 = expv(f32x4.sub(v128.load(x + (<usize>i << 2)), ms)); i += 4; }
+    for (; i + 4 <= C; i += 4) s0 = f32x4.add(s0, expv(f32x4.sub(v128.load(x + (<usize>i << 2)), ms)));
     if (i < C) s0 = f32x4.add(s0, expv(f32x4.sub(tailF32(x, i, C, -Infinity), ms)));
     s += hsumF64(s0);
     ls = <f32>Math.log(s);
@@ -107,13 +108,21 @@ function logSoftmaxBwdRowF32(g: usize, y: usize, out: usize, C: i32): void {
   for (; i < C; i++) sd += <f64>load<f32>(g + (<usize>i << 2));
   const s = <f32>sd, ss = f32x4.splat(s);
   i = 0;
+  for (; i + 16 <= C; i += 16) {
+    const o = <usize>i << 2;
+    const e0 = expv(v128.load(y + o)), e1 = expv(v128.load(y + o, 16)), e2 = expv(v128.load(y + o, 32)), e3 = expv(v128.load(y + o, 48));
+    v128.store(out + o, f32x4.sub(v128.load(g + o), f32x4.mul(e0, ss)));
+    v128.store(out + o, f32x4.sub(v128.load(g + o, 16), f32x4.mul(e1, ss)), 16);
+    v128.store(out + o, f32x4.sub(v128.load(g + o, 32), f32x4.mul(e2, ss)), 32);
+    v128.store(out + o, f32x4.sub(v128.load(g + o, 48), f32x4.mul(e3, ss)), 48);
+  }
   for (; i + 4 <= C; i += 4) {
     const o = <usize>i << 2;
     v128.store(out + o, f32x4.sub(v128.load(g + o), f32x4.mul(expv(v128.load(y + o)), ss)));
   }
   if (i < C) {
-    v128.store(pad, expv(tailF32(y, i, C, -Infinity)));
-    for (let j = 0; i + j < C; j++) store<f32>(out + (<usize>(i + j) << 2), load<f32>(g + (<usize>(i + j) << 2)) - load<f32>(pad + (<usize>j << 2)) * s);
+    const o = <usize>i << 2;
+    storeTail(out + o, f32x4.sub(loadTail(g + o, C - i), f32x4.mul(expv(tailF32(y, i, C, -Infinity)), ss)), C - i);
   }
 }
 

@@ -7,28 +7,49 @@
 //   GRU forward:   gi, gh [B,3H], h [B,H] -> h2 [B,H], ws [B,4H] = (r, z, n, gh_n)
 //   GRU backward:  dh [B,H], ws, h -> dgi, dgh [B,3H], dh_prev [B,H]
 
+import { sigmoidv, tanhv, sigmoid1, tanh1 } from "./expv";
+
+// f32 goes through the SIMD functions of assembly/expv.ts, also one value at a time (a row's tail),
+// so that every element gets the same approximation whatever H is.
 // @ts-ignore: decorator
 @inline function sigm<T>(x: T): T {
-  if (sizeof<T>() == 4) {
-    const v = <f32>x;
-    return <T>(v >= 0 ? <f32>1 / (<f32>1 + Mathf.exp(-v)) : Mathf.exp(v) / (<f32>1 + Mathf.exp(v)));
-  }
+  if (sizeof<T>() == 4) return <T>sigmoid1(<f32>x);
   const v = <f64>x;
   return <T>(v >= 0 ? 1.0 / (1.0 + Math.exp(-v)) : Math.exp(v) / (1.0 + Math.exp(v)));
 }
 
 // @ts-ignore: decorator
 @inline function th<T>(x: T): T {
-  if (sizeof<T>() == 4) return <T>Mathf.tanh(<f32>x);
+  if (sizeof<T>() == 4) return <T>tanh1(<f32>x);
   return <T>Math.tanh(<f64>x);
 }
+
+/** gi + gh at element e, four float32 lanes */
+// @ts-ignore: decorator
+@inline function gateSum(gi: usize, gh: usize, e: usize): v128 { return f32x4.add(v128.load(gi + (e << 2)), v128.load(gh + (e << 2))); }
 
 // @ts-ignore: decorator
 @inline function lstmT<T>(gi: usize, gh: usize, c: usize, h: usize, c2: usize, ws: usize, B: i32, H: i32): void {
   const es = <usize>sizeof<T>(), Hs = <usize>H;
   for (let b = 0; b < B; b++) {
     const g0 = <usize>b * 4 * Hs, s0 = <usize>b * 5 * Hs, r0 = <usize>b * Hs;
-    for (let j: usize = 0; j < Hs; j++) {
+    let j: usize = 0;
+    if (sizeof<T>() == 4) {
+      for (; j + 4 <= Hs; j += 4) {
+        const ig = sigmoidv(gateSum(gi, gh, g0 + j)), fg = sigmoidv(gateSum(gi, gh, g0 + Hs + j));
+        const gg = tanhv(gateSum(gi, gh, g0 + 2 * Hs + j)), og = sigmoidv(gateSum(gi, gh, g0 + 3 * Hs + j));
+        const cn = f32x4.add(f32x4.mul(fg, v128.load(c + ((r0 + j) << 2))), f32x4.mul(ig, gg));
+        const tc = tanhv(cn);
+        v128.store(c2 + ((r0 + j) << 2), cn);
+        v128.store(h + ((r0 + j) << 2), f32x4.mul(og, tc));
+        v128.store(ws + ((s0 + j) << 2), ig);
+        v128.store(ws + ((s0 + Hs + j) << 2), fg);
+        v128.store(ws + ((s0 + 2 * Hs + j) << 2), gg);
+        v128.store(ws + ((s0 + 3 * Hs + j) << 2), og);
+        v128.store(ws + ((s0 + 4 * Hs + j) << 2), tc);
+      }
+    }
+    for (; j < Hs; j++) {
       const ig = sigm<T>(load<T>(gi + (g0 + j) * es) + load<T>(gh + (g0 + j) * es));
       const fg = sigm<T>(load<T>(gi + (g0 + Hs + j) * es) + load<T>(gh + (g0 + Hs + j) * es));
       const gg = th<T>(load<T>(gi + (g0 + 2 * Hs + j) * es) + load<T>(gh + (g0 + 2 * Hs + j) * es));

@@ -1,7 +1,8 @@
 // The float32 log_softmax row kernels along the last dim (assembly/loss.ts: f32x4 lanes with the
 // SIMD exp of assembly/expv.ts, a padded tail) against a float64 reference: row lengths that
 // exercise the vector loop, the 4-wide step and the tail, -inf (masked) entries, rows of -inf,
-// inf and NaN, large magnitudes, and the backward. The exp itself against Math.exp over its range.
+// inf and NaN, large magnitudes, and the backward. The exp itself against Math.exp over its range,
+// and the sigmoid and tanh built on it (behind torch.exp/sigmoid/tanh and the LSTM/GRU cells).
 import { describe, it, expect } from 'vitest';
 import * as torch from '../ts/index.js';
 import { K, alloc, put, take, scratch } from '../ts/backend/wasm/runtime.js';
@@ -163,6 +164,44 @@ describe('expv (f32x4 exp) against Math.exp', () => {
         if (want < FLT_MIN) { expect(y[i], `exp(${x[i]})`).toBeLessThan(FLT_MIN); continue; }
         expect(Math.abs(y[i] - want) / want, `exp(${x[i]}) = ${want}, got ${y[i]}`).toBeLessThanOrEqual(3e-7);
       }
+    }
+  });
+});
+
+describe('sigmoid and tanh on f32x4 lanes against float64', () => {
+  const run = (name: string, x: Float32Array): Float32Array => scratch(() => {
+    const xp = put(x), yp = alloc(x.length * 4);
+    K[name](xp, yp, x.length);
+    return take(yp, 'float32', x.length) as Float32Array;
+  });
+  const xs: number[] = [];
+  for (let v = -100; v <= 100; v += 0.0137) xs.push(v);
+  for (let v = -1; v <= 1; v += 1.3e-4) xs.push(v); // tanh switches from its series to exp at |x| = 0.4
+  xs.push(0, -0, 0.4, -0.4, Math.fround(0.39999998), 1e-30, -1e-30, 1e-8, 9, -9, 20, -20, 88.8, -88.8, 1e4, -1e4);
+  const refs: [string, (v: number) => number][] = [['sigmoidv_f32', (v) => 1 / (1 + Math.exp(-v))], ['tanhv_f32', Math.tanh]];
+
+  for (const [name, ref] of refs) {
+    it(`${name}: within 3 float32 ulp (relative 4e-7), in vectors and tails; infinities and NaN`, () => {
+      for (const n of [xs.length, xs.length - 1, xs.length - 2, xs.length - 3, 1, 2, 3]) {
+        const x = Float32Array.from(xs.slice(xs.length - n)), y = run(name, x);
+        for (let i = 0; i < n; i++) {
+          const want = ref(x[i]);
+          if (Math.abs(want) < 1.2e-38) { expect(Math.abs(y[i]), `${name}(${x[i]})`).toBeLessThan(1.2e-38); continue; }
+          expect(Math.abs(y[i] - want) / Math.abs(want), `${name}(${x[i]}) = ${want}, got ${y[i]}`).toBeLessThanOrEqual(4e-7);
+        }
+      }
+      const sp = run(name, Float32Array.from([Infinity, -Infinity, NaN, -0]));
+      expect(Array.from(sp.slice(0, 3))).toEqual(name === 'tanhv_f32' ? [1, -1, NaN] : [1, 0, NaN]);
+      if (name === 'tanhv_f32') expect(Object.is(sp[3], -0)).toBe(true);
+    });
+  }
+
+  it('one value gives the same result in a vector, a tail and the ops (torch.exp, sigmoid, tanh)', () => {
+    const x = Float32Array.from([0.3, -2.5, 7.25, 0.41, -0.05]);
+    for (const [name, op] of [['expv_f32', 'exp'], ['sigmoidv_f32', 'sigmoid'], ['tanhv_f32', 'tanh']] as const) {
+      const whole = run(name, x);
+      for (let i = 0; i < x.length; i++) expect(run(name, x.slice(i, i + 1))[0]).toBe(whole[i]);
+      expect(Array.from(torch.tensor(Array.from(x))[op]().dataSync() as Float32Array)).toEqual(Array.from(whole));
     }
   });
 });

@@ -69,6 +69,8 @@ export interface PointwiseDef {
   readonly f?: string;
   readonly i?: string;
   readonly simd?: string;
+  /** a whole-array float32 kernel of assembly/expv.ts (SIMD exp family, tails included) instead of `simd` */
+  readonly vec?: string;
   /**
    * WGSL expression for the webgpu kernels (f32 and, where `i` exists, i32; `T` is the compute
    * type; helpers ending in `_` live in gpu/wgsl/pointwise.ts). Ops with `out: 'bool'` give a bool.
@@ -104,7 +106,7 @@ export const POINTWISE = {
     grad_fn: 'SignBackward0', saves: 'none', grad: null, dtype: 'keep', bool: true, method: ['sign'] },
   reciprocal: { arity: 1, f: '<T>1 / x', simd: 'f32x4.div(f32x4.splat(1), vx)', w: 'T(1) / x',
     grad_fn: 'ReciprocalBackward0', saves: 'y', grad: (g, _x, y) => g.mul(y).mul(y).neg(), dtype: 'float', method: ['reciprocal'] },
-  exp: { arity: 1, f: 'M.exp(x)', w: 'exp(x)',
+  exp: { arity: 1, f: 'M.exp(x)', vec: 'expv_f32', w: 'exp(x)',
     grad_fn: 'ExpBackward0', saves: 'y', grad: (g, _x, y) => g.mul(y), dtype: 'float', method: ['exp'], inplace: true },
   log: { arity: 1, f: 'M.log(x)', w: 'select(select(log(x), -inf_(), x == 0.0), nan_(), x < 0.0)',
     grad_fn: 'LogBackward0', saves: 'x', grad: (g, x) => g.div(x), dtype: 'float', method: ['log'], inplace: true },
@@ -120,9 +122,9 @@ export const POINTWISE = {
     grad_fn: 'SinBackward0', saves: 'x', grad: (g, x) => g.mul(x.cos()), dtype: 'float', method: ['sin'] },
   cos: { arity: 1, f: 'M.cos(x)', w: 'cos(x)',
     grad_fn: 'CosBackward0', saves: 'x', grad: (g, x) => g.mul(x.sin()).neg(), dtype: 'float', method: ['cos'] },
-  tanh: { arity: 1, f: 'M.tanh(x)', w: 'tanh(clamp(x, -20.0, 20.0))',
+  tanh: { arity: 1, f: 'M.tanh(x)', vec: 'tanhv_f32', w: 'tanh(clamp(x, -20.0, 20.0))',
     grad_fn: 'TanhBackward0', saves: 'y', grad: (g, _x, y) => g.mul(y.mul(y).neg().add(1)), fused: 'tanh_backward', dtype: 'float', method: ['tanh'], inplace: true },
-  sigmoid: { arity: 1, f: 'x >= 0 ? <T>1 / (<T>1 + M.exp(-x)) : M.exp(x) / (<T>1 + M.exp(x))', w: 'select(exp(x) / (1.0 + exp(x)), 1.0 / (1.0 + exp(-x)), x >= 0.0)',
+  sigmoid: { arity: 1, f: 'x >= 0 ? <T>1 / (<T>1 + M.exp(-x)) : M.exp(x) / (<T>1 + M.exp(x))', vec: 'sigmoidv_f32', w: 'select(exp(x) / (1.0 + exp(x)), 1.0 / (1.0 + exp(-x)), x >= 0.0)',
     grad_fn: 'SigmoidBackward0', saves: 'y', grad: (g, _x, y) => g.mul(y).mul(y.neg().add(1)), fused: 'sigmoid_backward', dtype: 'float', method: ['sigmoid'], inplace: true },
   relu: { arity: 1, f: 'x > 0 ? x : (x != x ? x : <T>0)', i: 'x > 0 ? x : 0', simd: 'f32x4.pmax(vx, f32x4.splat(0))', w: 'select(T(0), x, x > T(0) || isnan_(x))',
     grad_fn: 'ReluBackward0', saves: 'y', grad: (g, _x, y) => g.where(y.gt(0), 0), fused: 'relu_backward', dtype: 'keep', method: ['relu'], inplace: true },

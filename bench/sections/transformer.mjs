@@ -14,7 +14,7 @@ function need(torch) {
   return { 'nn.TransformerEncoderLayer': nn.TransformerEncoderLayer, 'F.mse_loss': nn.functional?.mse_loss, 'optim.Adam': torch.optim?.Adam };
 }
 
-function webtorchStep(torch, s = SPEC) {
+export function webtorchStep(torch, s = SPEC) {
   const nn = torch.nn, F = nn.functional;
   const layer = new nn.TransformerEncoderLayer(s.d_model, s.nhead, { batch_first: true });
   const opt = new torch.optim.Adam([...layer.parameters()], { lr: 1e-4 });

@@ -82,14 +82,44 @@ export function contiguousData(t: ViewLike, dtype: DType = t.dtype, shape: reado
   return scratch(() => take(materialize(t, dtype, shape), dtype, n));
 }
 
+/** Rows at least this long are copied on the host, row by row, instead of through scratch. */
+const HOST_ROW_MIN = 64;
+
+/**
+ * The host path of writeInto: same dtype, both sides contiguous along their last (merged) dim in
+ * rows of >= HOST_ROW_MIN elements, and no shared bytes (so no overlap). One TypedArray.set per
+ * row: a slice of a wider tensor (the q, k, v thirds of attention's packed projection, say) then
+ * costs its own bytes, not a round trip of the whole destination span through wasm memory.
+ */
+function writeRows(dst: ViewLike, src: ViewLike, sstr: readonly number[]): boolean {
+  if (src.dtype !== dst.dtype || src._storage === dst._storage) return false;
+  const [s, sa, sb] = collapse(dst.shape, sstr, dst._strides);
+  const d = s.length - 1;
+  if (d < 0 || sa[d] !== 1 || sb[d] !== 1 || s[d] < HOST_ROW_MIN) return false;
+  const from = bytesOf(src), to = bytesOf(dst);
+  // small arrays share slabs (dtype.ts arrayFor): only the same bytes are an overlap
+  if (from.buffer === to.buffer && from.byteOffset < to.byteOffset + to.byteLength && to.byteOffset < from.byteOffset + from.byteLength) return false;
+  const L = s[d], rows = numel(s) / L, idx = new Array<number>(d).fill(0);
+  let so = src._offset, dof = dst._offset;
+  for (let r = 0; r < rows; r++) {
+    to.set(from.subarray(so, so + L), dof);
+    for (let k = d - 1; k >= 0; k--) {
+      if (++idx[k] < s[k]) { so += sa[k]; dof += sb[k]; break; }
+      so -= (s[k] - 1) * sa[k]; dof -= (s[k] - 1) * sb[k]; idx[k] = 0;
+    }
+  }
+  return true;
+}
+
 /** Writes `src` (broadcast to dst's shape, converted to dst's dtype) into the view `dst`, in place. */
 export function writeInto(dst: ViewLike, src: ViewLike): void {
   const n = numel(dst.shape);
   if (n === 0) return;
+  const sstr = broadcastStrides(src, dst.shape);
+  if (writeRows(dst, src, sstr)) return;
   scratch(() => {
     const [lo, hi] = span(dst.shape, dst._strides, dst._offset);
     const dptr = put(bytesOf(dst), lo, hi - lo + 1);
-    const sstr = broadcastStrides(src, dst.shape);
     const sptr = putView(src, dst.shape, sstr);
     copyKernel(sptr, src.dtype, dptr, dst.dtype, dst.shape, sstr, dst._strides);
     takeInto(dptr, bytesOf(dst), lo, hi - lo + 1);

@@ -21,6 +21,21 @@ function gemmRaw(be: Backend, a: Tensor, b: Tensor): Tensor {
   return new Tensor(be.matmul(a, b, batch), [...batch, m, n]);
 }
 
+/** A matrix laid out as the transpose of a contiguous one (a weight's .t(), as linear passes it). */
+const transposed = (t: Tensor): boolean => t.ndim === 2 && t.shape[0] > 1 && t.shape[1] > 1 && t._strides[0] === 1 && t._strides[1] === t.shape[0];
+
+/**
+ * The gradients of a 2-D product x @ y, each made in its operand's layout as PyTorch's
+ * mm_mat1_backward/mm_mat2_backward do: for y = W.t(), (g.t() @ x).t() is W's gradient already
+ * contiguous, where x.t() @ g would need a transposing copy when it accumulates into W.grad.
+ */
+function mmGrads(needs: readonly boolean[], g: Tensor, x: Tensor, y: Tensor): [Tensor | null, Tensor | null] {
+  return [
+    needs[0] ? (transposed(x) ? y.mm(g.t()).t() : g.mm(y.t())) : null,
+    needs[1] ? (transposed(y) ? g.t().mm(x).t() : x.t().mm(g)) : null,
+  ];
+}
+
 /** The differentiable batched product behind mm, bmm and matmul. */
 function product(name: string, be: Backend, a: Tensor, b: Tensor): Tensor {
   return applyFunction(name, (ctx, x: Tensor, y: Tensor) => {
@@ -28,6 +43,7 @@ function product(name: string, be: Backend, a: Tensor, b: Tensor): Tensor {
     return gemmRaw(be, x, y);
   }, (ctx, g) => {
     const [x, y] = ctx.saved_tensors;
+    if (x.ndim === 2 && y.ndim === 2) return mmGrads(ctx.needs_input_grad, g, x, y);
     return [
       ctx.needs_input_grad[0] ? g.matmul(y.transpose(-1, -2)) : null,
       ctx.needs_input_grad[1] ? x.transpose(-1, -2).matmul(g) : null,
@@ -134,12 +150,9 @@ export function addmm(input: Tensor, m1: Tensor, m2: Tensor, opts: { beta?: numb
       return beta === 0 ? p.expand(broadcastShapes('addmm', inp.shape, p.shape)).contiguous() : (beta === 1 ? inp : inp.mul(beta)).add(p);
     }, (ctx, g) => {
       const [a, b] = ctx.saved_tensors;
-      const scale = (t: Tensor, k: number) => (k === 1 ? t : t.mul(k));
-      return [
-        ctx.needs_input_grad[0] ? scale(g, beta) : null,
-        ctx.needs_input_grad[1] ? scale(g.mm(b.t()), alpha) : null,
-        ctx.needs_input_grad[2] ? scale(a.t().mm(g), alpha) : null,
-      ];
+      const scale = (t: Tensor | null, k: number) => (t === null || k === 1 ? t : t.mul(k));
+      const [ga, gb] = mmGrads(ctx.needs_input_grad.slice(1), g, a, b);
+      return [ctx.needs_input_grad[0] ? scale(g, beta) : null, scale(ga, alpha), scale(gb, alpha)];
     }, [input, m1, m2]);
   });
 }

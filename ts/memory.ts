@@ -88,7 +88,7 @@ export interface MemoryInfo {
   bytes: number;
   /** the highest `bytes` so far */
   peakBytes: number;
-  /** bytes of released CPU storages kept for reuse by new results (at most 64 MiB) */
+  /** bytes of released CPU storages kept for reuse by new results (at most peakBytes, within 64 MiB..1 GiB) */
   poolBytes: number;
   /** size of the wasm scratch memory (bounded by the largest single op; it never shrinks) */
   wasmBytes: number;

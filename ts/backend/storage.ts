@@ -16,14 +16,18 @@ export const stats = { tensors: 0, bytes: 0, peakBytes: 0, poolBytes: 0, gpuTens
 
 /**
  * Storage released deterministically (dispose, scopes, the backward engine's intermediates) goes
- * to a small pool that new results reuse: a fresh ArrayBuffer costs page faults and GC pressure.
+ * to a pool that new results of the same length reuse: a fresh ArrayBuffer costs page faults and
+ * GC pressure. The pool holds at most the program's own working set (the most bytes its CPU
+ * tensors ever held at once, `peakBytes`), and never less than 64 MiB nor more than 1 GiB: a
+ * training step that releases its activations at the end (a scope) gets them all back next step.
  */
 const pool = new Map<string, TypedArray[]>();
-const POOL_LIMIT = 64 * 2 ** 20, POOL_MIN = 4096;
+const POOL_FLOOR = 64 * 2 ** 20, POOL_CEILING = 2 ** 30, POOL_MIN = 4096;
+const poolLimit = (): number => Math.min(POOL_CEILING, Math.max(POOL_FLOOR, stats.peakBytes));
 
 export function recycle(data: TypedArray): void {
   const b = data.byteLength;
-  if (b < POOL_MIN || stats.poolBytes + b > POOL_LIMIT) return;
+  if (b < POOL_MIN || stats.poolBytes + b > poolLimit()) return;
   const key = `${data.constructor.name}:${data.length}`;
   let list = pool.get(key);
   if (!list) pool.set(key, (list = []));

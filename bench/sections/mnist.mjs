@@ -22,7 +22,7 @@ function missingWebtorch(torch, net) {
   return Object.entries(need).filter(([, v]) => typeof v !== 'function').map(([k]) => k);
 }
 
-function webtorchStep(torch, net) {
+export function webtorchStep(torch, net) {
   const nn = torch.nn, F = nn.functional;
   const relu = F.relu ?? torch.relu;
   const fwd = (m, x) => (typeof m.forward === 'function' ? m.forward(x) : m(x));

@@ -39,18 +39,18 @@ export const random: RandomKernels = {
         K[`rand_normal_${s}`](key, counter, p, n, a, b);
         return takeAs(p, kd, dtype, n);
       }
+      if (kind === 'dropout') {
+        // one kernel pass; the same values as uniform >= a, cast, divided by (1 - a) in kd
+        const r = (x: number): number => (kd === 'float32' ? Math.fround(x) : x);
+        const q = r(1 - a);
+        K[`rand_dropout_${s}`](key, counter, p, n, a, r(1 / q), r(0 / q));
+        return takeAs(p, kd, dtype, n);
+      }
       K[`rand_uniform_${s}`](key, counter, p, n, 0, 1);
       if (kind === 'bernoulli') {
         const o = alloc(n);
         K[`pw_lt_${s}`](p, putScalar(a, kd), o, n, 1);
         return takeAs(o, 'bool', dtype, n);
-      }
-      if (kind === 'dropout') {
-        const keep = alloc(n);
-        K[`pw_ge_${s}`](p, putScalar(a, kd), keep, n, 1);
-        copyKernel(keep, 'bool', p, kd, [n], [1], [1]);
-        K[`pw_div_${s}`](p, putScalar(1 - a, kd), p, n, 1);
-        return takeAs(p, kd, dtype, n);
       }
       if (a !== 0 || b !== 1) {
         // (b - a) * u + a as two float ops of kd, rounding after each as x.mul(b - a).add(a) does

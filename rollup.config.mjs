@@ -51,16 +51,26 @@ const entries = { webtorch: 'build/out/tsc/ts/index.js', vision: 'build/out/tsc/
 const split = { input: entries, preserveEntrySignatures: 'allow-extension' };
 
 /**
- * The AssemblyScript sources in ts/ops/pointwise_table.ts (`f`, `i`, `simd`) are build inputs:
+ * The AssemblyScript sources in ts/ops/pointwise_table.ts (`f`, `i`, `simd`, `vec`) are build inputs:
  * build/gen-pointwise.mjs compiles them into the wasm, and at run time only their presence is
- * read (`def.i`: an int32 kernel exists). The bundles keep the rows and replace those strings by 1.
+ * read (`def.i`: an int32 kernel exists). Its WGSL expressions (`w`, `wi`) are read by the webgpu
+ * kernels from their generated copy (gpu/wgsl/generated/pointwise_wgsl.ts, in the webgpu chunk),
+ * so the main file need not carry them either (1 KB gzipped). The bundles keep the rows and
+ * replace those strings by 1. The same for the optimizer table's `update` text (ts/optim/optim_table.ts:
+ * build input, and read at run time only by the webgpu kernels, from gpu/wgsl/generated/optim_updates.ts).
  */
 const kernelSourcesOut = {
   name: 'webtorch-strip-kernel-sources',
   transform(code, id) {
+    // the optimizer table's update text: build input and webgpu input (gpu/wgsl/generated/optim_updates.ts)
+    if (/[\\/]optim[\\/]optim_table\.js$/.test(id)) {
+      const out = code.replace(/\bupdate: *(`(?:[^`\\]|\\.)*`|[A-Z_]+ *\+ *`(?:[^`\\]|\\.)*`)/g, 'update: 1');
+      if (/\bupdate:(?! *1\b)/.test(out)) throw new Error('strip-kernel-sources: an update of optim_table.js has a form this transform does not strip');
+      return { code: out, map: null };
+    }
     if (!/[\\/]ops[\\/]pointwise_table\.js$/.test(id)) return null;
     let n = 0;
-    const out = code.replace(/\b(f|i|simd): *('(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|`(?:[^`\\]|\\.)*`)/g, (_, k) => { n++; return `${k}: 1`; });
+    const out = code.replace(/\b(f|i|simd|vec|w|wi): *('(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|`(?:[^`\\]|\\.)*`)/g, (_, k) => { n++; return `${k}: 1`; });
     if (n < 50) throw new Error(`strip-kernel-sources: found ${n} kernel sources in pointwise_table.js, expected about 100`);
     return { code: out, map: null };
   },

@@ -10,12 +10,14 @@
 import { MAIN_1D, LINEAR_ID } from '../runtime.js';
 import { OPTIM, stateEnabled, type OptimName, type OptimRule } from '../../ts/optim/optim_table.js';
 import { parseRule, type ParsedRule, type Expr, type Stmt, type CondAtom } from './optim_rule.js';
+import { UPDATES } from './generated/optim_updates.js';
 
 const parsed = new Map<OptimName, ParsedRule>();
 function rule(name: OptimName): [OptimRule, ParsedRule] {
   const r: OptimRule = OPTIM[name];
   let p = parsed.get(name);
-  if (!p) parsed.set(name, (p = parseRule(name, r)));
+  // the update's text from its generated copy: the bundles strip it from the table
+  if (!p) parsed.set(name, (p = parseRule(name, { ...r, update: UPDATES[name] })));
   return [r, p];
 }
 

@@ -3,6 +3,7 @@
 // input/output dtypes; inputs are read through their strides (broadcasting included), so no
 // operand is ever materialized first.
 import { POINTWISE, type PointwiseName, type PointwiseDef } from '../../ts/ops/pointwise_table.js';
+import { WGSL, WGSL_I32 } from './generated/pointwise_wgsl.js';
 import type { DType } from '../../ts/dtype.js';
 import { word, convert, VIEW_OFFSET, viewBase } from './types.js';
 import { MAIN_1D, LINEAR_ID } from '../runtime.js';
@@ -121,7 +122,8 @@ export function pointwiseSource(s: PointwiseSpec, wgSize: number): string {
   });
   const kOut: DType = def.out === 'bool' ? 'bool' : s.compute;
   const OW = word(s.out);
-  const expr = (T === 'i32' && def.wi ? def.wi : def.w).replace(/\bT\(/g, `${T}(`);
+  // the table's `w`/`wi`, read from their generated copy (the bundles strip them from the table)
+  const expr = (T === 'i32' && WGSL_I32[s.name] ? WGSL_I32[s.name] : WGSL[s.name]).replace(/\bT\(/g, `${T}(`);
   const value = def.out === 'bool' ? `select(0u, 1u, ${expr})` : `${T}(${expr})`;
   return `${decls.join('\n')}
 @group(0) @binding(${binding}) var<storage, read_write> O: array<${OW}>;

@@ -8,62 +8,101 @@
 // instructions): pmax(x, lo) = x < lo ? lo : x keeps a NaN x, and so does pmin. n = round(x/ln2)
 // comes from adding 1.5 * 2^23, which leaves n in the low mantissa bits of the sum (|n| <= 128),
 // instead of f32x4.nearest and a saturating float-to-int conversion.
+// k(i) names the constants of expv, sigmoidv and tanhv; at each inlined use it folds into a
+// v128.const. (Broadcasting them from a data table made the module 2 KB smaller but its deflated
+// download, which the bundle budget counts, 0.3 KB larger: repeated constants compress well.)
+
+// @ts-ignore: decorator
+@inline function k(i: i32): v128 {
+  switch (i) {
+    // expv: clamp bounds, 1/ln2, 1.5 * 2^23, ln2 in two parts, the polynomial, 1, inf
+    case 0: return f32x4.splat(<f32>(-87.336544));
+    case 1: return f32x4.splat(<f32>(88.72283935546875));
+    case 2: return f32x4.splat(<f32>(1.44269504088896341));
+    case 3: return f32x4.splat(<f32>(12582912));
+    case 4: return f32x4.splat(<f32>(0.693359375));
+    case 5: return f32x4.splat(<f32>(2.12194440e-4));
+    case 6: return f32x4.splat(<f32>(1.9875691500e-4));
+    case 7: return f32x4.splat(<f32>(1.3981999507e-3));
+    case 8: return f32x4.splat(<f32>(8.3334519073e-3));
+    case 9: return f32x4.splat(<f32>(4.1665795894e-2));
+    case 10: return f32x4.splat(<f32>(1.6666665459e-1));
+    case 11: return f32x4.splat(<f32>(5.0000001201e-1));
+    case 12: return f32x4.splat(<f32>(1));
+    case 13: return f32x4.splat(<f32>(Infinity));
+    // tanhv: 2, the series/exp switch at 0.4, -0 (the sign bit), the series from x^13 down to x^3
+    case 14: return f32x4.splat(<f32>(2));
+    case 15: return f32x4.splat(<f32>(0.4));
+    case 16: return f32x4.splat(<f32>(-0.0));
+    case 17: return f32x4.splat(<f32>((21844.0 / 6081075.0)));
+    case 18: return f32x4.splat(<f32>((-1382.0 / 155925.0)));
+    case 19: return f32x4.splat(<f32>((62.0 / 2835.0)));
+    case 20: return f32x4.splat(<f32>((-17.0 / 315.0)));
+    case 21: return f32x4.splat(<f32>((2.0 / 15.0)));
+    case 22: return f32x4.splat(<f32>((-1.0 / 3.0)));
+  }
+  return f32x4.splat(0);
+}
+
 // @ts-ignore: decorator
 @inline export function expv(x: v128): v128 {
-  const c = f32x4.pmin(f32x4.pmax(x, f32x4.splat(-87.336544)), f32x4.splat(88.72283935546875));
-  const t = f32x4.add(f32x4.mul(c, f32x4.splat(1.44269504088896341)), f32x4.splat(12582912));
-  const n = f32x4.sub(t, f32x4.splat(12582912));
-  let r = f32x4.sub(c, f32x4.mul(n, f32x4.splat(0.693359375)));
-  r = f32x4.add(r, f32x4.mul(n, f32x4.splat(2.12194440e-4)));
-  let p = f32x4.splat(1.9875691500e-4);
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.3981999507e-3));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(8.3334519073e-3));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(4.1665795894e-2));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.6666665459e-1));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(5.0000001201e-1));
-  p = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(p, r), r), r), f32x4.splat(1));
-  // n runs over [-126, 128]; 2^128 has no float32 exponent, so 2^n is applied as 2^(n>>1) * 2^(n-(n>>1))
-  const ni = i32x4.sub(t, i32x4.splat(0x4B400000));
+  const c = f32x4.pmin(f32x4.pmax(x, k(0)), k(1));
+  const t = f32x4.add(f32x4.mul(c, k(2)), k(3));
+  const n = f32x4.sub(t, k(3));
+  let r = f32x4.sub(c, f32x4.mul(n, k(4)));
+  r = f32x4.add(r, f32x4.mul(n, k(5)));
+  let p = k(6);
+  p = f32x4.add(f32x4.mul(p, r), k(7));
+  p = f32x4.add(f32x4.mul(p, r), k(8));
+  p = f32x4.add(f32x4.mul(p, r), k(9));
+  p = f32x4.add(f32x4.mul(p, r), k(10));
+  p = f32x4.add(f32x4.mul(p, r), k(11));
+  p = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(p, r), r), r), k(12));
+  // n runs over [-126, 128]; 2^128 has no float32 exponent, so 2^n is applied as 2^(n>>1) * 2^(n-(n>>1));
+  // t's bits minus those of 1.5 * 2^23 (k(3), 0x4B400000) are n
+  const ni = i32x4.sub(t, k(3));
   const n1 = i32x4.shr_s(ni, 1);
   const s1 = i32x4.shl(i32x4.add(n1, i32x4.splat(127)), 23);
   const s2 = i32x4.shl(i32x4.add(i32x4.sub(ni, n1), i32x4.splat(127)), 23);
   const y = f32x4.mul(f32x4.mul(p, s1), s2);
-  const under = f32x4.lt(x, f32x4.splat(-87.336544));
-  const over = f32x4.ge(x, f32x4.splat(88.72283935546875));
-  return v128.bitselect(f32x4.splat(Infinity), v128.andnot(y, under), over);
+  const under = f32x4.lt(x, k(0));
+  const over = f32x4.ge(x, k(1));
+  return v128.bitselect(k(13), v128.andnot(y, under), over);
 }
 
 // sigmoid on four lanes: 1 / (1 + exp(-x)); exp(-x) overflows to inf below x = -88.7, giving 0.
 // @ts-ignore: decorator
 @inline export function sigmoidv(x: v128): v128 {
-  const one = f32x4.splat(1);
-  return f32x4.div(one, f32x4.add(one, expv(f32x4.neg(x))));
+  return f32x4.div(k(12), f32x4.add(k(12), expv(f32x4.neg(x))));
 }
 
-// tanh on four lanes. |x| >= 0.4: 1 - 2 / (exp(2|x|) + 1) with x's sign (the subtraction loses at most
-// ~1.6x of exp's relative error there, and exp(2|x|) = inf gives exactly 1). |x| < 0.4: the odd
-// Taylor series through x^13, whose first dropped term is below 3e-9 relative. NaN stays NaN.
+// tanh on four lanes. |x| >= 0.4: 1 - 2 / (exp(2|x|) + 1) (the subtraction loses at most ~1.6x of
+// exp's relative error there, and exp(2|x|) = inf gives exactly 1). |x| < 0.4: the odd Taylor
+// series through x^13, whose first dropped term is below 3e-9 relative. Both on |x|, then x's sign
+// (so tanh(-0) = -0). NaN stays NaN.
 // @ts-ignore: decorator
 @inline export function tanhv(x: v128): v128 {
-  const one = f32x4.splat(1);
   const a = f32x4.abs(x);
-  const big = f32x4.sub(one, f32x4.div(f32x4.splat(2), f32x4.add(expv(f32x4.add(a, a)), one)));
+  const big = f32x4.sub(k(12), f32x4.div(k(14), f32x4.add(expv(f32x4.add(a, a)), k(12))));
   const x2 = f32x4.mul(x, x);
-  let p = f32x4.splat(<f32>(21844.0 / 6081075.0));
-  p = f32x4.add(f32x4.mul(p, x2), f32x4.splat(<f32>(-1382.0 / 155925.0)));
-  p = f32x4.add(f32x4.mul(p, x2), f32x4.splat(<f32>(62.0 / 2835.0)));
-  p = f32x4.add(f32x4.mul(p, x2), f32x4.splat(<f32>(-17.0 / 315.0)));
-  p = f32x4.add(f32x4.mul(p, x2), f32x4.splat(<f32>(2.0 / 15.0)));
-  p = f32x4.add(f32x4.mul(p, x2), f32x4.splat(<f32>(-1.0 / 3.0)));
-  // both branches on |x|, then x's sign (so tanh(-0) = -0, as the series on x would not give)
+  let p = k(17);
+  p = f32x4.add(f32x4.mul(p, x2), k(18));
+  p = f32x4.add(f32x4.mul(p, x2), k(19));
+  p = f32x4.add(f32x4.mul(p, x2), k(20));
+  p = f32x4.add(f32x4.mul(p, x2), k(21));
+  p = f32x4.add(f32x4.mul(p, x2), k(22));
   const small = f32x4.add(a, f32x4.mul(f32x4.mul(a, x2), p));
-  const r = v128.bitselect(small, big, f32x4.lt(a, f32x4.splat(0.4)));
-  return v128.or(r, v128.and(x, i32x4.splat(0x80000000)));
+  const r = v128.bitselect(small, big, f32x4.lt(a, k(15)));
+  return v128.or(r, v128.and(x, k(16)));
 }
 
-/** One value through the vector functions (kept out of line: the callers are scalar tails). */
-export function sigmoid1(x: f32): f32 { return f32x4.extract_lane(sigmoidv(f32x4.splat(x)), 0); }
-export function tanh1(x: f32): f32 { return f32x4.extract_lane(tanhv(f32x4.splat(x)), 0); }
+// Out-of-line forms for the places that are not a hot exp loop (the cells' gates, a single value):
+// each inlined copy of sigmoidv/tanhv is ~0.5 KB of wasm, which the shipped bundle pays for.
+export function sigmoid4(x: v128): v128 { return sigmoidv(x); }
+export function tanh4(x: v128): v128 { return tanhv(x); }
+/** One value through the vector functions (the callers are scalar tails). */
+export function sigmoid1(x: f32): f32 { return f32x4.extract_lane(sigmoid4(f32x4.splat(x)), 0); }
+export function tanh1(x: f32): f32 { return f32x4.extract_lane(tanh4(f32x4.splat(x)), 0); }
 
 // The first n (< 4) float32 values at p as one vector (the other lanes 0), and its inverse: tails of
 // a row go through the same vector code as the rest, so every value gets the same approximation.
@@ -82,38 +121,34 @@ export function tanh1(x: f32): f32 { return f32x4.extract_lane(tanhv(f32x4.splat
   if (n > 2) store<f32>(p, f32x4.extract_lane(v, 2), 8);
 }
 
+// The values i..i+3 of x (fewer at the end, the other lanes 0), and the store of their results:
+// one inlined copy of a function serves both the last whole vectors and the tail.
+// @ts-ignore: decorator
+@inline function vecOrTail(x: usize, i: i32, n: i32): v128 {
+  return n - i >= 4 ? v128.load(x + (<usize>i << 2)) : loadTail(x + (<usize>i << 2), n - i);
+}
+// @ts-ignore: decorator
+@inline function mapRest(y: usize, i: i32, n: i32, r: v128): void {
+  if (n - i >= 4) v128.store(y + (<usize>i << 2), r); else storeTail(y + (<usize>i << 2), r, n - i);
+}
+
 /** exp of n float32 values at x into y (also the kernel behind its own test). */
 export function expv_f32(x: usize, y: usize, n: i32): void {
   let i = 0;
-  // four independent vectors per iteration: one exp is a ~70-cycle dependency chain, and the
-  // out-of-order window does not reach far enough into the next iterations to overlap one-vector loops
-  for (; i + 16 <= n; i += 16) {
+  // two independent vectors per iteration: one exp is a ~70-cycle dependency chain, and the
+  // out-of-order window does not reach far enough into the next iteration to overlap one-vector loops
+  for (; i + 8 <= n; i += 8) {
     const o = <usize>i << 2;
-    const a = expv(v128.load(x + o)), b = expv(v128.load(x + o, 16)), c = expv(v128.load(x + o, 32)), d = expv(v128.load(x + o, 48));
-    v128.store(y + o, a); v128.store(y + o, b, 16); v128.store(y + o, c, 32); v128.store(y + o, d, 48);
+    const a = expv(v128.load(x + o)), b = expv(v128.load(x + o, 16));
+    v128.store(y + o, a); v128.store(y + o, b, 16);
   }
-  for (; i + 4 <= n; i += 4) v128.store(y + (<usize>i << 2), expv(v128.load(x + (<usize>i << 2))));
-  if (i < n) storeTail(y + (<usize>i << 2), expv(loadTail(x + (<usize>i << 2), n - i)), n - i);
+  for (; i < n; i += 4) mapRest(y, i, n, expv(vecOrTail(x, i, n)));
 }
 
 /** sigmoid and tanh of n float32 values (the kernels behind their own tests). */
 export function sigmoidv_f32(x: usize, y: usize, n: i32): void {
-  let i = 0;
-  for (; i + 8 <= n; i += 8) {
-    const o = <usize>i << 2;
-    const a = sigmoidv(v128.load(x + o)), b = sigmoidv(v128.load(x + o, 16));
-    v128.store(y + o, a); v128.store(y + o, b, 16);
-  }
-  for (; i + 4 <= n; i += 4) v128.store(y + (<usize>i << 2), sigmoidv(v128.load(x + (<usize>i << 2))));
-  if (i < n) storeTail(y + (<usize>i << 2), sigmoidv(loadTail(x + (<usize>i << 2), n - i)), n - i);
+  for (let i = 0; i < n; i += 4) mapRest(y, i, n, sigmoid4(vecOrTail(x, i, n)));
 }
 export function tanhv_f32(x: usize, y: usize, n: i32): void {
-  let i = 0;
-  for (; i + 8 <= n; i += 8) {
-    const o = <usize>i << 2;
-    const a = tanhv(v128.load(x + o)), b = tanhv(v128.load(x + o, 16));
-    v128.store(y + o, a); v128.store(y + o, b, 16);
-  }
-  for (; i + 4 <= n; i += 4) v128.store(y + (<usize>i << 2), tanhv(v128.load(x + (<usize>i << 2))));
-  if (i < n) storeTail(y + (<usize>i << 2), tanhv(loadTail(x + (<usize>i << 2), n - i)), n - i);
+  for (let i = 0; i < n; i += 4) mapRest(y, i, n, tanh4(vecOrTail(x, i, n)));
 }

@@ -70,22 +70,19 @@ function logSoftmaxRowF32(x: usize, y: usize, C: i32): void {
     const ms = f32x4.splat(m);
     let s: f64 = 0;
     i = 0;
-    // four independent exps per iteration (see expv_f32)
-    while (i + 16 <= C) {
-      const e = min(C & ~15, i + ROW_BLOCK);
-      let s0 = f32x4.splat(0), s1 = s0, s2 = s0, s3 = s0;
-      for (; i < e; i += 16) {
-        const o = <usize>i << 2;
-        s0 = f32x4.add(s0, expv(f32x4.sub(v128.load(x + o), ms)));
-        s1 = f32x4.add(s1, expv(f32x4.sub(v128.load(x + o, 16), ms)));
-        s2 = f32x4.add(s2, expv(f32x4.sub(v128.load(x + o, 32), ms)));
-        s3 = f32x4.add(s3, expv(f32x4.sub(v128.load(x + o, 48), ms)));
+    // two independent exps per iteration (see expv_f32)
+    while (i + 8 <= C) {
+      const e = min(C & ~7, i + ROW_BLOCK);
+      let s0 = f32x4.splat(0), s1 = s0;
+      for (; i < e; i += 8) {
+        s0 = f32x4.add(s0, expv(f32x4.sub(v128.load(x + (<usize>i << 2)), ms)));
+        s1 = f32x4.add(s1, expv(f32x4.sub(v128.load(x + (<usize>i << 2), 16), ms)));
       }
-      s += hsumF64(f32x4.add(f32x4.add(s0, s1), f32x4.add(s2, s3)));
+      s += hsumF64(f32x4.add(s0, s1));
     }
     let s0 = f32x4.splat(0);
-    for (; i + 4 <= C; i += 4) s0 = f32x4.add(s0, expv(f32x4.sub(v128.load(x + (<usize>i << 2)), ms)));
-    if (i < C) s0 = f32x4.add(s0, expv(f32x4.sub(tailF32(x, i, C, -Infinity), ms)));
+    // the last whole vectors and the tail (padded with -inf, whose exp is 0) share one inlined exp
+    for (; i < C; i += 4) s0 = f32x4.add(s0, expv(f32x4.sub(C - i >= 4 ? v128.load(x + (<usize>i << 2)) : tailF32(x, i, C, -Infinity), ms)));
     s += hsumF64(s0);
     ls = <f32>Math.log(s);
   }
@@ -108,21 +105,17 @@ function logSoftmaxBwdRowF32(g: usize, y: usize, out: usize, C: i32): void {
   for (; i < C; i++) sd += <f64>load<f32>(g + (<usize>i << 2));
   const s = <f32>sd, ss = f32x4.splat(s);
   i = 0;
-  for (; i + 16 <= C; i += 16) {
+  for (; i + 8 <= C; i += 8) {
     const o = <usize>i << 2;
-    const e0 = expv(v128.load(y + o)), e1 = expv(v128.load(y + o, 16)), e2 = expv(v128.load(y + o, 32)), e3 = expv(v128.load(y + o, 48));
+    const e0 = expv(v128.load(y + o)), e1 = expv(v128.load(y + o, 16));
     v128.store(out + o, f32x4.sub(v128.load(g + o), f32x4.mul(e0, ss)));
     v128.store(out + o, f32x4.sub(v128.load(g + o, 16), f32x4.mul(e1, ss)), 16);
-    v128.store(out + o, f32x4.sub(v128.load(g + o, 32), f32x4.mul(e2, ss)), 32);
-    v128.store(out + o, f32x4.sub(v128.load(g + o, 48), f32x4.mul(e3, ss)), 48);
   }
-  for (; i + 4 <= C; i += 4) {
-    const o = <usize>i << 2;
-    v128.store(out + o, f32x4.sub(v128.load(g + o), f32x4.mul(expv(v128.load(y + o)), ss)));
-  }
-  if (i < C) {
-    const o = <usize>i << 2;
-    storeTail(out + o, f32x4.sub(loadTail(g + o, C - i), f32x4.mul(expv(tailF32(y, i, C, -Infinity)), ss)), C - i);
+  for (; i < C; i += 4) {
+    const o = <usize>i << 2, whole = C - i >= 4;
+    const e = expv(whole ? v128.load(y + o) : tailF32(y, i, C, -Infinity));
+    const r = f32x4.sub(whole ? v128.load(g + o) : loadTail(g + o, C - i), f32x4.mul(e, ss));
+    if (whole) v128.store(out + o, r); else storeTail(out + o, r, C - i);
   }
 }
 

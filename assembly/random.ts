@@ -37,18 +37,8 @@ const GOLDEN: u64 = 0x9E3779B97F4A7C15;
 // by the caller in the kernel's type.
 export function rand_dropout_f32(key: u64, ctr: u64, out: usize, n: i32, p: f64, kept: f32, dropped: f32): void {
   const pf = <f32>p;
-  // key + c * golden as a running sum, four draws per iteration: independent multiply chains
-  // overlap (~20% faster than one per iteration); the values are mix()'s, bit for bit
-  let z = key + ctr * GOLDEN;
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const a = dropOne(z, pf, kept, dropped), b = dropOne(z + GOLDEN, pf, kept, dropped);
-    const c = dropOne(z + 2 * GOLDEN, pf, kept, dropped), d = dropOne(z + 3 * GOLDEN, pf, kept, dropped);
-    const o = out + (<usize>i << 2);
-    store<f32>(o, a); store<f32>(o, b, 4); store<f32>(o, c, 8); store<f32>(o, d, 12);
-    z += 4 * GOLDEN;
-  }
-  for (; i < n; i++) { store<f32>(out + (<usize>i << 2), dropOne(z, pf, kept, dropped)); z += GOLDEN; }
+  let z = key + ctr * GOLDEN; // key + c * golden as a running sum: mix()'s values, bit for bit
+  for (let i = 0; i < n; i++) { store<f32>(out + (<usize>i << 2), dropOne(z, pf, kept, dropped)); z += GOLDEN; }
 }
 export function rand_dropout_f64(key: u64, ctr: u64, out: usize, n: i32, p: f64, kept: f64, dropped: f64): void {
   for (let i = 0; i < n; i++) store<f64>(out + (<usize>i << 3), u53(key, ctr + <u64>i) >= p ? kept : dropped);

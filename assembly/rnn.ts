@@ -7,7 +7,7 @@
 //   GRU forward:   gi, gh [B,3H], h [B,H] -> h2 [B,H], ws [B,4H] = (r, z, n, gh_n)
 //   GRU backward:  dh [B,H], ws, h -> dgi, dgh [B,3H], dh_prev [B,H]
 
-import { sigmoidv, tanhv, sigmoid1, tanh1 } from "./expv";
+import { sigmoid4, tanh4, sigmoid1, tanh1 } from "./expv";
 
 // f32 goes through the SIMD functions of assembly/expv.ts, also one value at a time (a row's tail),
 // so that every element gets the same approximation whatever H is.
@@ -36,10 +36,10 @@ import { sigmoidv, tanhv, sigmoid1, tanh1 } from "./expv";
     let j: usize = 0;
     if (sizeof<T>() == 4) {
       for (; j + 4 <= Hs; j += 4) {
-        const ig = sigmoidv(gateSum(gi, gh, g0 + j)), fg = sigmoidv(gateSum(gi, gh, g0 + Hs + j));
-        const gg = tanhv(gateSum(gi, gh, g0 + 2 * Hs + j)), og = sigmoidv(gateSum(gi, gh, g0 + 3 * Hs + j));
+        const ig = sigmoid4(gateSum(gi, gh, g0 + j)), fg = sigmoid4(gateSum(gi, gh, g0 + Hs + j));
+        const gg = tanh4(gateSum(gi, gh, g0 + 2 * Hs + j)), og = sigmoid4(gateSum(gi, gh, g0 + 3 * Hs + j));
         const cn = f32x4.add(f32x4.mul(fg, v128.load(c + ((r0 + j) << 2))), f32x4.mul(ig, gg));
-        const tc = tanhv(cn);
+        const tc = tanh4(cn);
         v128.store(c2 + ((r0 + j) << 2), cn);
         v128.store(h + ((r0 + j) << 2), f32x4.mul(og, tc));
         v128.store(ws + ((s0 + j) << 2), ig);

@@ -44,6 +44,16 @@
   return f32x4.splat(0);
 }
 
+/** The degree-5 polynomial in x whose coefficients, highest first, are k(c) .. k(c + 5) (Horner). */
+// @ts-ignore: decorator
+@inline function horner(x: v128, c: i32): v128 {
+  let p = f32x4.add(f32x4.mul(k(c), x), k(c + 1));
+  p = f32x4.add(f32x4.mul(p, x), k(c + 2));
+  p = f32x4.add(f32x4.mul(p, x), k(c + 3));
+  p = f32x4.add(f32x4.mul(p, x), k(c + 4));
+  return f32x4.add(f32x4.mul(p, x), k(c + 5));
+}
+
 // @ts-ignore: decorator
 @inline export function expv(x: v128): v128 {
   const c = f32x4.pmin(f32x4.pmax(x, k(0)), k(1));
@@ -51,12 +61,7 @@
   const n = f32x4.sub(t, k(3));
   let r = f32x4.sub(c, f32x4.mul(n, k(4)));
   r = f32x4.add(r, f32x4.mul(n, k(5)));
-  let p = k(6);
-  p = f32x4.add(f32x4.mul(p, r), k(7));
-  p = f32x4.add(f32x4.mul(p, r), k(8));
-  p = f32x4.add(f32x4.mul(p, r), k(9));
-  p = f32x4.add(f32x4.mul(p, r), k(10));
-  p = f32x4.add(f32x4.mul(p, r), k(11));
+  let p = horner(r, 6);
   p = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(p, r), r), r), k(12));
   // n runs over [-126, 128]; 2^128 has no float32 exponent, so 2^n is applied as 2^(n>>1) * 2^(n-(n>>1));
   // t's bits minus those of 1.5 * 2^23 (k(3), 0x4B400000) are n
@@ -85,13 +90,7 @@
   const a = f32x4.abs(x);
   const big = f32x4.sub(k(12), f32x4.div(k(14), f32x4.add(expv(f32x4.add(a, a)), k(12))));
   const x2 = f32x4.mul(x, x);
-  let p = k(17);
-  p = f32x4.add(f32x4.mul(p, x2), k(18));
-  p = f32x4.add(f32x4.mul(p, x2), k(19));
-  p = f32x4.add(f32x4.mul(p, x2), k(20));
-  p = f32x4.add(f32x4.mul(p, x2), k(21));
-  p = f32x4.add(f32x4.mul(p, x2), k(22));
-  const small = f32x4.add(a, f32x4.mul(f32x4.mul(a, x2), p));
+  const small = f32x4.add(a, f32x4.mul(f32x4.mul(a, x2), horner(x2, 17)));
   const r = v128.bitselect(small, big, f32x4.lt(a, k(15)));
   return v128.or(r, v128.and(x, k(16)));
 }

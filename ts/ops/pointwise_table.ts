@@ -8,8 +8,10 @@
 //
 // Kernels. Expressions are AssemblyScript source over `x` (and `y` for binary ops) of the
 // kernel's compute type, plus the op parameters `p` and `q` (always f64; unary ops only). `simd`
-// is an optional f32x4 form over v128 values `vx`, `vy` (and splats `vp`, `vq`). `w` is the same
-// op in WGSL, for the webgpu kernels. Types: f = float kernels (f32 and f64), i = int32 kernel.
+// is an optional f32x4 form over v128 values `vx`, `vy` (and splats `vp`, `vq`); `vec` names a
+// whole-array kernel of assembly/expv.ts instead. `w` is the same op in WGSL, for the webgpu kernels
+// (which read it from its generated copy, gpu/wgsl/generated/pointwise_wgsl.ts: the bundles strip
+// these strings from the table). Types: f = float kernels (f32 and f64), i = int32 kernel.
 // `out: 'bool'` writes uint8 0/1 (comparisons and predicates: no gradient, any input dtype).
 //
 // The op. A row with `grad_fn` is an op ts/ops/pointwise.ts builds (a row without one is a kernel

@@ -2,7 +2,8 @@
 //
 // This file has no imports: build/gen-optim.mjs reads it to generate the AssemblyScript kernels
 // (assembly/generated/optim.ts: f32 with SIMD128 plus a scalar tail, and f64), gpu/wgsl/optim.ts
-// reads it to generate the WGSL kernels at run time (both parse the updates with
+// reads it to generate the WGSL kernels at run time (the update text from its generated copy,
+// gpu/wgsl/generated/optim_updates.ts, as the bundles strip it here; both parse the updates with
 // gpu/wgsl/optim_rule.ts, which the CPU path never loads), and ts/optim/fused.ts reads it for the flag
 // bits and the order of the state buffers and scalars. Both backends therefore run the same
 // operations in the same order, with the hyper-parameters rounded to the element type once.

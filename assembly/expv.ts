@@ -120,14 +120,14 @@ export function tanh1(x: f32): f32 { return f32x4.extract_lane(tanh4(f32x4.splat
   if (n > 2) store<f32>(p, f32x4.extract_lane(v, 2), 8);
 }
 
-// The values i..i+3 of x (fewer at the end, the other lanes 0), and the store of their results:
+// The values i..i+3 of x (fewer at the end, the other lanes `fill`), and the store of their results:
 // one inlined copy of a function serves both the last whole vectors and the tail.
 // @ts-ignore: decorator
-@inline function vecOrTail(x: usize, i: i32, n: i32): v128 {
-  return n - i >= 4 ? v128.load(x + (<usize>i << 2)) : loadTail(x + (<usize>i << 2), n - i);
+@inline export function vecOrTail(x: usize, i: i32, n: i32, fill: f32 = 0): v128 {
+  return n - i >= 4 ? v128.load(x + (<usize>i << 2)) : loadTail(x + (<usize>i << 2), n - i, fill);
 }
 // @ts-ignore: decorator
-@inline function mapRest(y: usize, i: i32, n: i32, r: v128): void {
+@inline export function mapRest(y: usize, i: i32, n: i32, r: v128): void {
   if (n - i >= 4) v128.store(y + (<usize>i << 2), r); else storeTail(y + (<usize>i << 2), r, n - i);
 }
 

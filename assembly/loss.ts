@@ -1,4 +1,4 @@
-import { expv, loadTail, storeTail } from "./expv";
+import { expv, vecOrTail, mapRest } from "./expv";
 
 // Fused log_softmax and nll_loss kernels. log_softmax works on x viewed as [A, C, B] contiguous
 // (C the softmax dim); nll_loss on log-probabilities [N, C, S] contiguous, int32 targets [N, S],
@@ -50,8 +50,6 @@ import { expv, loadTail, storeTail } from "./expv";
 // output is (x - max) - log(sum) in f32, PyTorch's order: x - (max + log(sum)) would round
 // max + log(sum) at max's magnitude (pytorch/pytorch#11752).
 const ROW_BLOCK = 256;
-// @ts-ignore: decorator
-@inline function tailF32(p: usize, i: i32, C: i32, fill: f32): v128 { return loadTail(p + (<usize>i << 2), C - i, fill); }
 
 // @ts-ignore: decorator
 @inline function hsumF64(v: v128): f64 {
@@ -61,7 +59,7 @@ const ROW_BLOCK = 256;
 function logSoftmaxRowF32(x: usize, y: usize, C: i32): void {
   let i = 0, mv = f32x4.splat(-Infinity);
   for (; i + 4 <= C; i += 4) mv = f32x4.max(mv, v128.load(x + (<usize>i << 2)));
-  if (i < C) mv = f32x4.max(mv, tailF32(x, i, C, -Infinity));
+  if (i < C) mv = f32x4.max(mv, vecOrTail(x, i, C, -Infinity));
   // f32x4.max and f32.max propagate NaN, so a NaN anywhere makes m NaN
   const m = Mathf.max(Mathf.max(f32x4.extract_lane(mv, 0), f32x4.extract_lane(mv, 1)), Mathf.max(f32x4.extract_lane(mv, 2), f32x4.extract_lane(mv, 3)));
   // a non-finite max (inf, all -inf, nan) makes every value nan, as in logSoftmaxT
@@ -82,7 +80,7 @@ function logSoftmaxRowF32(x: usize, y: usize, C: i32): void {
     }
     let s0 = f32x4.splat(0);
     // the last whole vectors and the tail (padded with -inf, whose exp is 0) share one inlined exp
-    for (; i < C; i += 4) s0 = f32x4.add(s0, expv(f32x4.sub(C - i >= 4 ? v128.load(x + (<usize>i << 2)) : tailF32(x, i, C, -Infinity), ms)));
+    for (; i < C; i += 4) s0 = f32x4.add(s0, expv(f32x4.sub(vecOrTail(x, i, C, -Infinity), ms)));
     s += hsumF64(s0);
     ls = <f32>Math.log(s);
   }
@@ -112,10 +110,8 @@ function logSoftmaxBwdRowF32(g: usize, y: usize, out: usize, C: i32): void {
     v128.store(out + o, f32x4.sub(v128.load(g + o, 16), f32x4.mul(e1, ss)), 16);
   }
   for (; i < C; i += 4) {
-    const o = <usize>i << 2, whole = C - i >= 4;
-    const e = expv(whole ? v128.load(y + o) : tailF32(y, i, C, -Infinity));
-    const r = f32x4.sub(whole ? v128.load(g + o) : loadTail(g + o, C - i), f32x4.mul(e, ss));
-    if (whole) v128.store(out + o, r); else storeTail(out + o, r, C - i);
+    const e = expv(vecOrTail(y, i, C, -Infinity));
+    mapRest(out, i, C, f32x4.sub(vecOrTail(g, i, C), f32x4.mul(e, ss)));
   }
 }
 

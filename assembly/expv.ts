@@ -8,41 +8,38 @@
 // instructions): pmax(x, lo) = x < lo ? lo : x keeps a NaN x, and so does pmin. n = round(x/ln2)
 // comes from adding 1.5 * 2^23, which leaves n in the low mantissa bits of the sum (|n| <= 128),
 // instead of f32x4.nearest and a saturating float-to-int conversion.
-// k(i) names the constants of expv, sigmoidv and tanhv; at each inlined use it folds into a
-// v128.const. (Broadcasting them from a data table made the module 2 KB smaller but its deflated
-// download, which the bundle budget counts, 0.3 KB larger: repeated constants compress well.)
-
+// k(i) names the constants of expv, sigmoidv and tanhv: a broadcast load from a static table. As
+// v128.const they compiled well in Node 20 (V8 11 keeps them in registers across the loop), but
+// newer V8 (Node 24, Deno, Chrome) rebuilds every one at every use inside the loop with three
+// instructions, two of them on the vector shuffle port: expv_f32 ran 2x slower in Node 24. Loads
+// cannot be rebuilt, and V8 loads each once per loop iteration for both of its vectors.
+const KTAB = memory.data<f32>([
+  -87.336544, // 0
+  88.72283935546875, // 1
+  1.44269504088896341, // 2
+  12582912, // 3
+  0.693359375, // 4
+  2.12194440e-4, // 5
+  1.9875691500e-4, // 6
+  1.3981999507e-3, // 7
+  8.3334519073e-3, // 8
+  4.1665795894e-2, // 9
+  1.6666665459e-1, // 10
+  5.0000001201e-1, // 11
+  1, // 12
+  Infinity, // 13
+  2, // 14
+  0.4, // 15
+  -0.0, // 16
+  (21844.0 / 6081075.0), // 17
+  (-1382.0 / 155925.0), // 18
+  (62.0 / 2835.0), // 19
+  (-17.0 / 315.0), // 20
+  (2.0 / 15.0), // 21
+  (-1.0 / 3.0), // 22
+]);
 // @ts-ignore: decorator
-@inline function k(i: i32): v128 {
-  switch (i) {
-    // expv: clamp bounds, 1/ln2, 1.5 * 2^23, ln2 in two parts, the polynomial, 1, inf
-    case 0: return f32x4.splat(<f32>(-87.336544));
-    case 1: return f32x4.splat(<f32>(88.72283935546875));
-    case 2: return f32x4.splat(<f32>(1.44269504088896341));
-    case 3: return f32x4.splat(<f32>(12582912));
-    case 4: return f32x4.splat(<f32>(0.693359375));
-    case 5: return f32x4.splat(<f32>(2.12194440e-4));
-    case 6: return f32x4.splat(<f32>(1.9875691500e-4));
-    case 7: return f32x4.splat(<f32>(1.3981999507e-3));
-    case 8: return f32x4.splat(<f32>(8.3334519073e-3));
-    case 9: return f32x4.splat(<f32>(4.1665795894e-2));
-    case 10: return f32x4.splat(<f32>(1.6666665459e-1));
-    case 11: return f32x4.splat(<f32>(5.0000001201e-1));
-    case 12: return f32x4.splat(<f32>(1));
-    case 13: return f32x4.splat(<f32>(Infinity));
-    // tanhv: 2, the series/exp switch at 0.4, -0 (the sign bit), the series from x^13 down to x^3
-    case 14: return f32x4.splat(<f32>(2));
-    case 15: return f32x4.splat(<f32>(0.4));
-    case 16: return f32x4.splat(<f32>(-0.0));
-    case 17: return f32x4.splat(<f32>((21844.0 / 6081075.0)));
-    case 18: return f32x4.splat(<f32>((-1382.0 / 155925.0)));
-    case 19: return f32x4.splat(<f32>((62.0 / 2835.0)));
-    case 20: return f32x4.splat(<f32>((-17.0 / 315.0)));
-    case 21: return f32x4.splat(<f32>((2.0 / 15.0)));
-    case 22: return f32x4.splat(<f32>((-1.0 / 3.0)));
-  }
-  return f32x4.splat(0);
-}
+@inline function k(i: i32): v128 { return v128.load32_splat(KTAB + (<usize>i << 2)); }
 
 /** The degree-5 polynomial in x whose coefficients, highest first, are k(c) .. k(c + 5) (Horner). */
 // @ts-ignore: decorator
@@ -67,8 +64,9 @@
   // t's bits minus those of 1.5 * 2^23 (k(3), 0x4B400000) are n
   const ni = i32x4.sub(t, k(3));
   const n1 = i32x4.shr_s(ni, 1);
-  const s1 = i32x4.shl(i32x4.add(n1, i32x4.splat(127)), 23);
-  const s2 = i32x4.shl(i32x4.add(i32x4.sub(ni, n1), i32x4.splat(127)), 23);
+  // 2^m is (m + 127) << 23, that is (m << 23) plus the bits of 1.0 (k(12))
+  const s1 = i32x4.add(i32x4.shl(n1, 23), k(12));
+  const s2 = i32x4.add(i32x4.shl(i32x4.sub(ni, n1), 23), k(12));
   const y = f32x4.mul(f32x4.mul(p, s1), s2);
   const under = f32x4.lt(x, k(0));
   const over = f32x4.ge(x, k(1));
@@ -78,7 +76,7 @@
 // sigmoid on four lanes: 1 / (1 + exp(-x)); exp(-x) overflows to inf below x = -88.7, giving 0.
 // @ts-ignore: decorator
 @inline export function sigmoidv(x: v128): v128 {
-  return f32x4.div(k(12), f32x4.add(k(12), expv(f32x4.neg(x))));
+  return f32x4.div(k(12), f32x4.add(k(12), exp4(f32x4.neg(x))));
 }
 
 // tanh on four lanes. |x| >= 0.4: 1 - 2 / (exp(2|x|) + 1) (the subtraction loses at most ~1.6x of
@@ -88,15 +86,16 @@
 // @ts-ignore: decorator
 @inline export function tanhv(x: v128): v128 {
   const a = f32x4.abs(x);
-  const big = f32x4.sub(k(12), f32x4.div(k(14), f32x4.add(expv(f32x4.add(a, a)), k(12))));
+  const big = f32x4.sub(k(12), f32x4.div(k(14), f32x4.add(exp4(f32x4.add(a, a)), k(12))));
   const x2 = f32x4.mul(x, x);
   const small = f32x4.add(a, f32x4.mul(f32x4.mul(a, x2), horner(x2, 17)));
   const r = v128.bitselect(small, big, f32x4.lt(a, k(15)));
   return v128.or(r, v128.and(x, k(16)));
 }
 
-// Out-of-line forms for the places that are not a hot exp loop (the cells' gates, a single value):
-// each inlined copy of sigmoidv/tanhv is ~0.5 KB of wasm, which the shipped bundle pays for.
+// Out-of-line forms for the places that are not a hot exp loop (tails, the cells' gates, a single
+// value): each inlined copy of expv is ~0.2 KB of wasm, which the shipped bundle pays for.
+export function exp4(x: v128): v128 { return expv(x); }
 export function sigmoid4(x: v128): v128 { return sigmoidv(x); }
 export function tanh4(x: v128): v128 { return tanhv(x); }
 /** One value through the vector functions (the callers are scalar tails). */
@@ -141,7 +140,7 @@ export function expv_f32(x: usize, y: usize, n: i32): void {
     const a = expv(v128.load(x + o)), b = expv(v128.load(x + o, 16));
     v128.store(y + o, a); v128.store(y + o, b, 16);
   }
-  for (; i < n; i += 4) mapRest(y, i, n, expv(vecOrTail(x, i, n)));
+  for (; i < n; i += 4) mapRest(y, i, n, exp4(vecOrTail(x, i, n)));
 }
 
 /** sigmoid and tanh of n float32 values (the kernels behind their own tests). */

@@ -1,4 +1,4 @@
-import { expv, vecOrTail, mapRest } from "./expv";
+import { expv, exp4, vecOrTail, mapRest } from "./expv";
 
 // Fused log_softmax and nll_loss kernels. log_softmax works on x viewed as [A, C, B] contiguous
 // (C the softmax dim); nll_loss on log-probabilities [N, C, S] contiguous, int32 targets [N, S],
@@ -80,7 +80,7 @@ function logSoftmaxRowF32(x: usize, y: usize, C: i32): void {
     }
     let s0 = f32x4.splat(0);
     // the last whole vectors and the tail (padded with -inf, whose exp is 0) share one inlined exp
-    for (; i < C; i += 4) s0 = f32x4.add(s0, expv(f32x4.sub(vecOrTail(x, i, C, -Infinity), ms)));
+    for (; i < C; i += 4) s0 = f32x4.add(s0, exp4(f32x4.sub(vecOrTail(x, i, C, -Infinity), ms)));
     s += hsumF64(s0);
     ls = <f32>Math.log(s);
   }
@@ -110,7 +110,7 @@ function logSoftmaxBwdRowF32(g: usize, y: usize, out: usize, C: i32): void {
     v128.store(out + o, f32x4.sub(v128.load(g + o, 16), f32x4.mul(e1, ss)), 16);
   }
   for (; i < C; i += 4) {
-    const e = expv(vecOrTail(y, i, C, -Infinity));
+    const e = exp4(vecOrTail(y, i, C, -Infinity));
     mapRest(out, i, C, f32x4.sub(vecOrTail(g, i, C), f32x4.mul(e, ss)));
   }
 }

@@ -14,6 +14,7 @@
 // instructions, two of them on the vector shuffle port: expv_f32 ran 2x slower in Node 24. Loads
 // cannot be rebuilt, and V8 loads each once per loop iteration for both of its vectors.
 const KTAB = memory.data<f32>([
+  // expv: clamp bounds, 1/ln2, 1.5 * 2^23, ln2 in two parts, the polynomial, 1, inf
   -87.336544, // 0
   88.72283935546875, // 1
   1.44269504088896341, // 2
@@ -28,6 +29,7 @@ const KTAB = memory.data<f32>([
   5.0000001201e-1, // 11
   1, // 12
   Infinity, // 13
+  // tanhv: 2, the series/exp switch at 0.4, -0 (the sign bit), the series from x^13 down to x^3
   2, // 14
   0.4, // 15
   -0.0, // 16

@@ -79,7 +79,7 @@ function logSoftmaxRowF32(x: usize, y: usize, C: i32): void {
       s += hsumF64(f32x4.add(s0, s1));
     }
     let s0 = f32x4.splat(0);
-    // the last whole vectors and the tail (padded with -inf, whose exp is 0) share one inlined exp
+    // the last whole vectors and the tail (padded with -inf, whose exp is 0) share one out-of-line exp
     for (; i < C; i += 4) s0 = f32x4.add(s0, exp4(f32x4.sub(vecOrTail(x, i, C, -Infinity), ms)));
     s += hsumF64(s0);
     ls = <f32>Math.log(s);

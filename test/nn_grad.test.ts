@@ -96,7 +96,7 @@ describe('kernel paths', () => {
     expect(Array.from(a.dataSync()).map(String)).toEqual(Array.from(b.float().dataSync()).map(String));
   });
   it('conv2d batch chunking gives the same result as one chunk', async () => {
-    const { _setConvChunkBytes } = await import('../ts/nn/functional/conv.js');
+    const { _setConvChunkBytes } = await import('../ts/backend/wasm/conv.js');
     const x = torch.randn(9, 3, 8, 7).requires_grad_(), w = torch.randn(4, 3, 3, 3).requires_grad_();
     const run = () => { x.grad = null; w.grad = null; const y = F.conv2d(x, w, null, { padding: 1 }); y.backward(torch.ones_like(y)); return [y, x.grad!, w.grad!].map((t) => Array.from(t.dataSync())); };
     _setConvChunkBytes(1 << 30); const one = run();

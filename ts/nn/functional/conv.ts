@@ -18,8 +18,6 @@ import { applyFunction } from '../../autograd/function.js';
 import { no_grad } from '../../autograd/grad_mode.js';
 import { parseArgs, leading, ntuple, sizeStr } from './args.js';
 
-export { _setConvChunkBytes } from '../../backend/wasm/conv.js';
-
 function kdtype(op: string, x: Tensor, w: Tensor): DType {
   if (!isFloating(x.dtype)) throw new TypeError(`${op}: expected a floating point input, got ${x.dtype}`);
   if (x.dtype !== w.dtype) throw new TypeError(`${op}: Input type (${x.dtype}) and weight type (${w.dtype}) should be the same`);

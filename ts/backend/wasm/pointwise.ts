@@ -27,7 +27,8 @@ export const pointwise: PointwiseKernels = {
       inputs.forEach((x, i) => {
         if (typeof x === 'number' || typeof x === 'boolean') { ptrs.push(putScalar(x, compute)); mode = i === 0 ? 2 : 1; return; }
         if (numel(x.shape) === 1 && n > 1 && inputs.length === 2) { ptrs.push(materialize(x, compute, [])); mode = i === 0 ? 2 : 1; return; }
-        ptrs.push(materialize(x, compute, shape));
+        // x * x (a 2-norm's squares): the kernels only read their inputs, so one copy serves both
+        ptrs.push(i === 1 && x === inputs[0] ? ptrs[0] : materialize(x, compute, shape));
       });
       if (n === 0) return arrayFor(out, 0);
       const o = alloc(n * ITEMSIZE[kOut]);

@@ -22,23 +22,37 @@ export function rand_uniform_f64(key: u64, ctr: u64, out: usize, n: i32, lo: f64
   for (let i = 0; i < n; i++) store<f64>(out + (<usize>i << 3), lo + (hi - lo) * u53(key, ctr + <u64>i));
 }
 const GOLDEN: u64 = 0x9E3779B97F4A7C15;
-/** mix()'s finalizer on z = key + c * golden, as rand_uniform_f32's value, then the mask entry */
+/** rand_uniform_f32's value for the draw whose top 53 bits are m: m / 2^53 rounded to float32 */
 // @ts-ignore: decorator
-@inline function dropOne(z: u64, pf: f32, kept: f32, dropped: f32): f32 {
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EB;
-  z = z ^ (z >> 31);
-  let v = <f32>(<f64>(z >> 11) * 1.1102230246251565e-16);
-  if (v >= <f32>1) v = 0;
-  return v >= pf ? kept : dropped;
+@inline function f32Of(m: u64): f32 { return <f32>(<f64>m * 1.1102230246251565e-16); }
+/** The least m in [0, 2^53] with f32Of(m) >= x (2^53 where there is none): f32Of never decreases. */
+function leastAtLeast(x: f32): u64 {
+  let lo: u64 = 0, hi: u64 = <u64>1 << 53;
+  while (lo < hi) {
+    const mid = lo + ((hi - lo) >> 1);
+    if (f32Of(mid) >= x) hi = mid; else lo = mid + 1;
+  }
+  return lo;
 }
 // Dropout's mask in one pass, value for value what rand_uniform (lo 0, hi 1), a >= p comparison, a
 // cast and a division by (1 - p) give: `kept` and `dropped` are 1 / (1 - p) and 0 / (1 - p), rounded
-// by the caller in the kernel's type.
+// by the caller in the kernel's type. The uniform value of draw m is f32Of(m), or 0 where that
+// rounds up to 1; so for p > 0 a draw is kept when lo <= m < hi, the least m reaching p and the
+// least reaching 1, an integer comparison instead of two conversions and a multiply per value;
+// otherwise (p = 0) every draw is kept. (A NaN p makes kept and dropped NaN: the mask is moot.)
 export function rand_dropout_f32(key: u64, ctr: u64, out: usize, n: i32, p: f64, kept: f32, dropped: f32): void {
   const pf = <f32>p;
+  const lo = pf > 0 ? leastAtLeast(pf) : 0, hi = pf > 0 ? leastAtLeast(1) : <u64>1 << 53;
+  const span = hi > lo ? hi - lo : 0;
   let z = key + ctr * GOLDEN; // key + c * golden as a running sum: mix()'s values, bit for bit
-  for (let i = 0; i < n; i++) { store<f32>(out + (<usize>i << 2), dropOne(z, pf, kept, dropped)); z += GOLDEN; }
+  for (let i = 0; i < n; i++) {
+    let m = z;
+    m = (m ^ (m >> 30)) * 0xBF58476D1CE4E5B9;
+    m = (m ^ (m >> 27)) * 0x94D049BB133111EB;
+    m = (m ^ (m >> 31)) >> 11;
+    store<f32>(out + (<usize>i << 2), m - lo < span ? kept : dropped);
+    z += GOLDEN;
+  }
 }
 export function rand_dropout_f64(key: u64, ctr: u64, out: usize, n: i32, p: f64, kept: f64, dropped: f64): void {
   for (let i = 0; i < n; i++) store<f64>(out + (<usize>i << 3), u53(key, ctr + <u64>i) >= p ? kept : dropped);

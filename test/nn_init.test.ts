@@ -163,6 +163,20 @@ describe('dropout', () => {
       }
     }
   });
+  it('keeps a draw exactly at p and drops the float32 just below it (the float32 kernel compares integers)', () => {
+    const shape = [64, 33];
+    torch.manual_seed(5); const r = torch.rand(shape).dataSync() as Float32Array;
+    const bits = new Float32Array(1), u = new Uint32Array(bits.buffer);
+    const step = (v: number, d: number) => { bits[0] = v; u[0] += d; return bits[0]; };
+    for (const k of [0, 7, 100, 2000]) {
+      for (const p of [r[k], step(r[k], 1), step(r[k], -1)]) {
+        torch.manual_seed(5); const y = F.dropout(torch.ones(shape), p).dataSync() as Float32Array;
+        const kept = Array.from(y, (v) => v !== 0), want = Array.from(r, (v) => v >= p);
+        expect(kept[k], `p = r[${k}] ${p === r[k] ? '' : p > r[k] ? '+ 1 ulp' : '- 1 ulp'}`).toBe(r[k] >= p);
+        expect(kept).toEqual(want);
+      }
+    }
+  });
   it('Dropout2d zeroes whole channels', () => {
     const y = new nn.Dropout2d(0.5).call(torch.ones(8, 16, 3, 3));
     const ch = y.sum([2, 3]).dataSync();

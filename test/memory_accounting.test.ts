@@ -118,7 +118,12 @@ describe('torch.memory() in a training loop without dispose', () => {
     const during = seen[seen.length - 1].tensors - base.tensors;
     // (which is what makes the ceiling bite: without the collector's report it is exceeded)
     if (!('cleanupSome' in FinalizationRegistry.prototype)) expect(during).toBeGreaterThan(ceiling.tensors);
-    for (let k = 0; k < 5 && torch.memory().tensors - base.tensors >= ceiling.tensors; k++) await turn();
+    const over = () => torch.memory().tensors - base.tensors >= ceiling.tensors;
+    for (let k = 0; k < 5 && over(); k++) await turn();
+    // The counters catch up with what the collector has freed. V8 collects on its own schedule
+    // (it depends on the rest of the process: in the full suite, other test files' heaps), so the
+    // last few hundred steps' garbage may not be collected yet: then let it run once, and turn.
+    if (over()) await collected();
     const after = sample();
     expect(after.tensors - base.tensors, `live tensors at the end of the loop ${during}, after the event loop turned ${after.tensors - base.tensors}`).toBeLessThan(ceiling.tensors);
     expect((after.bytes - base.bytes) / MiB).toBeLessThan(ceiling.bytes / MiB);

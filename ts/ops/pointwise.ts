@@ -8,6 +8,7 @@ import type { DType } from '../dtype.js';
 import { arrayFor, category, isFloating, resultType, scalarDType, get_default_dtype } from '../dtype.js';
 import { broadcastShapes, named, numel, shapeStr } from '../shape.js';
 import { backendFor } from '../backend/dispatch.js';
+import { isContiguousView } from '../backend/view.js';
 import { isOn, needsAsyncRead, writeView } from '../backend/move.js';
 import { copyTensor, toDevice } from './copy.js';
 import { rebaseHistory } from './views.js';
@@ -51,7 +52,32 @@ export function kernel(name: PointwiseName, inputs: Operand[], compute: DType, o
   if (compute === 'int32' && !def.i) throw new TypeError(`${name}: not implemented for integer tensors of type ${inputs.map(dtypeOf).join(', ')}`);
   const tensors = inputs.filter((x): x is Tensor => x instanceof Tensor);
   const shape = broadcastShapes(name, ...tensors.map((t) => t.shape));
-  return new Tensor(backendFor(name, tensors, true).pointwise(name, inputs, compute, out, shape, p, q), shape);
+  const backend = backendFor(name, tensors, true);
+  const layout = denseLayout(tensors, shape);
+  if (!layout) return new Tensor(backend.pointwise(name, inputs, compute, out, shape, p, q), shape);
+  // every operand is the same dense permuted layout (a transpose, say): run over the bytes in
+  // memory order and give the result that layout, as PyTorch's TensorIterator does
+  const n = [numel(shape)];
+  const flat = inputs.map((x) => (x instanceof Tensor && x.ndim ? { _storage: x._storage, dtype: x.dtype, shape: n, _strides: [1], _offset: x._offset, is_disposed: x.is_disposed } : x));
+  return new Tensor(backend.pointwise(name, flat, compute, out, n, p, q), shape, layout);
+}
+
+/**
+ * The strides shared by every operand that is not 0-d, when they are dense and non-overlapping
+ * but not contiguous (each dim longer than 1, taken by increasing stride, steps over exactly the
+ * dims before it); otherwise null.
+ */
+function denseLayout(tensors: Tensor[], shape: readonly number[]): number[] | null {
+  const first = tensors.find((t) => t.ndim);
+  const s = first?._strides;
+  if (!s || isContiguousView(shape, s) || !numel(shape)) return null;
+  if (tensors.some((t) => t.ndim && (t.ndim !== shape.length || t.shape.some((d, i) => d !== shape[i] || t._strides[i] !== s[i])))) return null;
+  let step = 1;
+  for (const i of shape.map((_, i) => i).filter((i) => shape[i] > 1).sort((a, b) => s[a] - s[b])) {
+    if (s[i] !== step) return null;
+    step *= shape[i];
+  }
+  return [...s];
 }
 
 const floatOf = (d: DType): DType => (isFloating(d) ? d : get_default_dtype());

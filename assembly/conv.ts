@@ -5,22 +5,25 @@
 // K = C*kh*kw rows, Nc*OH*OW columns). x is [Nc, C, H, W] contiguous. Padding is given as the
 // top/left amounts only (OH/OW come from the caller), so asymmetric ('same') padding is free.
 
+// Runs of whole 4-byte words (f32 and f64 alike): the f32 and f64 exports share one body,
+// parameterized by the element size `es`, as the kernels only move or add bytes.
 // @ts-ignore: decorator
-@inline function copyRun<T>(d: usize, s: usize, bytes: usize): void {
+@inline function copyRun(d: usize, s: usize, bytes: usize): void {
   let b: usize = 0;
   for (; b + 16 <= bytes; b += 16) v128.store(d + b, v128.load(s + b));
-  for (; b < bytes; b += sizeof<T>()) store<T>(d + b, load<T>(s + b));
+  for (; b < bytes; b += 4) store<i32>(d + b, load<i32>(s + b));
 }
-// d[0..bytes) += s[0..bytes)
+// d[0..bytes) += s[0..bytes), elements of es bytes
 // @ts-ignore: decorator
-@inline function addRun<T>(d: usize, s: usize, bytes: usize): void {
+@inline function addRun(d: usize, s: usize, bytes: usize, es: usize): void {
   let b: usize = 0;
-  if (sizeof<T>() == 4) {
+  if (es == 4) {
     for (; b + 16 <= bytes; b += 16) v128.store(d + b, f32x4.add(v128.load(d + b), v128.load(s + b)));
+    for (; b < bytes; b += 4) store<f32>(d + b, load<f32>(d + b) + load<f32>(s + b));
   } else {
     for (; b + 16 <= bytes; b += 16) v128.store(d + b, f64x2.add(v128.load(d + b), v128.load(s + b)));
+    for (; b < bytes; b += 8) store<f64>(d + b, load<f64>(d + b) + load<f64>(s + b));
   }
-  for (; b < bytes; b += sizeof<T>()) store<T>(d + b, load<T>(d + b) + load<T>(s + b));
 }
 // @ts-ignore: decorator
 @inline function zeroRun(d: usize, bytes: usize): void {
@@ -43,10 +46,8 @@
   return b > end ? end : b;
 }
 
-// @ts-ignore: decorator
-@inline function im2colT<T>(x: usize, col: usize, Nc: i32, C: i32, H: i32, W: i32, kh: i32, kw: i32,
-  sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, OH: i32, OW: i32): void {
-  const es = <usize>sizeof<T>();
+function im2col(x: usize, col: usize, Nc: i32, C: i32, H: i32, W: i32, kh: i32, kw: i32,
+  sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, OH: i32, OW: i32, es: usize): void {
   const S = OH * OW;
   const NS = <usize>Nc * <usize>S;
   for (let c = 0; c < C; c++) {
@@ -69,7 +70,7 @@
             let dst = dst0 + <usize>oh0 * rowBytes;
             const srcStep = <usize>(sh * W) * es;
             for (let oh = oh0; oh < oh1; oh++) {
-              copyRun<T>(dst, src, rowBytes);
+              copyRun(dst, src, rowBytes);
               src += srcStep; dst += rowBytes;
             }
             if (oh1 < OH) zeroRun(dst0 + <usize>oh1 * rowBytes, <usize>(OH - oh1) * rowBytes);
@@ -86,9 +87,12 @@
             const src = xc + <usize>((oh * sh + voff) * W) * es;
             if (ow0 > 0) zeroRun(dst, <usize>ow0 * es);
             if (sw == 1) {
-              if (ow1 > ow0) copyRun<T>(dst + <usize>ow0 * es, src + <usize>(ow0 + off) * es, <usize>(ow1 - ow0) * es);
+              if (ow1 > ow0) copyRun(dst + <usize>ow0 * es, src + <usize>(ow0 + off) * es, <usize>(ow1 - ow0) * es);
             } else {
-              for (let ow = ow0; ow < ow1; ow++) store<T>(dst + <usize>ow * es, load<T>(src + <usize>(ow * sw + off) * es));
+              for (let ow = ow0; ow < ow1; ow++) {
+                const q = dst + <usize>ow * es, p = src + <usize>(ow * sw + off) * es;
+                if (es == 4) store<i32>(q, load<i32>(p)); else store<i64>(q, load<i64>(p));
+              }
             }
             if (ow1 < OW) zeroRun(dst + <usize>ow1 * es, <usize>(OW - ow1) * es);
           }
@@ -100,10 +104,8 @@
 }
 
 // dx[n, c, ih, iw] += col[r, n*S + oh*OW + ow]  (dx must be zeroed by the caller)
-// @ts-ignore: decorator
-@inline function col2imT<T>(col: usize, dx: usize, Nc: i32, C: i32, H: i32, W: i32, kh: i32, kw: i32,
-  sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, OH: i32, OW: i32): void {
-  const es = <usize>sizeof<T>();
+function col2im(col: usize, dx: usize, Nc: i32, C: i32, H: i32, W: i32, kh: i32, kw: i32,
+  sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, OH: i32, OW: i32, es: usize): void {
   const S = OH * OW;
   const NS = <usize>Nc * <usize>S;
   for (let c = 0; c < C; c++) {
@@ -123,7 +125,7 @@
             let dst = xc + <usize>((oh0 * sh + voff) * W + off) * es;
             const dstStep = <usize>(sh * W) * es;
             for (let oh = oh0; oh < oh1; oh++) {
-              addRun<T>(dst, src, <usize>OW * es);
+              addRun(dst, src, <usize>OW * es, es);
               src += <usize>OW * es; dst += dstStep;
             }
           }
@@ -136,11 +138,11 @@
             const src = src0 + <usize>(oh * OW) * es;
             const dst = xc + <usize>((oh * sh + voff) * W) * es;
             if (sw == 1) {
-              if (ow1 > ow0) addRun<T>(dst + <usize>(ow0 + off) * es, src + <usize>ow0 * es, <usize>(ow1 - ow0) * es);
+              if (ow1 > ow0) addRun(dst + <usize>(ow0 + off) * es, src + <usize>ow0 * es, <usize>(ow1 - ow0) * es, es);
             } else {
               for (let ow = ow0; ow < ow1; ow++) {
-                const q = dst + <usize>(ow * sw + off) * es;
-                store<T>(q, load<T>(q) + load<T>(src + <usize>ow * es));
+                const q = dst + <usize>(ow * sw + off) * es, p = src + <usize>ow * es;
+                if (es == 4) store<f32>(q, load<f32>(q) + load<f32>(p)); else store<f64>(q, load<f64>(q) + load<f64>(p));
               }
             }
           }
@@ -182,19 +184,19 @@
 
 export function im2col_f32(x: usize, col: usize, Nc: i32, C: i32, H: i32, W: i32, kh: i32, kw: i32,
   sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, OH: i32, OW: i32): void {
-  im2colT<f32>(x, col, Nc, C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, OH, OW);
+  im2col(x, col, Nc, C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, OH, OW, 4);
 }
 export function im2col_f64(x: usize, col: usize, Nc: i32, C: i32, H: i32, W: i32, kh: i32, kw: i32,
   sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, OH: i32, OW: i32): void {
-  im2colT<f64>(x, col, Nc, C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, OH, OW);
+  im2col(x, col, Nc, C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, OH, OW, 8);
 }
 export function col2im_f32(col: usize, dx: usize, Nc: i32, C: i32, H: i32, W: i32, kh: i32, kw: i32,
   sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, OH: i32, OW: i32): void {
-  col2imT<f32>(col, dx, Nc, C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, OH, OW);
+  col2im(col, dx, Nc, C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, OH, OW, 4);
 }
 export function col2im_f64(col: usize, dx: usize, Nc: i32, C: i32, H: i32, W: i32, kh: i32, kw: i32,
   sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, OH: i32, OW: i32): void {
-  col2imT<f64>(col, dx, Nc, C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, OH, OW);
+  col2im(col, dx, Nc, C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, OH, OW, 8);
 }
 export function cns_to_ncs_f32(tmp: usize, out: usize, bias: usize, N: i32, C: i32, S: i32): void { cnsToNcsT<f32>(tmp, out, bias, N, C, S); }
 export function cns_to_ncs_f64(tmp: usize, out: usize, bias: usize, N: i32, C: i32, S: i32): void { cnsToNcsT<f64>(tmp, out, bias, N, C, S); }

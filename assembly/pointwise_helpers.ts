@@ -66,3 +66,17 @@ export function ipow(x: i32, y: i32): i32 {
   while (e > 0) { if (e & 1) r *= b; b *= b; e >>= 1; }
   return r;
 }
+
+// Float32 kernels of the rarer transcendental functions, evaluated in f64 and rounded once: as
+// accurate as Mathf's (within one float32 ulp), and the module carries one implementation of each
+// (Math's) instead of two. The common ones (exp, log, pow) keep Mathf's, which are faster.
+// @ts-ignore: decorator
+@inline export function f32_log1p(x: f32): f32 { return <f32>Math.log1p(x); }
+// @ts-ignore: decorator
+@inline export function f32_expm1(x: f32): f32 { return <f32>Math.expm1(x); }
+// @ts-ignore: decorator
+@inline export function f32_sin(x: f32): f32 { return <f32>Math.sin(x); }
+// @ts-ignore: decorator
+@inline export function f32_cos(x: f32): f32 { return <f32>Math.cos(x); }
+// @ts-ignore: decorator
+@inline export function f32_atan2(x: f32, y: f32): f32 { return <f32>Math.atan2(x, y); }

@@ -36,6 +36,11 @@ describeGpu('recurrent layers on webgpu', () => {
     await compare(() => new nn.LSTM(3, 5, { num_layers: 2, bidirectional: true, batch_first: true, proj_size: 2 }),
       torch.randn([2, 4, 3]), [torch.randn([4, 2, 2]), torch.randn([4, 2, 5])], true);
   });
+  it('LSTM (2 layers, bidirectional, no bias): the whole-batch steps run as one node per layer (lstm_layer)', async () => {
+    await compare(() => new nn.LSTM(3, 5, { num_layers: 2, bidirectional: true, bias: false }),
+      torch.randn([4, 2, 3]), [torch.randn([4, 2, 5]), torch.randn([4, 2, 5])], true);
+    await compare(() => new nn.LSTM(3, 4), torch.randn([5, 3, 3]), null, true);
+  });
   it('GRU bidirectional and RNN relu', async () => {
     await compare(() => new nn.GRU(3, 4, { bidirectional: true }), torch.randn([4, 2, 3]), [torch.randn([2, 2, 4])], false);
     await compare(() => new nn.RNN(3, 4, { nonlinearity: 'relu', num_layers: 2 }), torch.randn([4, 2, 3]), null, false);

@@ -4,12 +4,14 @@
 // matmul/addmm. nn.LSTM, nn.GRU, nn.LSTMCell and nn.GRUCell (ts/nn/modules/rnn.ts) run on them.
 // Under create_graph the backward is written with differentiable tensor ops (recomputing the gates
 // from the saved inputs), so it differentiates again; otherwise it is one kernel call.
+// lstm_layer runs the same steps for a whole LSTM layer as one node.
 import { Tensor } from '../../tensor.js';
 import { isFloating } from '../../dtype.js';
 import { backendFor } from '../../backend/dispatch.js';
 import { applyFunction } from '../../autograd/function.js';
 import { is_grad_enabled } from '../../autograd/grad_mode.js';
 import { cat } from '../../ops/indexing.js';
+import { addmm, matmul } from '../../ops/linalg.js';
 import { sizeStr } from './args.js';
 
 /** Checks gi, gh [B, k*H] against the state s [B, H]: same dtype, floating, matching shapes. */
@@ -86,4 +88,78 @@ export function gru_cell(gi: Tensor, gh: Tensor, h: Tensor): Tensor {
     const g3 = [shape[0], 3 * shape[1]];
     return [new Tensor(dgi, g3), new Tensor(dgh, g3), new Tensor(dhp, shape)];
   }, [gi, gh, h]);
+}
+
+/**
+ * One LSTM layer and direction over T steps of B rows (no projection): the recurrence as one graph
+ * node, as PyTorch's CPU LSTM does with oneDNN (its node is named for that: MkldnnRnnLayerBackward0).
+ * gi [T*B, 4H] holds the input projections (with bias_ih) in time order, whhT [H, 4H] is
+ * weight_hh.t(), bhh [4H] or null, h0 and c0 [B, H]; `reverse` runs the steps from the last. Returns
+ * the outputs [T*B, H] (each step's h, in time order) and the final h and c. Each step is the same
+ * GEMM and fused cell kernel as lstm_cell's; the backward runs the steps back with
+ * lstmCellBackward and makes weight_hh's gradient with one GEMM over all steps (T*B rows) instead
+ * of T small ones and T accumulating adds. Under create_graph it recomputes the steps with
+ * differentiable ops, so it differentiates again.
+ */
+export function lstm_layer(gi: Tensor, whhT: Tensor, bhh: Tensor | null, h0: Tensor, c0: Tensor, reverse: boolean): [Tensor, Tensor, Tensor] {
+  const [B, H] = h0.shape, T = gi.shape[0] / B;
+  const order = Array.from({ length: T }, (_, k) => (reverse ? T - 1 - k : k));
+  const rows = (x: Tensor, t: number): Tensor => x.narrow(0, t * B, B);
+  const hidden = (h: Tensor): Tensor => (bhh ? addmm(bhh, h, whhT) : matmul(h, whhT));
+  const be = backendFor('lstm_cell', [gi, whhT, h0, c0]);
+  return applyFunction('MkldnnRnnLayerBackward0', (ctx, x: Tensor, w: Tensor, b: Tensor | null, h: Tensor, c: Tensor) => {
+    const hs: Tensor[] = new Array(T), saved: Tensor[] = [];
+    for (const t of order) {
+      const [h2, c2, ws] = be.lstmCell(rows(x, t), hidden(h), c);
+      saved.push(c, new Tensor(ws, [B, 5 * H]));
+      h = hs[t] = new Tensor(h2, [B, H]);
+      c = new Tensor(c2, [B, H]);
+    }
+    const out = cat(hs, 0);
+    ctx.save_for_backward(x, w, b, h0, c0, out, ...saved);
+    return [out, h, c];
+  }, (ctx, dOut: Tensor, dhN: Tensor, dcN: Tensor) => {
+    const [x, w, b, h0s, c0s, out, ...saved] = ctx.saved_tensors;
+    const needs = ctx.needs_input_grad;
+    // hp[t]: the h the step at time t started from (the rows of weight_hh's gradient GEMM)
+    const hp: Tensor[] = new Array(T);
+    let step: (k: number, dh: Tensor, dc: Tensor) => [Tensor, Tensor];
+    if (is_grad_enabled()) {
+      // create_graph: the forward again, with differentiable ops, and its derivative written out
+      const gates: Tensor[][] = [], cs: Tensor[] = [];
+      let h = h0s, c = c0s;
+      for (const t of order) {
+        hp[t] = h;
+        const [i, f, g, o] = rows(x, t).add(b ? addmm(b, h, w) : matmul(h, w)).chunk(4, 1).map((v, j) => (j === 2 ? v.tanh() : v.sigmoid()));
+        cs.push(c);
+        c = f.mul(c).add(i.mul(g));
+        const tc = c.tanh();
+        h = o.mul(tc);
+        gates.push([i, f, g, o, tc]);
+      }
+      step = (k, dh, dc) => {
+        const [i, f, g, o, tc] = gates[k], cp = cs[k];
+        const dct = dc.add(dh.mul(o).mul(tc.mul(tc).neg().add(1)));
+        return [cat([dct.mul(g).mul(i).mul(i.neg().add(1)), dct.mul(cp).mul(f).mul(f.neg().add(1)),
+          dct.mul(i).mul(g.mul(g).neg().add(1)), dh.mul(tc).mul(o).mul(o.neg().add(1))], 1), dct.mul(f)];
+      };
+    } else {
+      order.forEach((t, k) => { hp[t] = k ? rows(out, order[k - 1]) : h0s; });
+      step = (k, dh, dc) => {
+        const [dg, dcp] = be.lstmCellBackward(dh, dc, saved[2 * k + 1], saved[2 * k]);
+        return [new Tensor(dg, [B, 4 * H]), new Tensor(dcp, [B, H])];
+      };
+    }
+    const dgates: Tensor[] = new Array(T);
+    let dh = dhN, dc = dcN;
+    for (let k = T - 1; k >= 0; k--) {
+      const t = order[k];
+      const [dg, dcp] = step(k, dh.add(rows(dOut, t)), dc);
+      dgates[t] = dg;
+      dc = dcp;
+      if (k > 0 || needs[3]) dh = matmul(dg, w.t());
+    }
+    const dgi = cat(dgates, 0);
+    return [needs[0] ? dgi : null, needs[1] ? matmul(dgi.t(), cat(hp, 0)).t() : null, needs[2] ? dgi.sum(0) : null, needs[3] ? dh : null, needs[4] ? dc : null];
+  }, [gi, whhT, bhh, h0, c0]);
 }

@@ -1,6 +1,8 @@
 // RNN, LSTM (with proj_size), GRU and their cells. The input projection of a whole sequence is one
 // addmm per layer and direction, then per step one hidden GEMM (addmm) and the gate math: for LSTM
-// and GRU one fused kernel and one autograd node (ts/nn/functional/rnn.ts), for RNN tanh/relu.
+// and GRU one fused kernel and one autograd node (ts/nn/functional/rnn.ts), for RNN tanh/relu. An
+// LSTM layer without projection whose steps all have the whole batch is one node (lstm_layer),
+// whose backward makes weight_hh's gradient with one GEMM over all steps.
 // Parameter names, shapes, registration order and init follow PyTorch 1.13 so state_dicts move
 // both ways. Gate order as PyTorch: LSTM i, f, g, o; GRU r, z, n.
 import { Tensor } from '../../tensor.js';
@@ -17,7 +19,7 @@ import { dtypeOf } from './linear.js';
 import { PackedSequence } from '../utils/rnn.js';
 import type { FactoryOpts } from './linear.js';
 import { parseArgs } from '../functional/args.js';
-import { lstm_cell, gru_cell } from '../functional/rnn.js';
+import { lstm_cell, gru_cell, lstm_layer } from '../functional/rnn.js';
 import { checkTensor } from '../../ops/pointwise.js';
 
 /** PyTorch's check of the input against the weights (its addmm's): "mat1 and mat2 must have the same dtype" */
@@ -203,9 +205,15 @@ export class RNNBase extends Module {
         const bih = this.p(`bias_ih_l${layer}${sfx}`), bhh = this.p(`bias_hh_l${layer}${sfx}`);
         const whr = this.p(`weight_hr_l${layer}${sfx}`);
         const whhT = whh.t(), whrT = whr ? whr.t() : null;
+        const h0 = hx[0].select(0, idx), c0 = lstm ? hx[1].select(0, idx) : null;
+        if (lstm && !whr && T > 0 && sizes.every((n) => n === sizes[0])) {
+          // every step has the whole batch: the recurrence is one node (lstm_layer)
+          const [o, hT, cT] = lstm_layer(lin(layerIn, wih, bih), whhT, bhh, h0, c0!, d === 1);
+          dirOuts.push(o); hN.push(hT); cN.push(cT);
+          continue;
+        }
         // the input projection for the whole sequence: one GEMM, then split per step
         const gi = T > 0 ? splitRows(lin(layerIn, wih, bih), sizes) : [];
-        const h0 = hx[0].select(0, idx), c0 = lstm ? hx[1].select(0, idx) : null;
         let h = h0, c = c0;
         const outs: Tensor[] = new Array(T);
         const doneH: Tensor[] = [], doneC: Tensor[] = []; // rows whose sequence ended (forward direction)

@@ -344,3 +344,31 @@ describe('memory of the graph', () => {
     expect(m1.bytes).toBe(m0.bytes);
   });
 });
+
+describe('one gradient tensor for several inputs', () => {
+  // A backward may return the same tensor for two inputs (lstm_cell's d gates go to both gi and
+  // gh). When the first input already holds a gradient, the engine sums into it; the shared
+  // tensor must still reach the second input (it used to be released by that sum).
+  class Both extends torch.autograd.Function {
+    static forward(_ctx: unknown, a: Tensor, b: Tensor): Tensor { return a.add(b); }
+    static backward(_ctx: unknown, g: Tensor): Tensor[] { const s = g.mul(2); return [s, s]; }
+  }
+  it('a custom Function returning one tensor twice, the first input already with a gradient', () => {
+    const x = torch.ones([3], { requires_grad: true }), y = torch.ones([3], { requires_grad: true });
+    const a = x.mul(1), b = y.mul(1);
+    (Both.apply(a, b) as Tensor).add(a).sum().backward();
+    expect(Array.from(x.grad!.dataSync())).toEqual([3, 3, 3]);
+    expect(Array.from(y.grad!.dataSync())).toEqual([2, 2, 2]);
+  });
+  it('an LSTM cell whose gate input is also used later', async () => {
+    const { lstm_cell } = await import('../ts/nn/functional/rnn.js');
+    const x = torch.randn([2, 8], { requires_grad: true }), w = torch.randn([2, 8], { requires_grad: true });
+    const a = x.mul(1), b = w.mul(2);
+    const [h] = lstm_cell(a, b, torch.zeros([2, 2]));
+    h.add(a.narrow(1, 0, 2)).sum().backward();
+    // d gates reach both: w's gradient is twice the gates' gradient, x's that plus the narrow's ones
+    const extra = torch.zeros([2, 8]);
+    extra.narrow(1, 0, 2).fill_(1);
+    expect(x.grad!.sub(w.grad!.div(2)).sub(extra).abs().max().itemSync()).toBeLessThan(1e-6);
+  });
+});

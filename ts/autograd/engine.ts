@@ -136,6 +136,10 @@ export function runBackward(roots: Tensor[], rootGrads: Tensor[], opts: Backward
         throw e;
       }
       const list = Array.isArray(res) ? res : [res];
+      // held while they are handed on: a backward may return one tensor for several inputs
+      // (lstm_cell's d gates for gi and gh), and summing it into one input's gradient must not
+      // release it before the next input gets it
+      for (const g of list) if (g) hold(g);
       node.next.forEach((e, i) => {
         const g = list[i];
         if (!e || !g) return;
@@ -144,7 +148,7 @@ export function runBackward(roots: Tensor[], rootGrads: Tensor[], opts: Backward
       });
       // this node's incoming gradients, and outputs that went nowhere, are done with
       grads.forEach((g, nr) => { if (buf[nr] && buf[nr] !== g) drop(buf[nr] as Tensor); drop(g); });
-      for (const g of list) if (g) { hold(g); drop(g); }
+      for (const g of list) if (g) drop(g);
       if (!retain) node.release();
     }
     if (capture && !opts.allow_unused && captured.some((g) => g === null)) {

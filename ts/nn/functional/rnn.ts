@@ -48,17 +48,22 @@ export function lstm_cell(gi: Tensor, gh: Tensor, c: Tensor): [Tensor, Tensor] {
   }, (ctx, dh: Tensor, dc: Tensor) => {
     const [a, b, cp, ws] = ctx.saved_tensors;
     if (is_grad_enabled()) {
-      const [i, f, g, o] = a.add(b).chunk(4, 1).map((t, k) => (k === 2 ? t.tanh() : t.sigmoid()));
-      const tc = f.mul(cp).add(i.mul(g)).tanh();
-      const dct = dc.add(dh.mul(o).mul(tc.mul(tc).neg().add(1)));
-      const dgates = cat([dct.mul(g).mul(i).mul(i.neg().add(1)), dct.mul(cp).mul(f).mul(f.neg().add(1)),
-        dct.mul(i).mul(g.mul(g).neg().add(1)), dh.mul(tc).mul(o).mul(o.neg().add(1))], 1);
-      return [dgates, dgates, dct.mul(f)];
+      const [dgates, dcp] = lstmCellGrad(a, b, cp, dh, dc);
+      return [dgates, dgates, dcp];
     }
     const [dg, dcp] = be.lstmCellBackward(dh, dc, ws, cp);
     const dgates = new Tensor(dg, [shape[0], 4 * shape[1]]);
     return [dgates, dgates, new Tensor(dcp, shape)];
   }, [gi, gh, c]);
+}
+
+/** lstm_cell's gradients (d gates, d c) from dh and dc, with differentiable ops that recompute the gates. */
+function lstmCellGrad(a: Tensor, b: Tensor, cp: Tensor, dh: Tensor, dc: Tensor): [Tensor, Tensor] {
+  const [i, f, g, o] = a.add(b).chunk(4, 1).map((t, k) => (k === 2 ? t.tanh() : t.sigmoid()));
+  const tc = f.mul(cp).add(i.mul(g)).tanh();
+  const dct = dc.add(dh.mul(o).mul(tc.mul(tc).neg().add(1)));
+  return [cat([dct.mul(g).mul(i).mul(i.neg().add(1)), dct.mul(cp).mul(f).mul(f.neg().add(1)),
+    dct.mul(i).mul(g.mul(g).neg().add(1)), dh.mul(tc).mul(o).mul(o.neg().add(1))], 1), dct.mul(f)];
 }
 
 /**
@@ -119,30 +124,24 @@ export function lstm_layer(gi: Tensor, whhT: Tensor, bhh: Tensor | null, h0: Ten
     ctx.save_for_backward(x, w, b, h0, c0, out, ...saved);
     return [out, h, c];
   }, (ctx, dOut: Tensor, dhN: Tensor, dcN: Tensor) => {
-    const [x, w, b, h0s, c0s, out, ...saved] = ctx.saved_tensors;
+    const [x, , , h0s, c0s, out, ...saved] = ctx.saved_tensors;
     const needs = ctx.needs_input_grad;
     // hp[t]: the h the step at time t started from (the rows of weight_hh's gradient GEMM)
     const hp: Tensor[] = new Array(T);
     let step: (k: number, dh: Tensor, dc: Tensor) => [Tensor, Tensor];
     if (is_grad_enabled()) {
-      // create_graph: the forward again, with differentiable ops, and its derivative written out
-      const gates: Tensor[][] = [], cs: Tensor[] = [];
+      // create_graph: the steps again with tensor ops, and lstm_cell's differentiable backward
+      const steps: [Tensor, Tensor, Tensor][] = [];
       let h = h0s, c = c0s;
       for (const t of order) {
         hp[t] = h;
-        const [i, f, g, o] = rows(x, t).add(b ? addmm(b, h, w) : matmul(h, w)).chunk(4, 1).map((v, j) => (j === 2 ? v.tanh() : v.sigmoid()));
-        cs.push(c);
+        const s: [Tensor, Tensor, Tensor] = [rows(x, t), hidden(h), c];
+        const [i, f, g, o] = s[0].add(s[1]).chunk(4, 1).map((v, j) => (j === 2 ? v.tanh() : v.sigmoid()));
         c = f.mul(c).add(i.mul(g));
-        const tc = c.tanh();
-        h = o.mul(tc);
-        gates.push([i, f, g, o, tc]);
+        h = o.mul(c.tanh());
+        steps.push(s);
       }
-      step = (k, dh, dc) => {
-        const [i, f, g, o, tc] = gates[k], cp = cs[k];
-        const dct = dc.add(dh.mul(o).mul(tc.mul(tc).neg().add(1)));
-        return [cat([dct.mul(g).mul(i).mul(i.neg().add(1)), dct.mul(cp).mul(f).mul(f.neg().add(1)),
-          dct.mul(i).mul(g.mul(g).neg().add(1)), dh.mul(tc).mul(o).mul(o.neg().add(1))], 1), dct.mul(f)];
-      };
+      step = (k, dh, dc) => lstmCellGrad(...steps[k], dh, dc);
     } else {
       order.forEach((t, k) => { hp[t] = k ? rows(out, order[k - 1]) : h0s; });
       step = (k, dh, dc) => {
@@ -157,7 +156,7 @@ export function lstm_layer(gi: Tensor, whhT: Tensor, bhh: Tensor | null, h0: Ten
       const [dg, dcp] = step(k, dh.add(rows(dOut, t)), dc);
       dgates[t] = dg;
       dc = dcp;
-      if (k > 0 || needs[3]) dh = matmul(dg, w.t());
+      if (k > 0 || needs[3]) dh = matmul(dg, whhT.t());
     }
     const dgi = cat(dgates, 0);
     return [needs[0] ? dgi : null, needs[1] ? matmul(dgi.t(), cat(hp, 0)).t() : null, needs[2] ? dgi.sum(0) : null, needs[3] ? dh : null, needs[4] ? dc : null];

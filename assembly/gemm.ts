@@ -552,14 +552,16 @@ function gemmImpl<T>(m: i32, n: i32, k: i32, alpha: T, a: usize, sa0: i32, sa1: 
   if (k <= 0 || alpha == 0) { scaleC<T>(m, n, beta, c, ldc); return; }
   const es = <usize>sizeof<T>();
   // Very few rows or columns: one GEMV per row / column of C. Streaming the other operand once per
-  // GEMV beats packing it for an MR x NR micro-kernel that would be mostly padding.
-  if (m <= GEMV_MAX && (m == 1 || sb0 == 1 || sb1 == 1)) {
+  // GEMV beats packing it for an MR x NR micro-kernel that would be mostly padding. (float32 only:
+  // float64 products, for gradchecks and fixtures, take the packed path, and the module carries
+  // one GEMV.)
+  if (sizeof<T>() == 4 && m <= GEMV_MAX && (m == 1 || sb0 == 1 || sb1 == 1)) {
     for (let i = 0; i < m; i++) { // C row i (1 x n) = alpha * B^T A(i,:) + beta * C(i,:)
       gemv<T>(n, k, alpha, b, sb1, sb0, a + <usize>i * <usize>sa0 * es, sa1, beta, c + <usize>i * <usize>ldc * es, 1, ws);
     }
     return;
   }
-  if (n <= GEMV_MAX && (n == 1 || sa0 == 1 || sa1 == 1)) {
+  if (sizeof<T>() == 4 && n <= GEMV_MAX && (n == 1 || sa0 == 1 || sa1 == 1)) {
     for (let j = 0; j < n; j++) { // C column j (m x 1) = alpha * A B(:,j) + beta * C(:,j)
       gemv<T>(m, k, alpha, a, sa0, sa1, b + <usize>j * <usize>sb1 * es, sb0, beta, c + <usize>j * es, ldc, ws);
     }

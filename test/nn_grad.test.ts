@@ -104,4 +104,30 @@ describe('kernel paths', () => {
     _setConvChunkBytes(1 << 20);
     one.forEach((v, i) => v.forEach((e, j) => expect(many[i][j]).toBeCloseTo(e, 4)));
   });
+
+  it('conv2d products per sample (large outputs) give what products per chunk give', async () => {
+    const { _setConvChunkBytes, _setConvSampleCols } = await import('../ts/backend/wasm/conv.js');
+    // groups, bias, stride, dilation and padding; 9 x 10 = 90 output positions per sample, 25,920 column bytes
+    const x = torch.randn([7, 4, 19, 17], { dtype: 'float64' }).requires_grad_();
+    const w = torch.randn([6, 2, 3, 3], { dtype: 'float64' }).requires_grad_(), b = torch.randn([6], { dtype: 'float64' }).requires_grad_();
+    const run = () => {
+      x.grad = null; w.grad = null; b.grad = null;
+      const y = F.conv2d(x, w, b, { stride: 2, padding: [1, 2], dilation: [2, 1], groups: 2 });
+      y.backward(torch.linspace(-1, 1, y.numel(), { dtype: 'float64' }).reshape(y.shape));
+      return [y, x.grad!, w.grad!, b.grad!].map((t) => Array.from(t.dataSync() as Float64Array));
+    };
+    const results: number[][][] = [];
+    for (const [chunk, cols] of [[1 << 30, 1 << 30], [1 << 30, 1], [1, 1], [60000, 1], [60000, 1 << 30]]) {
+      _setConvChunkBytes(chunk); _setConvSampleCols(cols);
+      results.push(run());
+    }
+    _setConvChunkBytes(1 << 20); _setConvSampleCols(256);
+    for (const r of results.slice(1)) r.forEach((v, i) => v.forEach((e, j) => expect(e).toBeCloseTo(results[0][i][j], 10)));
+    // and the per-sample path differentiates like the function it computes
+    _setConvSampleCols(1);
+    try {
+      const xs = torch.randn([2, 2, 5, 4], { dtype: 'float64' }).requires_grad_(), ws = torch.randn([3, 2, 2, 2], { dtype: 'float64' }).requires_grad_();
+      expect(gradcheck((a: Tensor, c: Tensor) => F.conv2d(a, c, null, { padding: 1 }), [xs, ws])).toBe(true);
+    } finally { _setConvSampleCols(256); }
+  });
 });

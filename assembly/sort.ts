@@ -82,4 +82,3 @@ const SELECT = 32;
 export function sort_f32(x: usize, vals: usize, idx: usize, tmp: usize, A: i32, R: i32, B: i32, desc: bool, K: i32): void { sortRows<f32>(x, vals, idx, tmp, A, R, B, desc, K); }
 export function sort_f64(x: usize, vals: usize, idx: usize, tmp: usize, A: i32, R: i32, B: i32, desc: bool, K: i32): void { sortRows<f64>(x, vals, idx, tmp, A, R, B, desc, K); }
 export function sort_i32(x: usize, vals: usize, idx: usize, tmp: usize, A: i32, R: i32, B: i32, desc: bool, K: i32): void { sortRows<i32>(x, vals, idx, tmp, A, R, B, desc, K); }
-export function sort_u8(x: usize, vals: usize, idx: usize, tmp: usize, A: i32, R: i32, B: i32, desc: bool, K: i32): void { sortRows<u8>(x, vals, idx, tmp, A, R, B, desc, K); }

@@ -43,6 +43,17 @@ describe('sort / topk behaviour', () => {
     const b = torch.sort(torch.tensor([true, false, true, false]));
     expect(b.values.dtype).toBe('bool');
     expect(Array.from(b.indices.dataSync())).toEqual([1, 3, 0, 2]);
+    expect(Array.from(b.values.dataSync())).toEqual([0, 0, 1, 1]);
+  });
+
+  it('uint8 sorts by value (they sort as int32), bytes above 127 included', () => {
+    const vals = [200, 3, 255, 0, 128, 3, 127];
+    const x = torch.tensor(vals, { dtype: 'uint8' });
+    const s = torch.sort(x, { descending: true, stable: true });
+    expect(s.values.dtype).toBe('uint8');
+    expect(Array.from(s.values.dataSync())).toEqual([...vals].sort((a, b) => b - a));
+    expect(Array.from(s.indices.dataSync())).toEqual([2, 0, 4, 6, 1, 5, 3]);
+    expect(Array.from(x.topk(2, 0, false).values.dataSync())).toEqual([0, 3]);
   });
 
   it('a long row with many ties agrees with JavaScript\'s stable sort, and strided input', () => {

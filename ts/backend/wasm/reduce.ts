@@ -57,13 +57,16 @@ export const reduce: ReduceKernels = {
 
   sort(x, d, descending, k) {
     const [vals, idx] = scratch(() => {
-      const compute = x.dtype === 'bool' ? 'uint8' : x.dtype;
+      // uint8 and bool sort as int32 (same order; the module then carries no byte sort)
+      const compute = x.dtype === 'bool' || x.dtype === 'uint8' ? 'int32' : x.dtype;
       const p = materialize(x, compute);
       const A = numel(x.shape.slice(0, d)), R = x.shape.length ? x.shape[d] : 1, B = numel(x.shape.slice(d + 1));
       const n = A * k * B;
       const v = alloc(n * ITEMSIZE[compute]), i = alloc(n * 4), tmp = alloc(R * 8);
       K[`sort_${KSUFFIX[compute]}`](p, v, i, tmp, A, R, B, descending ? 1 : 0, k);
-      return [take(v, x.dtype, n), take(i, 'int32', n)];
+      const vo = compute === x.dtype ? v : alloc(n);
+      if (vo !== v) copyKernel(v, compute, vo, x.dtype, [n], [1], [1]);
+      return [take(vo, x.dtype, n), take(i, 'int32', n)];
     });
     return [new Storage(vals, x.dtype), new Storage(idx, 'int32')];
   },

@@ -1,8 +1,9 @@
 // Reductions over the middle axis of a contiguous [A, R, B] array: out[a, b] = op_r x[a, r, b].
 // Every single-dim (or adjacent-dims) reduction maps onto this shape without a copy.
 
+// sum, or with `sq` the sum of squares (a 2-norm's, without a squared copy of x)
 // @ts-ignore: decorator
-@inline function sumRows<T>(x: usize, out: usize, A: i32, R: i32, B: i32): void {
+@inline function sumRows<T>(x: usize, out: usize, A: i32, R: i32, B: i32, sq: bool): void {
   const es = sizeof<T>();
   for (let a = 0; a < A; a++) {
     const xa = x + <usize>a * <usize>R * <usize>B * es, oa = out + <usize>a * <usize>B * es;
@@ -13,26 +14,31 @@
         let v0 = f32x4.splat(0), v1 = f32x4.splat(0), v2 = f32x4.splat(0), v3 = f32x4.splat(0);
         for (; r + 16 <= R; r += 16) {
           const p = xa + (<usize>r << 2);
-          v0 = f32x4.add(v0, v128.load(p)); v1 = f32x4.add(v1, v128.load(p, 16));
-          v2 = f32x4.add(v2, v128.load(p, 32)); v3 = f32x4.add(v3, v128.load(p, 48));
+          let w0 = v128.load(p), w1 = v128.load(p, 16), w2 = v128.load(p, 32), w3 = v128.load(p, 48);
+          if (sq) { w0 = f32x4.mul(w0, w0); w1 = f32x4.mul(w1, w1); w2 = f32x4.mul(w2, w2); w3 = f32x4.mul(w3, w3); }
+          v0 = f32x4.add(v0, w0); v1 = f32x4.add(v1, w1);
+          v2 = f32x4.add(v2, w2); v3 = f32x4.add(v3, w3);
         }
         const v = f32x4.add(f32x4.add(v0, v1), f32x4.add(v2, v3));
         acc = <T>(f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
       }
-      for (; r < R; r++) acc += load<T>(xa + <usize>r * es);
+      for (; r < R; r++) { const v = load<T>(xa + <usize>r * es); acc += sq ? v * v : v; }
       store<T>(oa, acc);
     } else {
-      memory.copy(oa, xa, <usize>B * es);
+      if (sq) for (let b = 0; b < B; b++) { const v = load<T>(xa + <usize>b * es); store<T>(oa + <usize>b * es, v * v); }
+      else memory.copy(oa, xa, <usize>B * es);
       for (let r = 1; r < R; r++) {
         const xr = xa + <usize>r * <usize>B * es;
         let b = 0;
         if (isFloat<T>() && es == 4) {
           for (; b + 4 <= B; b += 4) {
             const q = oa + (<usize>b << 2);
-            v128.store(q, f32x4.add(v128.load(q), v128.load(xr + (<usize>b << 2))));
+            let w = v128.load(xr + (<usize>b << 2));
+            if (sq) w = f32x4.mul(w, w);
+            v128.store(q, f32x4.add(v128.load(q), w));
           }
         }
-        for (; b < B; b++) store<T>(oa + <usize>b * es, load<T>(oa + <usize>b * es) + load<T>(xr + <usize>b * es));
+        for (; b < B; b++) { const v = load<T>(xr + <usize>b * es); store<T>(oa + <usize>b * es, load<T>(oa + <usize>b * es) + (sq ? v * v : v)); }
       }
     }
   }
@@ -78,9 +84,11 @@
   }
 }
 
-export function reduce_sum_f32(x: usize, out: usize, A: i32, R: i32, B: i32): void { sumRows<f32>(x, out, A, R, B); }
-export function reduce_sum_f64(x: usize, out: usize, A: i32, R: i32, B: i32): void { sumRows<f64>(x, out, A, R, B); }
-export function reduce_sum_i32(x: usize, out: usize, A: i32, R: i32, B: i32): void { sumRows<i32>(x, out, A, R, B); }
+export function reduce_sum_f32(x: usize, out: usize, A: i32, R: i32, B: i32): void { sumRows<f32>(x, out, A, R, B, false); }
+export function reduce_sumsq_f32(x: usize, out: usize, A: i32, R: i32, B: i32): void { sumRows<f32>(x, out, A, R, B, true); }
+export function reduce_sum_f64(x: usize, out: usize, A: i32, R: i32, B: i32): void { sumRows<f64>(x, out, A, R, B, false); }
+export function reduce_sumsq_f64(x: usize, out: usize, A: i32, R: i32, B: i32): void { sumRows<f64>(x, out, A, R, B, true); }
+export function reduce_sum_i32(x: usize, out: usize, A: i32, R: i32, B: i32): void { sumRows<i32>(x, out, A, R, B, false); }
 export function reduce_prod_f32(x: usize, out: usize, A: i32, R: i32, B: i32): void { prodRows<f32>(x, out, A, R, B); }
 export function reduce_prod_f64(x: usize, out: usize, A: i32, R: i32, B: i32): void { prodRows<f64>(x, out, A, R, B); }
 export function reduce_prod_i32(x: usize, out: usize, A: i32, R: i32, B: i32): void { prodRows<i32>(x, out, A, R, B); }

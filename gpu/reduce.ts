@@ -8,6 +8,7 @@ import { numel } from '../ts/shape.js';
 import { dispatch, wg, Params } from './runtime.js';
 import { emptyStorage, bufferOf, contiguousView, done, copyStorage } from './memory.js';
 import { word } from './wgsl/types.js';
+import { pointwise } from './pointwise.js';
 import { sortKey, sortSource } from './wgsl/sort.js';
 import { reduceKey, reduceSource, scanSource, type ReduceKind, type ReduceSpec } from './wgsl/reduce.js';
 
@@ -113,7 +114,12 @@ function sort(x: View, d: number, descending: boolean, k: number): [Storage, Sto
 
 /** The webgpu backend's reduce kernels. */
 export const reduce: ReduceKernels = {
-  reduce: (kind, x, dims, compute, out, wantIdx) => reduceView(kind, x, dims, compute, out, wantIdx),
+  reduce: (kind, x, dims, compute, out, wantIdx) => {
+    if (kind !== 'sumsq') return reduceView(kind, x, dims, compute, out, wantIdx);
+    // the squares, then their sum
+    const sq = pointwise.pointwise('mul', [x, x], compute, compute, x.shape, 0, 0);
+    try { return reduceView('sum', viewOf(sq, x.shape), dims, compute, out); } finally { sq.free(); }
+  },
   cumsum,
   sort,
 };

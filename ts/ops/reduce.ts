@@ -26,7 +26,7 @@ function parse(x: Tensor, op: string, dim: unknown, keep: unknown): Parsed {
   return { dims, all, keepdim: !!keep, dtype: opts.dtype ? toDType(opts.dtype, op) : undefined, opts };
 }
 
-const KERNEL_TYPES: Record<Kind, DType[]> = { sum: ['float32', 'float64', 'int32'], prod: ['float32', 'float64', 'int32'], max: ['float32', 'float64', 'int32', 'uint8'], min: ['float32', 'float64', 'int32', 'uint8'] };
+const KERNEL_TYPES: Record<Kind, DType[]> = { sum: ['float32', 'float64', 'int32'], sumsq: ['float32', 'float64'], prod: ['float32', 'float64', 'int32'], max: ['float32', 'float64', 'int32', 'uint8'], min: ['float32', 'float64', 'int32', 'uint8'] };
 
 /** Reduces `x` over sorted `dims` with no autograd (the backend's reduce kernel). Indices (int32) only for one dim. */
 export function reduceRaw(kind: Kind, x: Tensor, dims: number[], keepdim: boolean, out?: DType, wantIdx = false): { values: Tensor; indices?: Tensor } {
@@ -223,7 +223,7 @@ export function norm(x: Tensor, pArg?: unknown, dim?: unknown, keep?: unknown): 
   if (!isFloating(x.dtype)) throw new TypeError(`norm(): input dtype should be floating point, but got ${x.dtype}`);
   if (p === 2) {
     return applyFunction('NormBackward1', (ctx, t: Tensor) => {
-      const y = reduceRaw('sum', kernel('mul', [t, t], t.dtype, t.dtype), pr.dims, pr.keepdim).values.sqrt();
+      const y = reduceRaw('sumsq', t, pr.dims, pr.keepdim).values.sqrt();
       ctx.save_for_backward(t, y);
       return y;
     }, (ctx, g) => {

@@ -1,15 +1,16 @@
-// Reduction kernels: sum / prod / max / min over any set of dims (with argmax / argmin indices),
+// Reduction kernels: sum / sum of squares / prod / max / min over any set of dims (with argmax / argmin indices),
 // prefix sums and sorting along a dim. The op layer (ts/ops/reduce.ts) picks dtypes and shapes and handles empty inputs.
 import type { DType } from '../../dtype.js';
 import type { Storage } from '../storage.js';
 import type { View } from '../view.js';
 
-export type ReduceKind = 'sum' | 'prod' | 'max' | 'min';
+/** sumsq: the sum of squares (float32, float64), a 2-norm's without a squared copy of x */
+export type ReduceKind = 'sum' | 'sumsq' | 'prod' | 'max' | 'min';
 
 export interface ReduceKernels {
   /**
    * Reduces `x` (not empty) with `kind` over `dims` (sorted, distinct, none of size 0), computing in
-   * `compute` (sum/prod: float32, float64 or int32; max/min also uint8) and returning a contiguous
+   * `compute` (sum/prod: float32, float64 or int32; sumsq: float32 or float64; max/min also uint8) and returning a contiguous
    * storage of `out` with one element per kept position (x's shape with `dims` set to 1). With
    * `wantIdx` (max/min over one dim), also the int32 index of the first extreme along that dim.
    */

@@ -21,11 +21,18 @@ export const reduce: ReduceKernels = {
         const g = groups[groups.length - 1];
         if (g && g[1] === d - 1) g[1] = d; else groups.push([d, d]);
       }
+      // no dims (a 0-d input): a sum of squares still squares, as [n, 1, 1]
+      if (kind === 'sumsq' && !groups.length) {
+        const o = alloc(n * ITEMSIZE[compute]);
+        K[`reduce_sumsq_${KSUFFIX[compute]}`](p, o, n, 1, 1);
+        p = o;
+      }
       for (let gi = groups.length - 1; gi >= 0; gi--) {
         const [d0, d1] = groups[gi];
         const A = numel(shape.slice(0, d0)), R = numel(shape.slice(d0, d1 + 1)), B = numel(shape.slice(d1 + 1));
         const o = alloc(A * B * ITEMSIZE[compute]);
-        const fn = K[`reduce_${kind}_${KSUFFIX[compute]}`];
+        // a sum of squares squares once: the later groups sum what the first left
+        const fn = K[`reduce_${kind === 'sumsq' && gi < groups.length - 1 ? 'sum' : kind}_${KSUFFIX[compute]}`];
         if (kind === 'max' || kind === 'min') {
           ip = wantIdx ? alloc(A * B * 4) : 0;
           fn(p, o, ip, A, R, B);

@@ -48,15 +48,15 @@ function workspaceBytes(m: i32, n: i32, k: i32, es: i32): i32 {
   if (m <= 0 || n <= 0 || k <= 0) return 16;
   const nr = 32 / es;
   const g = align16(<usize>(GEMV_XC + GEMV_RC) * es);
-  if (m == 1 || n == 1) return <i32>g; // always the GEMV path
+  if (es == 4 && (m == 1 || n == 1)) return <i32>g; // always the GEMV path (float32 only)
   const kc = blockSize(k, KC, 1);
   const nc = blockSize(n, NC_BYTES / es, nr);
   const mc = blockSize(m, MC, MR);
   const ncr = (nc + nr - 1) / nr * nr;
   const mcr = (mc + MR - 1) / MR * MR;
   const bytes = align16(<usize>ncr * kc * es) + align16(<usize>mcr * kc * es) + 2 * TILE_BYTES;
-  // m or n <= GEMV_MAX may take the GEMV path (depending on strides)
-  return <i32>(m <= GEMV_MAX || n <= GEMV_MAX ? max(bytes, g) : bytes);
+  // float32 with m or n <= GEMV_MAX may take the GEMV path (depending on strides)
+  return <i32>(es == 4 && (m <= GEMV_MAX || n <= GEMV_MAX) ? max(bytes, g) : bytes);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -183,8 +183,16 @@ export class Tensor {
 
   get retains_grad(): boolean { return this._retainsGrad; }
 
-  /** A new tensor sharing storage, cut from the graph. */
-  detach(): Tensor { return this._alias(); }
+  /**
+   * A new tensor sharing storage, cut from the graph. Not a view (its _base is null, as in
+   * PyTorch): it must not keep this tensor, and through it the graph that made it, alive (an RNN's
+   * hidden state detached each batch would otherwise hold every earlier batch's graph).
+   */
+  detach(): Tensor {
+    const t = this._alias();
+    t._base = null;
+    return t;
+  }
   detach_(): this {
     if (this._base && this._base.requires_grad && !this.is_leaf) throw new Error('Can\'t detach views in-place. Use detach() instead.');
     this.grad_fn = null;

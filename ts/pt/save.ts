@@ -47,7 +47,7 @@ export function savePt(obj: unknown): Uint8Array {
   const enc = new TextEncoder();
   const memo = new Map<unknown, number>();
   const storages: StorageOut[] = [];
-  const byRoot = new Map<Tensor, StorageOut>();
+  const byRoot = new Map<unknown, StorageOut>();
 
   const put = (key: unknown): void => {
     const i = memo.size;
@@ -112,8 +112,10 @@ export function savePt(obj: unknown): Uint8Array {
       return st;
     };
     if (fits) {
-      let st = byRoot.get(root);
-      if (!st) { st = make(root); byRoot.set(root, st); }
+      // tensors spanning one whole storage share it (tied weights, detached aliases), as in PyTorch
+      const key = root.numel() === root._storage.length ? root._storage : root;
+      let st = byRoot.get(key);
+      if (!st) { st = make(root); byRoot.set(key, st); }
       return { st, offset: t.storage_offset(), stride };
     }
     const contiguous: number[] = [];

@@ -189,9 +189,8 @@ export class Tensor {
    * hidden state detached each batch would otherwise hold every earlier batch's graph).
    */
   detach(): Tensor {
-    const t = this._alias();
-    t._base = null;
-    return t;
+    this._checkAlive();
+    return new Tensor(this._storage, this.shape, this._strides, this._offset);
   }
   detach_(): this {
     if (this._base && this._base.requires_grad && !this.is_leaf) throw new Error('Can\'t detach views in-place. Use detach() instead.');

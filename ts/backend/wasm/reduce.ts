@@ -71,7 +71,7 @@ export const reduce: ReduceKernels = {
       const n = A * k * B;
       const v = alloc(n * ITEMSIZE[compute]), i = alloc(n * 4), tmp = alloc(R * 8);
       K[`sort_${KSUFFIX[compute]}`](p, v, i, tmp, A, R, B, descending ? 1 : 0, k);
-      const vo = compute === x.dtype ? v : alloc(n);
+      const vo = compute === x.dtype ? v : alloc(n * ITEMSIZE[x.dtype]);
       if (vo !== v) copyKernel(v, compute, vo, x.dtype, [n], [1], [1]);
       return [take(vo, x.dtype, n), take(i, 'int32', n)];
     });

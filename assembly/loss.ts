@@ -1,8 +1,8 @@
 import { expv, exp4, vecOrTail, mapRest } from "./expv";
 
-// Fused log_softmax and nll_loss kernels. log_softmax works on x viewed as [A, C, B] contiguous
-// (C the softmax dim); nll_loss on log-probabilities [N, C, S] contiguous, int32 targets [N, S],
-// optional weights [C] (w == 0: none). Accumulation in f64.
+// Fused log_softmax kernels, forward and backward, on x viewed as [A, C, B] contiguous (C the
+// softmax dim). Accumulation in f64. (nll_loss, which reads one value per target, runs on the
+// host: ts/backend/wasm/loss.ts.)
 
 // @ts-ignore: decorator
 @inline function logSoftmaxT<T>(x: usize, y: usize, A: i32, C: i32, B: i32): void {
@@ -57,12 +57,21 @@ const ROW_BLOCK = 256;
 }
 
 function logSoftmaxRowF32(x: usize, y: usize, C: i32): void {
-  let i = 0, mv = f32x4.splat(-Infinity);
-  for (; i + 4 <= C; i += 4) mv = f32x4.max(mv, v128.load(x + (<usize>i << 2)));
-  if (i < C) mv = f32x4.max(mv, vecOrTail(x, i, C, -Infinity));
-  // f32x4.max and f32.max propagate NaN, so a NaN anywhere makes m NaN
+  // The max skips NaN (pmax(m, v) = m < v ? v : m, one maxps; f32x4.max's NaN rule costs ~6
+  // dependent x64 instructions, which made this pass 12x slower): a NaN then reaches the sum of
+  // exps below, and log(NaN) makes every value NaN, as a NaN max does in logSoftmaxT. Four
+  // accumulators break the loop-carried chain.
+  let i = 0, m0 = f32x4.splat(-Infinity), m1 = m0, m2 = m0, m3 = m0;
+  for (; i + 16 <= C; i += 16) {
+    const p = x + (<usize>i << 2);
+    m0 = f32x4.pmax(m0, v128.load(p)); m1 = f32x4.pmax(m1, v128.load(p, 16));
+    m2 = f32x4.pmax(m2, v128.load(p, 32)); m3 = f32x4.pmax(m3, v128.load(p, 48));
+  }
+  for (; i + 4 <= C; i += 4) m0 = f32x4.pmax(m0, v128.load(x + (<usize>i << 2)));
+  if (i < C) m0 = f32x4.pmax(m0, vecOrTail(x, i, C, -Infinity));
+  const mv = f32x4.pmax(f32x4.pmax(m0, m1), f32x4.pmax(m2, m3));
   const m = Mathf.max(Mathf.max(f32x4.extract_lane(mv, 0), f32x4.extract_lane(mv, 1)), Mathf.max(f32x4.extract_lane(mv, 2), f32x4.extract_lane(mv, 3)));
-  // a non-finite max (inf, all -inf, nan) makes every value nan, as in logSoftmaxT
+  // a non-finite max (inf, all -inf) makes every value nan, as in logSoftmaxT
   let ls: f32 = NaN;
   if (isFinite(m)) {
     const ms = f32x4.splat(m);
@@ -115,35 +124,6 @@ function logSoftmaxBwdRowF32(g: usize, y: usize, out: usize, C: i32): void {
   }
 }
 
-/** Returns the number of targets outside [0, C) that are not ignore_index (they contribute 0). */
-// @ts-ignore: decorator
-@inline function nllT<T>(lp: usize, tg: usize, w: usize, out: usize, total: usize, N: i32, C: i32, S: i32, ignore: i32, red: i32): i32 {
-  const es = <usize>sizeof<T>();
-  let bad = 0;
-  let sum: f64 = 0, tw: f64 = 0;
-  for (let n = 0; n < N; n++) {
-    for (let s = 0; s < S; s++) {
-      const i = <usize>n * <usize>S + <usize>s;
-      const t = load<i32>(tg + (i << 2));
-      let l: f64 = 0, wt: f64 = 0;
-      if (t != ignore) {
-        if (t < 0 || t >= C) bad++;
-        else {
-          wt = w ? <f64>load<T>(w + <usize>t * es) : 1;
-          l = -wt * <f64>load<T>(lp + ((<usize>n * <usize>C + <usize>t) * <usize>S + <usize>s) * es);
-        }
-      }
-      if (red == 0) store<T>(out + i * es, <T>l);
-      else { sum += l; tw += wt; }
-    }
-  }
-  if (red != 0) {
-    store<T>(out, <T>(red == 1 ? sum / tw : sum));
-    store<T>(total, <T>tw);
-  }
-  return bad;
-}
-
 export function log_softmax_f32(x: usize, y: usize, A: i32, C: i32, B: i32): void {
   if (B == 1) { for (let a = 0; a < A; a++) logSoftmaxRowF32(x + ((<usize>a * <usize>C) << 2), y + ((<usize>a * <usize>C) << 2), C); } else logSoftmaxT<f32>(x, y, A, C, B);
 }
@@ -154,5 +134,3 @@ export function log_softmax_bwd_f32(g: usize, y: usize, out: usize, A: i32, C: i
   } else logSoftmaxBwdT<f32>(g, y, out, A, C, B);
 }
 export function log_softmax_bwd_f64(g: usize, y: usize, out: usize, A: i32, C: i32, B: i32): void { logSoftmaxBwdT<f64>(g, y, out, A, C, B); }
-export function nll_f32(lp: usize, tg: usize, w: usize, out: usize, total: usize, N: i32, C: i32, S: i32, ignore: i32, red: i32): i32 { return nllT<f32>(lp, tg, w, out, total, N, C, S, ignore, red); }
-export function nll_f64(lp: usize, tg: usize, w: usize, out: usize, total: usize, N: i32, C: i32, S: i32, ignore: i32, red: i32): i32 { return nllT<f64>(lp, tg, w, out, total, N, C, S, ignore, red); }

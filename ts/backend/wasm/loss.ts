@@ -1,11 +1,12 @@
-// The wasm backend's loss kernels (assembly/loss.ts): log_softmax over [A, C, B] blocks and
-// nll_loss over [N, C, S] log-probabilities, forward and backward, each one kernel call.
+// The wasm backend's loss kernels: log_softmax over [A, C, B] blocks, forward and backward, each
+// one kernel call (assembly/loss.ts); nll_loss over [N, C, S] log-probabilities on the host, as it
+// touches one value per target.
 import { ITEMSIZE, KSUFFIX, arrayFor } from '../../dtype.js';
 import { numel } from '../../shape.js';
 import { Storage } from '../storage.js';
 import type { LossKernels } from '../kernels/loss.js';
 import { K, alloc, take, scratch } from './runtime.js';
-import { materialize, contiguousData } from './scratch.js';
+import { materialize, contiguousData, bytesOf, isContiguousView } from './scratch.js';
 
 /** [A, C, B] of `shape` around dim `d`. */
 function blocks(shape: readonly number[], d: number): [number, number, number] {
@@ -40,22 +41,32 @@ export const loss: LossKernels = {
     return new Storage(out, dt);
   },
   nllLoss(logp, target, weight, ignoreIndex, reduction) {
-    const dt = logp.dtype, es = ITEMSIZE[dt];
+    // On the host, like the backward: it reads one value per target, where a kernel would first
+    // copy all of [N, C, ...] into scratch (28 MB for the word-language-model's 700 x 10000 logits).
+    // Sums in float64 in the kernels' order; each stored value is rounded once.
+    const dt = logp.dtype;
     const [N, C, S] = nllDims(logp.shape);
     const m = reduction === 0 ? N * S : 1;
-    const [l, tw] = scratch(() => {
-      const lp = materialize(logp, dt), tp = materialize(target, 'int32');
-      const wp = weight ? materialize(weight, dt) : 0;
-      const op = alloc(Math.max(m, 1) * es), totp = alloc(es);
-      const bad = K[`nll_${KSUFFIX[dt]}`](lp, tp, wp, op, totp, N, C, S, ignoreIndex | 0, reduction) as number;
-      if (bad > 0) {
-        const t = take(tp, 'int32', N * S) as Int32Array;
-        const v = t.find((x) => x !== ignoreIndex && (x < 0 || x >= C));
-        throw new RangeError(`nll_loss: Target ${v} is out of bounds.`);
+    const dense = isContiguousView(logp.shape, logp._strides);
+    const lp = dense ? bytesOf(logp) : contiguousData(logp, dt), base = dense ? logp._offset : 0;
+    const t = contiguousData(target, 'int32'), w = weight ? contiguousData(weight, dt) : null;
+    const ignore = ignoreIndex | 0;
+    const out = arrayFor(dt, m), tw = arrayFor(dt, 1);
+    let sum = 0, total = 0;
+    for (let i = 0; i < N * S; i++) {
+      const c = t[i];
+      let l = 0, wt = 0;
+      if (c !== ignore) {
+        if (c < 0 || c >= C) throw new RangeError(`nll_loss: Target ${c} is out of bounds.`);
+        const s = i % S;
+        wt = w ? w[c] : 1;
+        l = -wt * lp[base + ((i - s) / S * C + c) * S + s];
       }
-      return [take(op, dt, m), take(totp, dt, 1)];
-    });
-    return [new Storage(l, dt), new Storage(tw, dt)];
+      if (reduction === 0) out[i] = l;
+      else { sum += l; total += wt; }
+    }
+    if (reduction !== 0) { out[0] = reduction === 1 ? sum / total : sum; tw[0] = total; }
+    return [new Storage(out, dt), new Storage(tw, dt)];
   },
   nllLossBackward(grad, shape, target, weight, totalWeight, ignoreIndex, reduction) {
     // zero but at one element per target: a fresh (zero-filled) array with those elements set,

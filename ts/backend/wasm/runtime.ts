@@ -116,6 +116,12 @@ export function take(ptr: number, dtype: DType, n: number): TypedArray {
   return out;
 }
 
+/** Copies `bytes` bytes within wasm memory, from `src` to `dst` (the regions may overlap). */
+export function move(dst: number, src: number, bytes: number): void {
+  views();
+  u8.copyWithin(dst, src, src + bytes);
+}
+
 /** Copies scratch bytes back into an existing typed array region. */
 export function takeInto(ptr: number, dst: TypedArray, from: number, n: number): void {
   views();

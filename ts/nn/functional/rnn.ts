@@ -100,10 +100,10 @@ export function gru_cell(gi: Tensor, gh: Tensor, h: Tensor): Tensor {
  * node, as PyTorch's CPU LSTM does with oneDNN (its node is named for that: MkldnnRnnLayerBackward0).
  * gi [T*B, 4H] holds the input projections (with bias_ih) in time order, whhT [H, 4H] is
  * weight_hh.t(), bhh [4H] or null, h0 and c0 [B, H]; `reverse` runs the steps from the last. Returns
- * the outputs [T*B, H] (each step's h, in time order) and the final h and c. Each step is the same
- * GEMM and fused cell kernel as lstm_cell's; the backward runs the steps back with
- * lstmCellBackward and makes weight_hh's gradient with one GEMM over all steps (T*B rows) instead
- * of T small ones and T accumulating adds. Under create_graph it recomputes the steps with
+ * the outputs [T*B, H] (each step's h, in time order) and the final h and c. The backend runs all
+ * T steps (each the GEMM and fused cell kernel of lstm_cell) in one call, RnnKernels.lstmLayer, and
+ * runs them back in one call too; weight_hh's gradient is then one GEMM over all steps (T*B rows)
+ * instead of T small ones and T accumulating adds. Under create_graph it recomputes the steps with
  * differentiable ops, so it differentiates again.
  */
 export function lstm_layer(gi: Tensor, whhT: Tensor, bhh: Tensor | null, h0: Tensor, c0: Tensor, reverse: boolean): [Tensor, Tensor, Tensor] {
@@ -113,22 +113,16 @@ export function lstm_layer(gi: Tensor, whhT: Tensor, bhh: Tensor | null, h0: Ten
   const hidden = (h: Tensor): Tensor => (bhh ? addmm(bhh, h, whhT) : matmul(h, whhT));
   const be = backendFor('lstm_cell', [gi, whhT, h0, c0]);
   return applyFunction('MkldnnRnnLayerBackward0', (ctx, x: Tensor, w: Tensor, b: Tensor | null, h: Tensor, c: Tensor) => {
-    const hs: Tensor[] = new Array(T), saved: Tensor[] = [];
-    for (const t of order) {
-      const [h2, c2, ws] = be.lstmCell(rows(x, t), hidden(h), c);
-      saved.push(c, new Tensor(ws, [B, 5 * H]));
-      h = hs[t] = new Tensor(h2, [B, H]);
-      c = new Tensor(c2, [B, H]);
-    }
-    const out = cat(hs, 0);
-    ctx.save_for_backward(x, w, b, h0, c0, out, ...saved);
-    return [out, h, c];
+    const [out, hN, cN, ws] = be.lstmLayer(x, w, b, h, c, reverse);
+    const o = new Tensor(out, [T * B, H]);
+    ctx.save_for_backward(x, h0, c0, o, new Tensor(ws, [ws.length]));
+    return [o, new Tensor(hN, [B, H]), new Tensor(cN, [B, H])];
   }, (ctx, dOut: Tensor, dhN: Tensor, dcN: Tensor) => {
-    const [x, , , h0s, c0s, out, ...saved] = ctx.saved_tensors;
+    const [x, h0s, c0s, out, ws] = ctx.saved_tensors;
     const needs = ctx.needs_input_grad;
     // hp[t]: the h the step at time t started from (the rows of weight_hh's gradient GEMM)
     const hp: Tensor[] = new Array(T);
-    let step: (k: number, dh: Tensor, dc: Tensor) => [Tensor, Tensor];
+    let dgi: Tensor, dh: Tensor, dc: Tensor;
     if (is_grad_enabled()) {
       // create_graph: the steps again with tensor ops, and lstm_cell's differentiable backward
       const steps: [Tensor, Tensor, Tensor][] = [];
@@ -141,24 +135,21 @@ export function lstm_layer(gi: Tensor, whhT: Tensor, bhh: Tensor | null, h0: Ten
         h = o.mul(c.tanh());
         steps.push(s);
       }
-      step = (k, dh, dc) => lstmCellGrad(...steps[k], dh, dc);
+      const dgates: Tensor[] = new Array(T);
+      dh = dhN; dc = dcN;
+      for (let k = T - 1; k >= 0; k--) {
+        const t = order[k];
+        const [dg, dcp] = lstmCellGrad(...steps[k], dh.add(rows(dOut, t)), dc);
+        dgates[t] = dg;
+        dc = dcp;
+        if (k > 0 || needs[3]) dh = matmul(dg, whhT.t());
+      }
+      dgi = cat(dgates, 0);
     } else {
       order.forEach((t, k) => { hp[t] = k ? rows(out, order[k - 1]) : h0s; });
-      step = (k, dh, dc) => {
-        const [dg, dcp] = be.lstmCellBackward(dh, dc, saved[2 * k + 1], saved[2 * k]);
-        return [new Tensor(dg, [B, 4 * H]), new Tensor(dcp, [B, H])];
-      };
+      const [g, a, b] = be.lstmLayerBackward(dOut, dhN, dcN, ws, whhT, reverse);
+      dgi = new Tensor(g, [T * B, 4 * H]); dh = new Tensor(a, [B, H]); dc = new Tensor(b, [B, H]);
     }
-    const dgates: Tensor[] = new Array(T);
-    let dh = dhN, dc = dcN;
-    for (let k = T - 1; k >= 0; k--) {
-      const t = order[k];
-      const [dg, dcp] = step(k, dh.add(rows(dOut, t)), dc);
-      dgates[t] = dg;
-      dc = dcp;
-      if (k > 0 || needs[3]) dh = matmul(dg, whhT.t());
-    }
-    const dgi = cat(dgates, 0);
     return [needs[0] ? dgi : null, needs[1] ? matmul(dgi.t(), cat(hp, 0)).t() : null, needs[2] ? dgi.sum(0) : null, needs[3] ? dh : null, needs[4] ? dc : null];
   }, [gi, whhT, bhh, h0, c0]);
 }

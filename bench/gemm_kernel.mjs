@@ -218,6 +218,11 @@ if (BENCH) {
   bench('f32', 1, 1000, 1000, 'N', 'T');
   bench('f32', 1000, 1, 1000);
   bench('f32', 1000, 1, 1000, 'T', 'N');
+  if (args.includes('--lm')) { // word_language_model decoder (700 tokens, 200 -> 10000): forward, dX, dW
+    bench('f32', 700, 10000, 200, 'N', 'T');
+    bench('f32', 700, 200, 10000);
+    bench('f32', 10000, 200, 700, 'T', 'N');
+  }
   if (args.includes('--small')) {
     for (const m of [2, 3, 4, 6, 8]) { bench('f32', m, 1000, 1000); bench('f32', 1000, m, 1000); }
     for (const k of [1, 2, 4, 16]) bench('f32', 500, 800, k);

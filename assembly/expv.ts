@@ -75,6 +75,23 @@ const KTAB = memory.data<f32>([
   return v128.bitselect(k(13), v128.andnot(y, under), over);
 }
 
+// exp where x <= 88.37 (n <= 127, so 2^n is one exponent field): log-probabilities, which
+// log_softmax and its backward exponentiate, are <= 0. Below that bound it is expv's value (both
+// scale the same p by 2^n exactly) with a third fewer instructions: one clamp, one scaling, no
+// overflow blend. NaN stays NaN.
+// @ts-ignore: decorator
+@inline export function expvLow(x: v128): v128 {
+  const c = f32x4.pmax(x, k(0));
+  const t = f32x4.add(f32x4.mul(c, k(2)), k(3));
+  const n = f32x4.sub(t, k(3));
+  let r = f32x4.sub(c, f32x4.mul(n, k(4)));
+  r = f32x4.add(r, f32x4.mul(n, k(5)));
+  let p = horner(r, 6);
+  p = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(p, r), r), r), k(12));
+  const s = i32x4.add(i32x4.shl(i32x4.sub(t, k(3)), 23), k(12));
+  return v128.andnot(f32x4.mul(p, s), f32x4.lt(x, k(0)));
+}
+
 // sigmoid on four lanes: 1 / (1 + exp(-x)); exp(-x) overflows to inf below x = -88.7, giving 0.
 // @ts-ignore: decorator
 @inline export function sigmoidv(x: v128): v128 {

@@ -1,4 +1,4 @@
-import { expv, exp4, vecOrTail, mapRest } from "./expv";
+import { expvLow, exp4, vecOrTail, mapRest } from "./expv";
 
 // Fused log_softmax kernels, forward and backward, on x viewed as [A, C, B] contiguous (C the
 // softmax dim). Accumulation in f64. (nll_loss, which reads one value per target, runs on the
@@ -43,7 +43,8 @@ import { expv, exp4, vecOrTail, mapRest } from "./expv";
   }
 }
 
-// One contiguous float32 row of C values, four lanes at a time with the SIMD exp (assembly/expv.ts);
+// One contiguous float32 row of C values, four lanes at a time with the SIMD exp (assembly/expv.ts;
+// expvLow, as every exponent here is a log-probability or x - max, both <= 0);
 // the tail goes through one padded vector (padding -inf, whose exp is 0). The forward's sum of
 // exps (positive terms) runs in f32 lanes flushed into f64 every ROW_BLOCK values, so that long
 // rows (vocabularies of 10^4) keep f64-like accuracy; the backward sums grad in f64 lanes. The
@@ -82,8 +83,8 @@ function logSoftmaxRowF32(x: usize, y: usize, C: i32): void {
       const e = min(C & ~7, i + ROW_BLOCK);
       let s0 = f32x4.splat(0), s1 = s0;
       for (; i < e; i += 8) {
-        s0 = f32x4.add(s0, expv(f32x4.sub(v128.load(x + (<usize>i << 2)), ms)));
-        s1 = f32x4.add(s1, expv(f32x4.sub(v128.load(x + (<usize>i << 2), 16), ms)));
+        s0 = f32x4.add(s0, expvLow(f32x4.sub(v128.load(x + (<usize>i << 2)), ms)));
+        s1 = f32x4.add(s1, expvLow(f32x4.sub(v128.load(x + (<usize>i << 2), 16), ms)));
       }
       s += hsumF64(f32x4.add(s0, s1));
     }
@@ -114,7 +115,7 @@ function logSoftmaxBwdRowF32(g: usize, y: usize, out: usize, C: i32): void {
   i = 0;
   for (; i + 8 <= C; i += 8) {
     const o = <usize>i << 2;
-    const e0 = expv(v128.load(y + o)), e1 = expv(v128.load(y + o, 16));
+    const e0 = expvLow(v128.load(y + o)), e1 = expvLow(v128.load(y + o, 16));
     v128.store(out + o, f32x4.sub(v128.load(g + o), f32x4.mul(e0, ss)));
     v128.store(out + o, f32x4.sub(v128.load(g + o, 16), f32x4.mul(e1, ss)), 16);
   }

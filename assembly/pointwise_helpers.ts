@@ -24,11 +24,14 @@ export function erf64(x: f64): f64 {
   return x > 0 ? 1.0 - erfc : erfc - 1.0;
 }
 
+// x % y (C fmod); float32 through f64, where it is exact, so the module carries one fmod
+// @ts-ignore: decorator
+@inline function fmod<T>(x: T, y: T): T { return sizeof<T>() == 4 ? <T>(<f64>x % <f64>y) : x % y; }
 // @ts-ignore: decorator
 @inline export function fdiv_floor<T>(x: T, y: T): T {
   // torch.div(..., rounding_mode='floor') on floats (Python's floor division)
   if (y == 0) return x / y;
-  const m = x % y;
+  const m = fmod<T>(x, y);
   let d = (x - m) / y;
   if (m != 0 && ((y < 0) != (m < 0))) d -= 1;
   if (d == 0) return copysign<T>(0, x / y);
@@ -39,7 +42,7 @@ export function erf64(x: f64): f64 {
 // @ts-ignore: decorator
 @inline export function fremainder<T>(x: T, y: T): T {
   // torch.remainder (Python modulo): the result has the sign of y
-  let m = x % y;
+  let m = fmod<T>(x, y);
   if (m != 0 && ((y < 0) != (m < 0))) m += y;
   return m;
 }
@@ -67,9 +70,15 @@ export function ipow(x: i32, y: i32): i32 {
   return r;
 }
 
-// Float32 kernels of the rarer transcendental functions, evaluated in f64 and rounded once: as
-// accurate as Mathf's (within one float32 ulp), and the module carries one implementation of each
-// (Math's) instead of two. The common ones (exp, log, pow) keep Mathf's, which are faster.
+// Float32 kernels of transcendental functions, evaluated in f64 and rounded once: as accurate as
+// Mathf's (within one float32 ulp), and the module carries one implementation of each (Math's)
+// instead of two. exp's contiguous float32 path is the SIMD expv (assembly/expv.ts), so only its
+// strided path and the scalar forms (sigmoid, silu, softplus) pay for f64 here; log keeps Mathf's,
+// which is faster, as its float32 kernel has no vector form.
+// @ts-ignore: decorator
+@inline export function f32_exp(x: f32): f32 { return <f32>Math.exp(x); }
+// @ts-ignore: decorator
+@inline export function f32_pow(x: f32, y: f32): f32 { return <f32>Math.pow(x, y); }
 // @ts-ignore: decorator
 @inline export function f32_log1p(x: f32): f32 { return <f32>Math.log1p(x); }
 // @ts-ignore: decorator

@@ -2,14 +2,14 @@
 // through precomputed element offsets (`offsets`) plus index * stride, so one kernel serves gather,
 // scatter and index_select on any layout. Index values are checked (`check_index`): out-of-range
 // ones raise PyTorch's IndexError.
-import type { DType } from '../../dtype.js';
-import { ITEMSIZE, KSUFFIX, arrayFor } from '../../dtype.js';
+import type { DType, TypedArray } from '../../dtype.js';
+import { ITEMSIZE, KSUFFIX, ARRAY_CTOR, arrayFor } from '../../dtype.js';
 import { contiguousStrides, numel } from '../../shape.js';
-import { Storage } from '../storage.js';
+import { Storage, reuse } from '../storage.js';
 import type { IndexingKernels } from '../kernels/indexing.js';
 import type { View } from '../view.js';
 import { K, alloc, put, putI32, take, scratch, takeStatus } from './runtime.js';
-import { materialize, putView, contiguousData } from './scratch.js';
+import { materialize, putView, contiguousData, bytesOf, isContiguousView } from './scratch.js';
 
 /** Element offsets (into src's storage span) of every position of a strided view. */
 function offsetsOf(shape: readonly number[], strides: readonly number[], base: number): number {
@@ -25,11 +25,42 @@ function offsetsOf(shape: readonly number[], strides: readonly number[], base: n
  * `allowNeg` wraps them first; no op on this backend asks for it (see gatherRaw in ts/ops/indexing.ts).
  */
 function checkIndices(op: string, idxPtr: number, n: number, limit: number, dim: number, allowNeg = false): void {
-  if (!K.check_index(idxPtr, n, limit, allowNeg ? 1 : 0)) {
-    const { value } = takeStatus(); // ERR_INDEX, with the offending index
-    // PyTorch's words: index_select (and embedding, which runs on it) say "index out of range in self"
-    if (op === 'index_select') throw new RangeError(`index_select(): index ${value} is out of bounds for dimension ${dim} with size ${limit} (index out of range in self)`);
-    throw new RangeError(`${op}(): index ${value} is out of bounds for dimension ${dim} with size ${limit}`);
+  if (!K.check_index(idxPtr, n, limit, allowNeg ? 1 : 0)) throw indexError(op, takeStatus().value, dim, limit);
+}
+
+function indexError(op: string, value: number, dim: number, limit: number): RangeError {
+  // PyTorch's words: index_select (and embedding, which runs on it) say "index out of range in self"
+  if (op === 'index_select') return new RangeError(`index_select(): index ${value} is out of bounds for dimension ${dim} with size ${limit} (index out of range in self)`);
+  return new RangeError(`${op}(): index ${value} is out of bounds for dimension ${dim} with size ${limit}`);
+}
+
+/**
+ * Gathers and scatter_adds that touch few elements of a large tensor (an embedding's rows: 700 of
+ * a 10000 x 200 table) run on the host: through scratch they would copy the whole table in (and,
+ * for scatter_add, out again). `visit` walks index's positions in order with the element offsets
+ * of `a` and `b` (their strides, `dim` excluded from a's) and the index value, checked (and
+ * wrapped when `wrapNegative`) as check_index does. An index broadcast along its last dim (an
+ * embedding's, expanded over the row) gives runs of `len` positions sharing one value.
+ */
+const HOST_RATIO = 4;
+function visit(op: string, index: View, dim: number, limit: number, wrapNegative: boolean,
+  a: View, b: View | null, f: (i: number, ao: number, bo: number, v: number, len: number) => void): void {
+  const shape = index.shape, nd = shape.length, n = numel(shape);
+  const runs = nd > 0 && dim !== nd - 1 && index._strides[nd - 1] === 0;
+  const len = runs ? shape[nd - 1] : 1, outer = runs ? nd - 1 : nd;
+  const idx = bytesOf(index), is = index._strides, as = a._strides, bs = b ? b._strides : is;
+  const pos = new Array<number>(outer).fill(0);
+  let io = index._offset, ao = a._offset, bo = b ? b._offset : 0;
+  for (let i = 0; i < n; i += len) {
+    const v0 = idx[io];
+    const v = v0 < 0 && wrapNegative ? v0 + limit : v0;
+    if (v < 0 || v >= limit) throw indexError(op, v0, dim, limit);
+    f(i, ao, bo, v, len);
+    for (let k = outer - 1; k >= 0; k--) {
+      const ak = k === dim ? 0 : as[k];
+      if (++pos[k] < shape[k]) { io += is[k]; ao += ak; bo += bs[k]; break; }
+      io -= (shape[k] - 1) * is[k]; ao -= (shape[k] - 1) * ak; bo -= (shape[k] - 1) * bs[k]; pos[k] = 0;
+    }
   }
 }
 
@@ -40,6 +71,16 @@ export const indexing: IndexingKernels = {
   gather(src, dim, index, wrapNegative, op) {
     const n = numel(index.shape);
     if (n === 0) return new Storage(arrayFor(src.dtype, 0), src.dtype);
+    if (bytesOf(src).length > HOST_RATIO * n) {
+      const out = arrayFor(src.dtype, n), from = bytesOf(src), sd = src._strides[dim], sl = src._strides[src.shape.length - 1];
+      visit(op, index, dim, src.shape[dim], wrapNegative, src, null, (i, so, _, v, len) => {
+        const o = so + v * sd;
+        if (len === 1) out[i] = from[o];
+        else if (sl === 1) out.set(from.subarray(o, o + len), i);
+        else for (let j = 0; j < len; j++) out[i + j] = from[o + j * sl];
+      });
+      return new Storage(out, src.dtype);
+    }
     const data = scratch(() => {
       // base view: src narrowed to index's shape, with stride 0 along dim
       const strides = [...src._strides]; strides[dim] = 0;
@@ -63,6 +104,23 @@ export const indexing: IndexingKernels = {
   },
 
   scatterAdd(x, dim, index, src) {
+    const n = numel(index.shape);
+    if (n > 0 && src.dtype === x.dtype && numel(x.shape) > HOST_RATIO * n && (x.dtype === 'float32' || x.dtype === 'float64' || x.dtype === 'int32')) {
+      const strides = contiguousStrides(x.shape), sd = strides[dim], N = numel(x.shape);
+      // the result starts as a copy of x, in an array from the reuse pool where one is free
+      let out: TypedArray;
+      if (isContiguousView(x.shape, x._strides)) {
+        out = reuse(ARRAY_CTOR[x.dtype], N) ?? arrayFor(x.dtype, N);
+        out.set(bytesOf(x).subarray(x._offset, x._offset + N) as ArrayLike<number>);
+      } else out = contiguousData(x);
+      const from = bytesOf(src), bl = src._strides[src.shape.length - 1];
+      const dense: View = { _storage: x._storage, dtype: x.dtype, shape: x.shape, _strides: strides, _offset: 0 };
+      visit('scatter_add', index, dim, x.shape[dim], false, dense, src, (_, xo, so, v, len) => {
+        const o = xo + v * sd;
+        for (let j = 0; j < len; j++) out[o + j] += from[so + j * bl];
+      });
+      return new Storage(out, x.dtype);
+    }
     return scatterInto('scatter_add', x, dim, index, (dp, offs, ip, sd, n) => {
       if (x.dtype !== 'float32' && x.dtype !== 'float64' && x.dtype !== 'int32') throw new TypeError(`scatter_add: not supported for ${x.dtype}`);
       K[`scatter_add_${KSUFFIX[x.dtype]}`](dp, offs, ip, sd, materialize(src, x.dtype), n);

@@ -1,9 +1,9 @@
 // The wasm backend's loss kernels: log_softmax over [A, C, B] blocks, forward and backward, each
 // one kernel call (assembly/loss.ts); nll_loss over [N, C, S] log-probabilities on the host, as it
 // touches one value per target.
-import { ITEMSIZE, KSUFFIX, arrayFor } from '../../dtype.js';
+import { ITEMSIZE, KSUFFIX, ARRAY_CTOR, arrayFor } from '../../dtype.js';
 import { numel } from '../../shape.js';
-import { Storage } from '../storage.js';
+import { Storage, reuse } from '../storage.js';
 import type { LossKernels } from '../kernels/loss.js';
 import { K, alloc, take, scratch } from './runtime.js';
 import { materialize, contiguousData, bytesOf, isContiguousView } from './scratch.js';
@@ -73,7 +73,9 @@ export const loss: LossKernels = {
     // where a kernel would zero all of [N, C, ...] in scratch and copy it out (28 MB for the
     // word-language-model's 700 x 10000 logits)
     const dt = grad.dtype, n = numel(shape);
-    const out = arrayFor(dt, n);
+    // a recycled array zeroed costs less than a fresh one, whose untouched pages fault when the
+    // next kernel copies it in
+    const out = reuse(ARRAY_CTOR[dt], n)?.fill(0) ?? arrayFor(dt, n);
     if (n === 0) return new Storage(out, dt);
     const [N, C, S] = nllDims(shape);
     const g = contiguousData(grad, dt), t = contiguousData(target, 'int32');

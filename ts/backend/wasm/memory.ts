@@ -14,12 +14,15 @@ export const memory: MemoryKernels = {
   syncReads: true,
   empty,
   full(dtype, n, value) {
-    const s = new Storage(arrayFor(dtype, n), dtype);
-    if (value !== 0) s.data.fill(value);
+    // a recycled array filled costs less than a fresh one: the pages of a fresh array fault when
+    // they are first written or copied into wasm memory (docs/MEMORY.md)
+    const r = reuse(ARRAY_CTOR[dtype], n);
+    const s = new Storage(r ?? arrayFor(dtype, n), dtype);
+    if (r || value !== 0) s.data.fill(value);
     return s;
   },
   upload(data: TypedArray, dtype) {
-    const a = arrayFor(dtype, data.length);
+    const a = reuse(ARRAY_CTOR[dtype], data.length) ?? arrayFor(dtype, data.length);
     a.set(data as ArrayLike<number>);
     return new Storage(a, dtype);
   },

@@ -53,15 +53,25 @@ const KTAB = memory.data<f32>([
   return f32x4.add(f32x4.mul(p, x), k(c + 5));
 }
 
+/** t = c / ln2 + 1.5 * 2^23 (n = round(c / ln2) in its low mantissa bits) for the clamped c. */
 // @ts-ignore: decorator
-@inline export function expv(x: v128): v128 {
-  const c = f32x4.pmin(f32x4.pmax(x, k(0)), k(1));
-  const t = f32x4.add(f32x4.mul(c, k(2)), k(3));
+@inline function expShift(c: v128): v128 { return f32x4.add(f32x4.mul(c, k(2)), k(3)); }
+
+/** exp(r) for r = c - n ln2 (ln2 in two parts), |r| <= ln2 / 2: the polynomial, 1 + r + r^2 P(r). */
+// @ts-ignore: decorator
+@inline function expPoly(c: v128, t: v128): v128 {
   const n = f32x4.sub(t, k(3));
   let r = f32x4.sub(c, f32x4.mul(n, k(4)));
   r = f32x4.add(r, f32x4.mul(n, k(5)));
-  let p = horner(r, 6);
-  p = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(p, r), r), r), k(12));
+  const p = horner(r, 6);
+  return f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(p, r), r), r), k(12));
+}
+
+// @ts-ignore: decorator
+@inline export function expv(x: v128): v128 {
+  const c = f32x4.pmin(f32x4.pmax(x, k(0)), k(1));
+  const t = expShift(c);
+  const p = expPoly(c, t);
   // n runs over [-126, 128]; 2^128 has no float32 exponent, so 2^n is applied as 2^(n>>1) * 2^(n-(n>>1));
   // t's bits minus those of 1.5 * 2^23 (k(3), 0x4B400000) are n
   const ni = i32x4.sub(t, k(3));
@@ -82,14 +92,9 @@ const KTAB = memory.data<f32>([
 // @ts-ignore: decorator
 @inline export function expvLow(x: v128): v128 {
   const c = f32x4.pmax(x, k(0));
-  const t = f32x4.add(f32x4.mul(c, k(2)), k(3));
-  const n = f32x4.sub(t, k(3));
-  let r = f32x4.sub(c, f32x4.mul(n, k(4)));
-  r = f32x4.add(r, f32x4.mul(n, k(5)));
-  let p = horner(r, 6);
-  p = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(p, r), r), r), k(12));
+  const t = expShift(c);
   const s = i32x4.add(i32x4.shl(i32x4.sub(t, k(3)), 23), k(12));
-  return v128.andnot(f32x4.mul(p, s), f32x4.lt(x, k(0)));
+  return v128.andnot(f32x4.mul(expPoly(c, t), s), f32x4.lt(x, k(0)));
 }
 
 // sigmoid on four lanes: 1 / (1 + exp(-x)); exp(-x) overflows to inf below x = -88.7, giving 0.

@@ -26,6 +26,13 @@ const dims = (h: View): [number, number] => [h.shape[0], h.shape[1]];
 // lstmLayer's workspace, in elements: each step's cell workspace [B, 5H] in step order, then the
 // T + 1 cell states [B, H] (c[k] is the state step k starts from; c[T] the final one).
 const cellWs = (k: number, B: number, H: number): number => k * 5 * B * H;
+
+/** One LSTM layer call's [dtype, item size, kernel suffix, B, H, 4H, T, B*H, GEMM kernel]: B rows
+ *  and H units of `state`, T = rows / B steps. */
+function layerOf(state: View, rows: number): [DType, number, string, number, number, number, number, number, string] {
+  const dt = state.dtype, [B, H] = dims(state), sfx = KSUFFIX[dt];
+  return [dt, ITEMSIZE[dt], sfx, B, H, 4 * H, B ? rows / B : 0, B * H, `gemm_${sfx}`];
+}
 const cellState = (k: number, T: number, B: number, H: number): number => T * 5 * B * H + k * B * H;
 
 export const rnn: RnnKernels = {
@@ -40,9 +47,7 @@ export const rnn: RnnKernels = {
     return [dg, dcp];
   },
   lstmLayer(gi, whhT, bhh, h0, c0, reverse) {
-    const dt = c0.dtype, es = ITEMSIZE[dt], sfx = KSUFFIX[dt];
-    const [B, H] = dims(c0), G = 4 * H, T = B ? gi.shape[0] / B : 0, BH = B * H;
-    const gemm = `gemm_${sfx}`;
+    const [dt, es, sfx, B, H, G, T, BH, gemm] = layerOf(c0, gi.shape[0]);
     const arrays = scratch(() => {
       const gip = materialize(gi, dt), h0p = materialize(h0, dt);
       const wp = putView(whhT), [w0, w1] = whhT._strides;
@@ -66,9 +71,7 @@ export const rnn: RnnKernels = {
     return arrays.map((a) => new Storage(a, dt)) as [Storage, Storage, Storage, Storage];
   },
   lstmLayerBackward(dOut, dhN, dcN, ws, whhT, reverse) {
-    const dt = dhN.dtype, es = ITEMSIZE[dt], sfx = KSUFFIX[dt];
-    const [B, H] = dims(dhN), G = 4 * H, T = B ? dOut.shape[0] / B : 0, BH = B * H;
-    const gemm = `gemm_${sfx}`;
+    const [dt, es, sfx, B, H, G, T, BH, gemm] = layerOf(dhN, dOut.shape[0]);
     const arrays = scratch(() => {
       const dop = materialize(dOut, dt), wsp = materialize(ws, dt);
       const wp = putView(whhT), [w0, w1] = whhT._strides;

@@ -78,6 +78,8 @@ export const rnn: RnnKernels = {
     const w = contiguousView(ws), d = contiguousView(dOut);
     const wsRows = (r: number, n: number): View => rowsOf(w._storage, r, n, H, w._offset);
     const dRows = (t: number): View => rowsOf(d._storage, t * B, B, H, d._offset);
+    // whhT.t(), the product's right operand for the previous step's dh
+    const wT: View = { _storage: whhT._storage, dtype: whhT.dtype, shape: [4 * H, H], _strides: [whhT._strides[1], whhT._strides[0]], _offset: whhT._offset };
     const tmp: Storage[] = [];
     try {
       let dh: View = dhN, dc: View = dcN;
@@ -88,7 +90,6 @@ export const rnn: RnnKernels = {
         moveInto(rowsOf(dgi, t * B, B, 4 * H), dg, [B, 4 * H]);
         tmp.push(dcp); dc = viewOf(dcp, [B, H]);
         // the previous step's dh: its rows of dOut + d gates @ whhT.t() (none for h0)
-        const wT: View = { _storage: whhT._storage, dtype: whhT.dtype, shape: [4 * H, H], _strides: [whhT._strides[1], whhT._strides[0]], _offset: whhT._offset };
         const s = linalg.matmul(rowsOf(dgi, t * B, B, 4 * H), wT, [], k > 0 ? dRows(reverse ? T - k : k - 1) : undefined);
         tmp.push(s); dh = viewOf(s, [B, H]);
       }

@@ -72,7 +72,7 @@ export const indexing: IndexingKernels = {
     const n = numel(index.shape);
     if (n === 0) return new Storage(arrayFor(src.dtype, 0), src.dtype);
     if (bytesOf(src).length > HOST_RATIO * n) {
-      const out = arrayFor(src.dtype, n), from = bytesOf(src), sd = src._strides[dim], sl = src._strides[src.shape.length - 1];
+      const out = reuse(ARRAY_CTOR[src.dtype], n) ?? arrayFor(src.dtype, n), from = bytesOf(src), sd = src._strides[dim], sl = src._strides[src.shape.length - 1];
       visit(op, index, dim, src.shape[dim], wrapNegative, src, null, (i, so, _, v, len) => {
         const o = so + v * sd;
         if (len === 1) out[i] = from[o];

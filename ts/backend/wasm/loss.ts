@@ -69,12 +69,11 @@ export const loss: LossKernels = {
     return [new Storage(out, dt), new Storage(tw, dt)];
   },
   nllLossBackward(grad, shape, target, weight, totalWeight, ignoreIndex, reduction) {
-    // zero but at one element per target: a fresh (zero-filled) array with those elements set,
-    // where a kernel would zero all of [N, C, ...] in scratch and copy it out (28 MB for the
-    // word-language-model's 700 x 10000 logits)
+    // zero but at one element per target: a zeroed array with those elements set, where a kernel
+    // would zero all of [N, C, ...] in scratch and copy it out (28 MB for the word-language-model's
+    // 700 x 10000 logits). A recycled array zeroed costs less than a fresh one, whose untouched
+    // pages fault when the next kernel copies it in.
     const dt = grad.dtype, n = numel(shape);
-    // a recycled array zeroed costs less than a fresh one, whose untouched pages fault when the
-    // next kernel copies it in
     const out = reuse(ARRAY_CTOR[dt], n)?.fill(0) ?? arrayFor(dt, n);
     if (n === 0) return new Storage(out, dt);
     const [N, C, S] = nllDims(shape);

@@ -26,6 +26,7 @@ const dims = (h: View): [number, number] => [h.shape[0], h.shape[1]];
 // lstmLayer's workspace, in elements: each step's cell workspace [B, 5H] in step order, then the
 // T + 1 cell states [B, H] (c[k] is the state step k starts from; c[T] the final one).
 const cellWs = (k: number, B: number, H: number): number => k * 5 * B * H;
+const cellState = (k: number, T: number, B: number, H: number): number => T * 5 * B * H + k * B * H;
 
 /** One LSTM layer call's [dtype, item size, kernel suffix, B, H, 4H, T, B*H, GEMM kernel]: B rows
  *  and H units of `state`, T = rows / B steps. */
@@ -33,7 +34,6 @@ function layerOf(state: View, rows: number): [DType, number, string, number, num
   const dt = state.dtype, [B, H] = dims(state), sfx = KSUFFIX[dt];
   return [dt, ITEMSIZE[dt], sfx, B, H, 4 * H, B ? rows / B : 0, B * H, `gemm_${sfx}`];
 }
-const cellState = (k: number, T: number, B: number, H: number): number => T * 5 * B * H + k * B * H;
 
 export const rnn: RnnKernels = {
   lstmCell(gi, gh, c) {
@@ -77,7 +77,6 @@ export const rnn: RnnKernels = {
       const wp = putView(whhT), [w0, w1] = whhT._strides;
       const dgp = alloc(T * B * G * es), gws = alloc(K[`${gemm}_workspace`](B, H, G));
       let dh = materialize(dhN, dt), dc = materialize(dcN, dt);
-      const dhNext = alloc(BH * es), dcNext = alloc(BH * es);
       if (T > 0) { // the last step's dh: dhN + its rows of dOut
         const last = reverse ? 0 : T - 1, sum = alloc(BH * es);
         const mem = wasmMemory.buffer, ctor = ARRAY_CTOR[dt];
@@ -85,7 +84,8 @@ export const rnn: RnnKernels = {
         for (let i = 0; i < BH; i++) o[i] = a[i] + b[i];
         dh = sum;
       }
-      const bufs = [[dhNext, dcNext], [alloc(BH * es), alloc(BH * es)]];
+      // the running dh and dc, written in turns into one pair of buffers while the other is read
+      const bufs = [[alloc(BH * es), alloc(BH * es)], [alloc(BH * es), alloc(BH * es)]];
       for (let k = T - 1; k >= 0; k--) {
         const t = reverse ? T - 1 - k : k, dgt = dgp + t * B * G * es;
         const [dhOut, dcOut] = bufs[k & 1];

@@ -30,7 +30,8 @@ const minify = {
 
 /**
  * The chunks of the Node and browser builds: 'threads' (the worker pool, imported only when more
- * than one thread is wanted and can run), 'relaxed' (the relaxed-SIMD GEMM add-on, imported only where
+ * than one thread is wanted and can run), 'heap' (the kernel heap's allocator, imported only where
+ * the kernel memory is shared), 'relaxed' (the relaxed-SIMD GEMM add-on, imported only where
  * the runtime validates relaxed SIMD), 'onnx' (torch.onnx.export's tracer maps, ONNX schema and
  * encoder, imported by the first export; ts/onnx/hook.js and index.js stay in the main file), 'vision' (webtorch/vision: ts/vision/ and the image
  * decoder) and 'gpu' (gpu/: the webgpu runtime and backend, which torch.webgpu.init() imports)
@@ -42,6 +43,7 @@ const chunkOf = (id) => {
   if (/[\\/]gpu[\\/]/.test(id)) return 'gpu';
   if (/[\\/]wasm_relaxed_bytes\.js$/.test(id)) return 'relaxed';
   if (/[\\/]backend[\\/]wasm[\\/]thread_pool\.js$/.test(id)) return 'threads';
+  if (/[\\/]backend[\\/]wasm[\\/]heap\.js$/.test(id)) return 'heap';
   if (/[\\/]ts[\\/]onnx[\\/](?!hook\.js$|index\.js$)/.test(id)) return 'onnx';
   return 'webtorch';
 };

@@ -25,9 +25,20 @@ const pool = new Map<string, TypedArray[]>();
 const POOL_FLOOR = 64 * 2 ** 20, POOL_CEILING = 2 ** 30, POOL_MIN = 4096;
 const poolLimit = (): number => Math.min(POOL_CEILING, Math.max(POOL_FLOOR, stats.peakBytes));
 
+/**
+ * A backend that keeps CPU storage in memory of its own (the wasm kernel heap, ts/backend/wasm/heap.ts)
+ * says which arrays are its blocks (`owns`: the block's address, or -1), takes released blocks back
+ * (`give`), and hears of released JS arrays (`released`: bytes it may now hold instead).
+ */
+export const heapHooks = {
+  owns: (_data: TypedArray): number => -1,
+  give: (_address: number): void => {},
+  released: (_bytes: number): void => {},
+};
+
 export function recycle(data: TypedArray): void {
   const b = data.byteLength;
-  if (b < POOL_MIN || stats.poolBytes + b > poolLimit()) return;
+  if (b < POOL_MIN || heapHooks.owns(data) >= 0 || stats.poolBytes + b > poolLimit()) return;
   const key = `${data.constructor.name}:${data.length}`;
   let list = pool.get(key);
   if (!list) pool.set(key, (list = []));
@@ -48,6 +59,8 @@ export function reuse<A extends TypedArray>(ctor: { name: string }, length: numb
 export class StorageAccount {
   refs = 0;
   released = false;
+  /** the heap block holding a CPU storage's bytes, or -1 (a JS array) */
+  heap = -1;
   /** a device storage's memory goes back to its backend (`free`) when the storage is released */
   constructor(readonly bytes: number, readonly gpuBuffer: GPUBuffer | null = null, private readonly free: ((b: GPUBuffer) => void) | null = null) {
     if (gpuBuffer) {
@@ -79,6 +92,8 @@ export class StorageAccount {
     } else {
       stats.tensors--;
       stats.bytes -= this.bytes;
+      if (this.heap >= 0) heapHooks.give(this.heap);
+      else heapHooks.released(this.bytes);
     }
   }
 }
@@ -109,6 +124,7 @@ export class Storage {
   constructor(public data: TypedArray, readonly dtype: DType, readonly buffer: GPUBuffer | null = null, length = 0, free: ((b: GPUBuffer) => void) | null = null) {
     this.device = buffer ? 'webgpu' : 'cpu';
     this.account = new StorageAccount(buffer ? length * 4 : data.byteLength, buffer, free);
+    if (!buffer) this.account.heap = heapHooks.owns(data);
     registry.register(this, this.account, this);
   }
   /** a GPU storage of `length` elements in `buffer` (the storage owns the buffer from now on; `free` takes it back) */

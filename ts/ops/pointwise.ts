@@ -331,6 +331,9 @@ export function inplace<T extends Tensor>(self: T, result: Tensor): T {
   tracer?.inplace(self, result);
   self._bumpVersion();
   if (result.requires_grad && is_grad_enabled()) rebaseHistory(self, result);
+  // no graph holds the out-of-place result: its bytes go now, not when the collector finds them
+  // (a clip_grad_norm_ or optimizer loop without scopes would otherwise get a fresh array per op)
+  else if (!tracer && result !== self) result.dispose();
   return self;
 }
 

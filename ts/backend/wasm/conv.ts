@@ -15,7 +15,7 @@ import { ITEMSIZE, KSUFFIX, arrayFor } from '../../dtype.js';
 import { Storage } from '../storage.js';
 import type { View } from '../view.js';
 import type { ConvKernels, ConvGeometry } from '../kernels/conv.js';
-import { K, alloc, take, scratch } from './runtime.js';
+import { K, alloc, take, scratch, result } from './runtime.js';
 import { materialize } from './scratch.js';
 import { gemmThreaded } from './gemm_split.js';
 
@@ -81,7 +81,7 @@ function products(p: Problem, nc: number, f: (j: number, cnt: number) => void): 
 
 /** In scratch: a zeroed array of n elements. */
 function zeroed(p: Problem, n: number): number {
-  const q = alloc(n * p.es);
+  const q = result(n * p.es);
   K.zero_bytes(q, n * p.es);
   return q;
 }
@@ -146,7 +146,7 @@ const conv2dWeightGrad: ConvKernels['conv2dWeightGrad'] = (x, gy, wshape, g) => 
   const n = p.O * p.Kg;
   if (n === 0 || p.N * p.S === 0) return zeros(p.dt, n);
   return stored(p.dt, scratch(() => {
-    const xp = materialize(x, p.dt), gt = transposed(p, gy), dw = alloc(n * p.es);
+    const xp = materialize(x, p.dt), gt = transposed(p, gy), dw = result(n * p.es);
     const [col, ws] = columns(p, [p.Og, p.Kg, p.U * p.S]);
     for (let n0 = 0; n0 < p.N; n0 += p.Nc) {
       const nc = Math.min(p.Nc, p.N - n0);
@@ -164,7 +164,7 @@ export const conv: ConvKernels = {
     if (n === 0) return zeros(p.dt, n);
     return stored(p.dt, scratch(() => {
       const xp = materialize(x, p.dt), wp = materialize(w, p.dt), bp = b ? materialize(b, p.dt) : 0;
-      const t = alloc(n * p.es);
+      const t = (p.own ? result : alloc)(n * p.es);
       const [col, ws] = columns(p, [p.Og, p.U * p.S, p.Kg]);
       for (let n0 = 0; n0 < p.N; n0 += p.Nc) {
         const nc = Math.min(p.Nc, p.N - n0);
@@ -172,7 +172,7 @@ export const conv: ConvKernels = {
         forwardChunk(p, wp, col, t, n0, nc, ws);
       }
       if (!p.own) {
-        const y = alloc(n * p.es);
+        const y = result(n * p.es);
         p.cnsToNcs(t, y, bp, p.N, p.O, p.S);
         return take(y, p.dt, n);
       }
@@ -190,7 +190,7 @@ export const conv: ConvKernels = {
     if (nx === 0 || nw === 0 || p.N * p.S === 0) return [conv2dInputGrad(gy, w, x.shape, g), conv2dWeightGrad(x, gy, w.shape, g)];
     const [dx, dw] = scratch(() => {
       const xp = materialize(x, p.dt), wp = materialize(w, p.dt), gt = transposed(p, gy);
-      const dxp = zeroed(p, nx), dwp = alloc(nw * p.es);
+      const dxp = zeroed(p, nx), dwp = result(nw * p.es);
       const [col, ws] = columns(p, [p.Og, p.Kg, p.U * p.S], [p.Kg, p.U * p.S, p.Og]);
       for (let n0 = 0; n0 < p.N; n0 += p.Nc) {
         const nc = Math.min(p.Nc, p.N - n0);

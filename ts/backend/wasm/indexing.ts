@@ -8,7 +8,7 @@ import { contiguousStrides, numel } from '../../shape.js';
 import { Storage, reuse } from '../storage.js';
 import type { IndexingKernels } from '../kernels/indexing.js';
 import type { View } from '../view.js';
-import { K, alloc, put, putI32, take, scratch, takeStatus } from './runtime.js';
+import { K, alloc, put, putI32, take, scratch, takeStatus, result } from './runtime.js';
 import { materialize, putView, contiguousData, bytesOf, isContiguousView } from './scratch.js';
 
 /** Element offsets (into src's storage span) of every position of a strided view. */
@@ -86,9 +86,9 @@ export const indexing: IndexingKernels = {
       const strides = [...src._strides]; strides[dim] = 0;
       const sp = putView(src);
       const offs = offsetsOf(index.shape, strides, 0);
-      const ip = materialize(index);
+      const ip = materialize(index, index.dtype, index.shape, wrapNegative); // negative indices are wrapped in place
       checkIndices(op, ip, n, src.shape[dim], dim, wrapNegative);
-      const out = alloc(n * ITEMSIZE[src.dtype]);
+      const out = result(n * ITEMSIZE[src.dtype]);
       K[`gather_${bytesSuffix(src.dtype)}`](sp, offs, ip, src._strides[dim], out, n);
       return take(out, src.dtype, n);
     });
@@ -131,7 +131,7 @@ export const indexing: IndexingKernels = {
     const n = numel(shape);
     const data = n === 0 ? arrayFor(dtype, 0) : scratch(() => {
       const cp = materialize(cond, 'bool', shape), xp = materialize(a, dtype, shape), yp = materialize(b, dtype, shape);
-      const o = alloc(n * ITEMSIZE[dtype]);
+      const o = result(n * ITEMSIZE[dtype]);
       K[`where_${bytesSuffix(dtype)}`](cp, xp, yp, o, n);
       return take(o, dtype, n);
     });
@@ -150,7 +150,7 @@ function scatterInto(op: string, x: View, dim: number, index: View,
   if (n === 0) return new Storage(contiguousData(x), x.dtype);
   const data = scratch(() => {
     const strides = contiguousStrides(x.shape); const sd = strides[dim]; strides[dim] = 0;
-    const dp = materialize(x);
+    const dp = materialize(x, x.dtype, x.shape, true); // the kernel updates this copy of x
     const offs = offsetsOf(index.shape, strides, 0);
     const ip = materialize(index);
     checkIndices(op, ip, n, x.shape[dim], dim);

@@ -5,7 +5,7 @@ import { ITEMSIZE, KSUFFIX, ARRAY_CTOR, arrayFor } from '../../dtype.js';
 import { numel } from '../../shape.js';
 import { Storage, reuse } from '../storage.js';
 import type { LossKernels } from '../kernels/loss.js';
-import { K, alloc, take, scratch } from './runtime.js';
+import { K, alloc, take, scratch, result } from './runtime.js';
 import { materialize, contiguousData, bytesOf, isContiguousView } from './scratch.js';
 
 /** [A, C, B] of `shape` around dim `d`. */
@@ -23,7 +23,7 @@ export const loss: LossKernels = {
     if (n === 0) return new Storage(arrayFor(dt, 0), dt);
     const [A, C, B] = blocks(x.shape, dim);
     const y = scratch(() => {
-      const xp = materialize(x, dt), yp = alloc(n * ITEMSIZE[dt]);
+      const xp = materialize(x, dt), yp = result(n * ITEMSIZE[dt]);
       K[`log_softmax_${KSUFFIX[dt]}`](xp, yp, A, C, B);
       return take(yp, dt, n);
     });
@@ -34,7 +34,7 @@ export const loss: LossKernels = {
     if (n === 0) return new Storage(arrayFor(dt, 0), dt);
     const [A, C, B] = blocks(y.shape, dim);
     const out = scratch(() => {
-      const gp = materialize(grad, dt, y.shape), yp = materialize(y, dt), op = alloc(n * ITEMSIZE[dt]);
+      const gp = materialize(grad, dt, y.shape), yp = materialize(y, dt), op = result(n * ITEMSIZE[dt]);
       K[`log_softmax_bwd_${KSUFFIX[dt]}`](gp, yp, op, A, C, B);
       return take(op, dt, n);
     });

@@ -7,7 +7,7 @@ import { numel } from '../../shape.js';
 import { Storage } from '../storage.js';
 import { POINTWISE } from '../../ops/pointwise_table.js';
 import type { PointwiseKernels } from '../kernels/pointwise.js';
-import { K, alloc, put, take, scratch, takeStatus, ERR_ZERO_DIV } from './runtime.js';
+import { K, alloc, put, take, scratch, result, takeStatus, ERR_ZERO_DIV } from './runtime.js';
 import { materialize, copyKernel } from './scratch.js';
 
 function putScalar(v: number | boolean, d: DType): number {
@@ -31,7 +31,7 @@ export const pointwise: PointwiseKernels = {
         ptrs.push(i === 1 && x === inputs[0] ? ptrs[0] : materialize(x, compute, shape));
       });
       if (n === 0) return arrayFor(out, 0);
-      const o = alloc(n * ITEMSIZE[kOut]);
+      const o = (kOut === out ? result : alloc)(n * ITEMSIZE[kOut]);
       const fn = K[`pw_${name}_${KSUFFIX[compute]}`];
       if (def.arity === 1) fn(ptrs[0], o, n, p, q);
       else fn(ptrs[0], ptrs[1], o, n, mode);

@@ -8,7 +8,7 @@ import { numel } from '../../shape.js';
 import { Storage } from '../storage.js';
 import type { View } from '../view.js';
 import type { PoolKernels, PoolGeom } from '../kernels/pool.js';
-import { K, alloc, take, scratch } from './runtime.js';
+import { K, alloc, take, scratch, result as room } from './runtime.js';
 import { materialize } from './scratch.js';
 
 type Kernel = (...args: number[]) => void;
@@ -31,7 +31,7 @@ function runPool(name: string, x: View, n: number, P: number, how: { idx?: View;
   };
   if (n === 0 || P === 0) return result(null, null);
   const [values, argmax] = scratch(() => {
-    const p: Ptrs = { x: materialize(x, dt), idx: how.idx ? materialize(how.idx, 'int32') : 0, out: alloc(n * es), argmax: how.argmax ? alloc(n * 4) : 0 };
+    const p: Ptrs = { x: materialize(x, dt), idx: how.idx ? materialize(how.idx, 'int32') : 0, out: room(n * es), argmax: how.argmax ? alloc(n * 4) : 0 };
     if (how.zero) K.zero_bytes(p.out, n * es);
     call(K[`${name}_${KSUFFIX[dt]}`], p);
     return [take(p.out, dt, n), how.argmax ? take(p.argmax, 'int32', n) : null];

@@ -5,7 +5,7 @@ import type { DType, TypedArray } from '../../dtype.js';
 import { ITEMSIZE, KSUFFIX, arrayFor } from '../../dtype.js';
 import { Storage } from '../storage.js';
 import type { RandomKernels } from '../kernels/random.js';
-import { K, alloc, put, take, scratch } from './runtime.js';
+import { K, alloc, put, take, scratch, result } from './runtime.js';
 import { copyKernel } from './scratch.js';
 
 function putScalar(v: number, d: DType): number {
@@ -27,14 +27,14 @@ export const random: RandomKernels = {
     if (n === 0) return new Storage(arrayFor(dtype, 0), dtype);
     const data = scratch(() => {
       if (kind === 'int') {
-        const p = alloc(n * 4);
+        const p = (dtype === 'int32' ? result : alloc)(n * 4);
         K.rand_int_i32(key, counter, p, n, a, b);
         return takeAs(p, 'int32', dtype, n);
       }
       // float64 values for float64, float32 for everything else (as the ops below compute in)
       const kd: DType = dtype === 'float64' ? 'float64' : 'float32';
       const s = KSUFFIX[kd];
-      const p = alloc(n * ITEMSIZE[kd]);
+      const p = (kd === dtype ? result : alloc)(n * ITEMSIZE[kd]);
       if (kind === 'normal') {
         K[`rand_normal_${s}`](key, counter, p, n, a, b);
         return takeAs(p, kd, dtype, n);
@@ -48,7 +48,7 @@ export const random: RandomKernels = {
       }
       K[`rand_uniform_${s}`](key, counter, p, n, 0, 1);
       if (kind === 'bernoulli') {
-        const o = alloc(n);
+        const o = (dtype === 'bool' ? result : alloc)(n);
         K[`pw_lt_${s}`](p, putScalar(a, kd), o, n, 1);
         return takeAs(o, 'bool', dtype, n);
       }

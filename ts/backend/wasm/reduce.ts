@@ -5,7 +5,7 @@ import { ITEMSIZE, KSUFFIX } from '../../dtype.js';
 import { numel } from '../../shape.js';
 import { Storage } from '../storage.js';
 import type { ReduceKernels } from '../kernels/reduce.js';
-import { K, alloc, take, scratch } from './runtime.js';
+import { K, alloc, take, scratch, result } from './runtime.js';
 import { materialize, copyKernel } from './scratch.js';
 
 export const reduce: ReduceKernels = {
@@ -30,7 +30,7 @@ export const reduce: ReduceKernels = {
       for (let gi = groups.length - 1; gi >= 0; gi--) {
         const [d0, d1] = groups[gi];
         const A = numel(shape.slice(0, d0)), R = numel(shape.slice(d0, d1 + 1)), B = numel(shape.slice(d1 + 1));
-        const o = alloc(A * B * ITEMSIZE[compute]);
+        const o = (gi === 0 && out === compute ? result : alloc)(A * B * ITEMSIZE[compute]);
         // a sum of squares squares once: the later groups sum what the first left
         const fn = K[`reduce_${kind === 'sumsq' && gi < groups.length - 1 ? 'sum' : kind}_${KSUFFIX[compute]}`];
         if (kind === 'max' || kind === 'min') {
@@ -54,7 +54,7 @@ export const reduce: ReduceKernels = {
     const data = scratch(() => {
       const p = materialize(x, out);
       const n = numel(x.shape);
-      const dst = alloc(n * ITEMSIZE[out]);
+      const dst = result(n * ITEMSIZE[out]);
       const A = numel(x.shape.slice(0, d)), R = x.shape.length ? x.shape[d] : 1, B = numel(x.shape.slice(d + 1));
       K[`cumsum_${KSUFFIX[out]}`](p, dst, A, R, B);
       return take(dst, out, n);

@@ -5,7 +5,7 @@
 import { ITEMSIZE, KSUFFIX, ARRAY_CTOR, type DType } from '../../dtype.js';
 import { Storage } from '../storage.js';
 import type { RnnKernels } from '../kernels/rnn.js';
-import { K, alloc, take, scratch, move, wasmMemory } from './runtime.js';
+import { K, alloc, take, scratch, move, wasmMemory, result } from './runtime.js';
 import { materialize, putView } from './scratch.js';
 import { gemmThreaded } from './gemm_split.js';
 import type { View } from '../view.js';
@@ -14,7 +14,7 @@ import type { View } from '../view.js';
 function run(name: string, dt: DType, ins: View[], outs: number[], B: number, H: number): Storage[] {
   const arrays = scratch(() => {
     const ptrs = ins.map((v) => materialize(v, dt));
-    const optrs = outs.map((n) => alloc(Math.max(n, 1) * ITEMSIZE[dt]));
+    const optrs = outs.map((n) => result(Math.max(n, 1) * ITEMSIZE[dt]));
     K[`${name}_${KSUFFIX[dt]}`](...ptrs, ...optrs, B, H);
     return optrs.map((p, i) => take(p, dt, outs[i]));
   });

@@ -1,15 +1,16 @@
-// Loads the kernel module and manages its linear memory as a scratch area.
+// Loads the kernel module and manages its linear memory: a scratch area that each op resets, and,
+// where the memory is shared, a heap of tensor storage below it (./heap.ts).
 //
-// Tensor storage lives in ordinary JS typed arrays that the garbage collector sees (see
-// docs/MEMORY.md). Each kernel call copies the input spans it needs into wasm memory, runs, and
-// copies the result out. The scratch area is reset after every op, so wasm memory is bounded by
-// the largest single op.
+// Tensor storage lives in ordinary JS typed arrays that the garbage collector sees, or in heap
+// blocks (docs/MEMORY.md). Each kernel call copies the input spans it needs into scratch unless
+// they already live in the heap, runs, and writes its result into a heap block or copies it out.
 import { wasmSource, relaxedSource } from '../../platform/wasm_source.js';
 import { pickVariant, RELAXED_EXPORTS, type WasmVariant } from './variant.js';
 import { threadsAvailable, memoryImport, sharedImport, MAX_PAGES } from './memory_import.js';
 import type { DType, TypedArray } from '../../dtype.js';
 import { ITEMSIZE, ARRAY_CTOR, arrayFor } from '../../dtype.js';
-import { reuse } from '../storage.js';
+import { reuse, heapHooks } from '../storage.js';
+import type { Heap } from './heap.js';
 
 /** The kernel memory, imported by every instance; shared (SharedArrayBuffer) where threads can run. */
 export const wasmShared = threadsAvailable();
@@ -54,6 +55,19 @@ let base = (Number(K.heap_base()) + 63) & ~63;
 let top = base;
 let highWater = base;
 
+// Where the memory is shared, a heap of tensor storage below the scratch area (./heap.ts, a chunk
+// of its own: pages without shared memory never download it).
+const heap: Heap | null = wasmShared
+  ? new (await import('./heap.js')).Heap((bytes) => (top === base && depth === 0 ? reserve(bytes) : -1), memory) : null;
+let depth = 0;
+/** The heap, or null where the memory is not shared (tests and torch.memory() read its counters). */
+export const kernelHeap = (): Heap | null => heap;
+if (heap) {
+  heapHooks.owns = (a) => heap.address(a);
+  heapHooks.give = (p) => heap.give(p);
+  heapHooks.released = (bytes) => heap.released(bytes);
+}
+
 /** Reserves `bytes` for good below the scratch area (only between ops: the scratch must be empty). */
 export function reserve(bytes: number): number {
   if (top !== base) throw new Error('webtorch: internal error: reserve() while an op holds scratch memory');
@@ -86,13 +100,22 @@ let u8: Uint8Array, i32v: Int32Array;
 function views(): void {
   if (cachedBuf !== memory.buffer) {
     cachedBuf = memory.buffer as ArrayBuffer;
-    u8 = new Uint8Array(cachedBuf);
+      u8 = new Uint8Array(cachedBuf);
     i32v = new Int32Array(cachedBuf);
   }
 }
 
-/** Copies `src[from, from+n)` into scratch and returns its pointer. */
+/**
+ * The address of `src[from, from+n)` for a kernel to read: where it lives when it is in the heap,
+ * else a copy in scratch. Kernels never write through it (use `putCopy` for a region they write).
+ */
 export function put(src: TypedArray, from = 0, n = src.length - from): number {
+  const h = heap ? heap.address(src) : -1;
+  return h >= 0 ? h + from * src.BYTES_PER_ELEMENT : putCopy(src, from, n);
+}
+
+/** Copies `src[from, from+n)` into scratch and returns its pointer. */
+export function putCopy(src: TypedArray, from = 0, n = src.length - from): number {
   const bytes = n * src.BYTES_PER_ELEMENT;
   const p = alloc(bytes);
   views();
@@ -108,11 +131,23 @@ export function putI32(values: ArrayLike<number>): number {
   return p;
 }
 
-/** Copies `n` elements of `dtype` at `ptr` out of scratch into a new typed array. */
+/**
+ * Room for an op's result of `bytes`: a heap block when one is free (`take` then hands it over
+ * without a copy), else scratch.
+ */
+export function result(bytes: number): number {
+  const p = heap ? heap.result(bytes) : -1;
+  return p < 0 ? alloc(bytes) : p;
+}
+
+/** The `n` elements of `dtype` at `ptr` as a typed array of their own: a heap block's, or a copy. */
 export function take(ptr: number, dtype: DType, n: number): TypedArray {
+  const bytes = n * ITEMSIZE[dtype];
+  const h = heap?.take(ptr, ARRAY_CTOR[dtype], n, bytes);
+  if (h) return h;
   views();
   const out = reuse(ARRAY_CTOR[dtype], n) ?? arrayFor(dtype, n);
-  new Uint8Array(out.buffer, out.byteOffset, n * ITEMSIZE[dtype]).set(u8.subarray(ptr, ptr + n * ITEMSIZE[dtype]));
+  new Uint8Array(out.buffer, out.byteOffset, bytes).set(u8.subarray(ptr, ptr + bytes));
   return out;
 }
 
@@ -125,17 +160,22 @@ export function move(dst: number, src: number, bytes: number): void {
 /** Copies scratch bytes back into an existing typed array region. */
 export function takeInto(ptr: number, dst: TypedArray, from: number, n: number): void {
   views();
-  const es = dst.BYTES_PER_ELEMENT;
+  const es = dst.BYTES_PER_ELEMENT, h = heap ? heap.address(dst) : -1;
+  if (h >= 0) { if (h + from * es !== ptr) u8.copyWithin(h + from * es, ptr, ptr + n * es); return; }
   new Uint8Array(dst.buffer, dst.byteOffset + from * es, n * es).set(u8.subarray(ptr, ptr + n * es));
 }
 
 /** Runs `fn` with a scratch scope, checking the kernels' status word afterwards. */
 export function scratch<T>(fn: () => T): T {
+  if (depth === 0 && top === base) heap?.settle();
   const m = top;
+  depth++;
   try {
     return fn();
   } finally {
     top = m;
+    // result blocks of a failed op (or one that copied its result elsewhere) go back
+    if (--depth === 0) heap?.endOp();
   }
 }
 

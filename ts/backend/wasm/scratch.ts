@@ -3,7 +3,7 @@
 import type { DType, TypedArray } from '../../dtype.js';
 import { KSUFFIX, ITEMSIZE, arrayFor } from '../../dtype.js';
 import { contiguousStrides, numel } from '../../shape.js';
-import { K, alloc, put, putI32, take, takeInto, scratch } from './runtime.js';
+import { K, alloc, put, putCopy, putI32, take, takeInto, scratch, result } from './runtime.js';
 import { isContiguousView, broadcastStrides, checkLive, type View } from '../view.js';
 
 /** What the wasm kernels read of a view: its geometry, and its host bytes (checked for disposal). */
@@ -26,10 +26,13 @@ function span(shape: readonly number[], strides: readonly number[], offset: numb
   return [offset, hi];
 }
 
-/** Copies the storage span of a view into scratch; returns the pointer of its first element. */
-export function putView(t: ViewLike, shape: readonly number[] = t.shape, strides: readonly number[] = t._strides): number {
+/**
+ * The storage span of a view for a kernel to read (see `put`): the pointer of its first element.
+ * `copy`: always a scratch copy, for a region the kernel writes.
+ */
+export function putView(t: ViewLike, shape: readonly number[] = t.shape, strides: readonly number[] = t._strides, copy = false): number {
   const [lo, hi] = span(shape, strides, t._offset);
-  return put(bytesOf(t), lo, Math.max(hi - lo + 1, 0));
+  return (copy ? putCopy : put)(bytesOf(t), lo, Math.max(hi - lo + 1, 0));
 }
 
 /** Merges dims that are contiguous in both layouts and drops size-1 dims. */
@@ -57,14 +60,15 @@ export function copyKernel(srcPtr: number, srcDtype: DType, dstPtr: number, dstD
 }
 
 /**
- * Puts `t` into scratch as a contiguous array of `dtype`, broadcast to `shape`. Returns the pointer.
- * No copy kernel runs when the view is already contiguous, of that dtype and unbroadcast.
+ * `t` as a contiguous array of `dtype`, broadcast to `shape`, for a kernel to read. Returns the
+ * pointer. No copy kernel runs when the view is already contiguous, of that dtype and unbroadcast.
+ * `copy`: a region of scratch of its own even then, for a kernel that writes it.
  */
-export function materialize(t: ViewLike, dtype: DType = t.dtype, shape: readonly number[] = t.shape): number {
+export function materialize(t: ViewLike, dtype: DType = t.dtype, shape: readonly number[] = t.shape, copy = false): number {
   const strides = shape === t.shape ? t._strides : broadcastStrides(t, shape);
   const n = numel(shape);
   const bcast = n !== numel(t.shape);
-  if (!bcast && dtype === t.dtype && isContiguousView(shape, strides)) return putView(t, shape, strides);
+  if (!bcast && dtype === t.dtype && isContiguousView(shape, strides)) return putView(t, shape, strides, copy);
   const src = putView(t, shape, strides);
   const dst = alloc(n * ITEMSIZE[dtype]);
   copyKernel(src, t.dtype, dst, dtype, shape, strides, contiguousStrides(shape));
@@ -120,10 +124,11 @@ export function writeInto(dst: ViewLike, src: ViewLike): void {
   scratch(() => {
     const [lo, hi] = span(dst.shape, dst._strides, dst._offset);
     const dptr = put(bytesOf(dst), lo, hi - lo + 1);
-    const sptr = putView(src, dst.shape, sstr);
+    // a heap destination is written in place: a source sharing its storage is read from a copy
+    const sptr = putView(src, dst.shape, sstr, src._storage === dst._storage);
     copyKernel(sptr, src.dtype, dptr, dst.dtype, dst.shape, sstr, dst._strides);
     takeInto(dptr, bytesOf(dst), lo, hi - lo + 1);
   });
 }
 
-export { K, alloc, put, putI32, take, takeInto, scratch, isContiguousView, broadcastStrides };
+export { K, alloc, put, putCopy, putI32, take, takeInto, scratch, result, isContiguousView, broadcastStrides };

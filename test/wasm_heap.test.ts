@@ -1,0 +1,121 @@
+// The kernel heap (ts/backend/wasm/heap.ts, docs/MEMORY.md): CPU results living in the kernel
+// memory, read in place by the next kernel. What must hold: results land there once the program
+// has released memory; kernels that update a copy of an input never write through the input's own
+// block; released blocks come back and are reused; a loop that never releases anything does not
+// grow the heap past its first allowance.
+import { describe, it, expect } from 'vitest';
+import * as torch from '../ts/index.js';
+import { kernelHeap } from '../ts/backend/wasm/runtime.js';
+import { HEAP_START, HEAP_CAP, sizeClass } from '../ts/backend/wasm/heap.js';
+
+const heap = kernelHeap();
+const inHeap = (t: torch.Tensor): boolean => heap!.address((t as any)._storage.data) >= 0;
+/** a result of `f` that lives in the heap: the first call may miss (the heap grows between ops) */
+function heapResult(f: () => torch.Tensor): torch.Tensor {
+  for (let i = 0; i < 4; i++) {
+    const t = f();
+    if (inHeap(t)) return t;
+    t.dispose();
+  }
+  throw new Error('no heap block after 4 tries');
+}
+const vals = (t: torch.Tensor): number[] => Array.from(t.dataSync() as Float32Array);
+
+describe.skipIf(!heap)('kernel heap', () => {
+  it('size classes: four per power of two, never below the request', () => {
+    expect(sizeClass(4096)).toBe(4096);
+    expect(sizeClass(4097)).toBe(5120);
+    expect(sizeClass(28_000_000)).toBe(29_360_128);
+    for (const b of [5000, 65_537, 1_000_000, 3_000_001]) {
+      expect(sizeClass(b)).toBeGreaterThanOrEqual(b);
+      expect(sizeClass(b)).toBeLessThanOrEqual(b * 1.25);
+    }
+  });
+
+  it('released results come back: a loop of scopes stops carving after its first steps, and kernels read blocks in place', () => {
+    const a = torch.arange(4096).float();
+    const carved: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      torch.scope(() => {
+        const x = a.mul(2), y = x.add(1); // y's kernel reads x where it lives
+        expect(vals(y).slice(0, 3)).toEqual([1, 3, 5]);
+        if (i >= 2) expect([inHeap(x), inHeap(y)]).toEqual([true, true]);
+      });
+      carved.push(heap!.carved);
+    }
+    expect(new Set(carved.slice(2)).size).toBe(1);
+    const x = heapResult(() => a.mul(2));
+    const free = heap!.free;
+    x.dispose();
+    expect(heap!.free).toBe(free + sizeClass(4096 * 4));
+    a.dispose();
+  });
+
+  it('addmm with a full-shape input accumulates into a copy: the input block is unchanged', () => {
+    const c = heapResult(() => torch.ones([32, 32]).mul(1));
+    const before = vals(c);
+    const r = torch.addmm(c, torch.ones([32, 8]), torch.ones([8, 32]));
+    expect(vals(r)[0]).toBe(9);
+    expect(vals(c)).toEqual(before);
+    torch.dispose([c, r]);
+  });
+
+  it('scatter and scatter_add update a copy of x, not x', () => {
+    const x = heapResult(() => torch.zeros([64, 64]).add(1));
+    const idx = torch.zeros([1, 64], { dtype: torch.int64 });
+    const s = x.scatter(0, idx, 5);
+    const sa = x.scatter_add(0, idx, torch.ones([1, 64]));
+    expect(vals(s)[0]).toBe(5);
+    expect(vals(sa)[0]).toBe(2);
+    expect(vals(x).every((v) => v === 1)).toBe(true);
+    torch.dispose([x, s, sa]);
+  });
+
+  it('in-place ops and copies write the block itself; an overlapping copy reads the source first', () => {
+    const x = heapResult(() => torch.arange(2048).float().mul(1));
+    const addr = heap!.address((x as any)._storage.data);
+    x.mul_(2).add_(1);
+    expect(heap!.address((x as any)._storage.data)).toBe(addr);
+    expect(vals(x).slice(0, 3)).toEqual([1, 3, 5]);
+    // a transpose copied into its own storage (PyTorch refuses this overlap; webtorch copies the
+    // source as it was): the strided copy must read a copy of the source, not the block it writes
+    const w = heapResult(() => torch.arange(4096).float().mul(1)).view([64, 64]);
+    const wt = w.t().contiguous();
+    w.copy_(w.t());
+    expect(vals(w)).toEqual(vals(wt));
+    wt.dispose();
+    torch.dispose([x, w]);
+  });
+
+  it('GEMM on two threads reads heap operands in place', () => {
+    const n0 = torch.get_num_threads();
+    torch.set_num_threads(2);
+    try {
+      const a = heapResult(() => torch.ones([96, 64]).mul(0.5));
+      const b = heapResult(() => torch.ones([64, 80]).mul(2));
+      const c = a.matmul(b);
+      expect(vals(c).every((v) => v === 64)).toBe(true);
+      torch.dispose([a, b, c]);
+    } finally { torch.set_num_threads(n0); }
+  });
+
+  it('a block released twice (dispose, then the storage released again) is listed once', () => {
+    const x = heapResult(() => torch.ones([4096]).mul(1));
+    const s = (x as any)._storage;
+    x.dispose();
+    const free = heap!.free;
+    s.account.released = false; // force a second release of the same block
+    s.account.release();
+    expect(heap!.free).toBe(free);
+  });
+
+  it('a synchronous loop that releases nothing leaves the heap within its first allowance', () => {
+    const x = torch.randn([128, 256]);
+    const carved = heap!.carved, credit = heap!.credit;
+    for (let i = 0; i < 2000; i++) x.mul(1.5).add(i).relu().sum().itemSync();
+    expect(credit).toBeLessThanOrEqual(HEAP_CAP);
+    expect(heap!.carved - carved).toBeLessThanOrEqual(credit);
+    expect(heap!.carved).toBeLessThan(HEAP_START + 64 * 2 ** 20);
+    x.dispose();
+  });
+});

@@ -5,7 +5,7 @@
 // Blocks come in size classes (four per power of two, from 4 KiB), are never split or merged, and
 // go back to their class's free list when their storage is released (dispose, scopes, the
 // engine's own releases, or the garbage collector's finalizers between event-loop turns). The
-// heap only grows between ops, and only by as many bytes as the program has released as JS arrays
+// heap only grows while no op holds scratch memory, and only by as many bytes as the program has released as JS arrays
 // (plus a first HEAP_START), never past HEAP_CAP: a synchronous loop that never releases anything
 // (its finalizers cannot run inside the loop) gets JS arrays once that credit is spent, exactly as
 // without the heap, so memory stays bounded where it was bounded before.
@@ -45,7 +45,7 @@ export class Heap {
   /** every buffer object the memory has handed out (one per growth) */
   private readonly ours = new WeakSet<ArrayBufferLike>();
 
-  /** `carve(bytes)` reserves memory below the scratch area and returns its address, or -1 mid-op. */
+  /** `carve(bytes)` reserves memory below the scratch area and returns its address, or -1 while an op holds scratch memory. */
   constructor(private readonly carve: (bytes: number) => number, private readonly memory: WebAssembly.Memory) {}
 
   /** The address of `a` when it is a block's array, else -1. */

@@ -58,7 +58,7 @@ let highWater = base;
 // Where the memory is shared, a heap of tensor storage below the scratch area (./heap.ts, a chunk
 // of its own: pages without shared memory never download it).
 const heap: Heap | null = wasmShared
-  ? new (await import('./heap.js')).Heap((bytes) => (top === base && depth === 0 ? reserve(bytes) : -1), memory) : null;
+  ? new (await import('./heap.js')).Heap((bytes) => (top === base ? reserve(bytes) : -1), memory) : null;
 let depth = 0;
 /** The heap, or null where the memory is not shared (tests and torch.memory() read its counters). */
 export const kernelHeap = (): Heap | null => heap;
@@ -173,7 +173,8 @@ export function scratch<T>(fn: () => T): T {
   try {
     return fn();
   } finally {
-    top = m;
+    // (a block carved while this scope held no scratch moved the base above m)
+    top = m < base ? base : m;
     // result blocks of a failed op (or one that copied its result elsewhere) go back
     if (--depth === 0) heap?.endOp();
   }

@@ -87,6 +87,21 @@ describe.skipIf(!heap)('kernel heap', () => {
     torch.dispose([x, w]);
   });
 
+  it('a JS-array storage that an op reads moves into a block, with its views, and stays writable', () => {
+    const w = torch.tensor(Array.from({ length: 64 * 64 }, (_, i) => i % 7)).float().view([64, 64]);
+    torch.scope(() => { torch.ones([64, 64]).mul(1); }); // release something so that a block is free
+    const v = w.t(); // a view sharing w's storage
+    const before = vals(w);
+    let y = w.matmul(torch.ones([64, 1]));
+    for (let i = 0; i < 3 && !inHeap(w); i++) { y.dispose(); y = w.matmul(torch.ones([64, 1])); }
+    expect(inHeap(w)).toBe(true);
+    expect(vals(w)).toEqual(before);
+    expect(vals(y)[1]).toBe(before.slice(64, 128).reduce((a, b) => a + b, 0));
+    w.mul_(2); // written where it now lives, seen through the view
+    expect(vals(v.t())).toEqual(before.map((x) => 2 * x));
+    torch.dispose([w, v, y]);
+  });
+
   it('GEMM on two threads reads heap operands in place', () => {
     const n0 = torch.get_num_threads();
     torch.set_num_threads(2);

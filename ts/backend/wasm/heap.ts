@@ -66,11 +66,22 @@ export class Heap {
    */
   take(ptr: number, ctor: ArrayCtor, n: number, bytes: number): TypedArray | null {
     const i = this.pending.indexOf(ptr);
-    const p = i >= 0 ? this.pending.splice(i, 1)[0] : this.block(bytes);
+    if (i < 0) {
+      const a = this.array(ctor, n, bytes);
+      if (a) new Uint8Array(a.buffer).copyWithin(a.byteOffset, ptr, ptr + bytes);
+      return a;
+    }
+    const buf = this.memory.buffer;
+    this.ours.add(buf);
+    return new ctor(buf, this.pending.splice(i, 1)[0], n);
+  }
+
+  /** A new array of `n` elements (`bytes` long) over a free block (stale contents), or null. */
+  array(ctor: ArrayCtor, n: number, bytes: number): TypedArray | null {
+    const p = this.block(bytes);
     if (p < 0) return null;
     const buf = this.memory.buffer;
     this.ours.add(buf);
-    if (p !== ptr) new Uint8Array(buf).copyWithin(p, ptr, ptr + bytes);
     return new ctor(buf, p, n);
   }
 

@@ -3,12 +3,12 @@
 // scatter and index_select on any layout. Index values are checked (`check_index`): out-of-range
 // ones raise PyTorch's IndexError.
 import type { DType, TypedArray } from '../../dtype.js';
-import { ITEMSIZE, KSUFFIX, ARRAY_CTOR, arrayFor } from '../../dtype.js';
+import { ITEMSIZE, KSUFFIX, arrayFor } from '../../dtype.js';
 import { contiguousStrides, numel } from '../../shape.js';
-import { Storage, reuse } from '../storage.js';
+import { Storage } from '../storage.js';
 import type { IndexingKernels } from '../kernels/indexing.js';
 import type { View } from '../view.js';
-import { K, alloc, put, putI32, take, scratch, takeStatus, result } from './runtime.js';
+import { K, alloc, put, putI32, take, scratch, takeStatus, result, fresh } from './runtime.js';
 import { materialize, putView, contiguousData, bytesOf, isContiguousView } from './scratch.js';
 
 /** Element offsets (into src's storage span) of every position of a strided view. */
@@ -72,7 +72,7 @@ export const indexing: IndexingKernels = {
     const n = numel(index.shape);
     if (n === 0) return new Storage(arrayFor(src.dtype, 0), src.dtype);
     if (bytesOf(src).length > HOST_RATIO * n) {
-      const out = reuse(ARRAY_CTOR[src.dtype], n) ?? arrayFor(src.dtype, n), from = bytesOf(src), sd = src._strides[dim], sl = src._strides[src.shape.length - 1];
+      const out = fresh(src.dtype, n), from = bytesOf(src), sd = src._strides[dim], sl = src._strides[src.shape.length - 1];
       visit(op, index, dim, src.shape[dim], wrapNegative, src, null, (i, so, _, v, len) => {
         const o = so + v * sd;
         if (len === 1) out[i] = from[o];
@@ -107,10 +107,10 @@ export const indexing: IndexingKernels = {
     const n = numel(index.shape);
     if (n > 0 && src.dtype === x.dtype && numel(x.shape) > HOST_RATIO * n && (x.dtype === 'float32' || x.dtype === 'float64' || x.dtype === 'int32')) {
       const strides = contiguousStrides(x.shape), sd = strides[dim], N = numel(x.shape);
-      // the result starts as a copy of x, in an array from the reuse pool where one is free
+      // the result starts as a copy of x, in a heap block or an array from the reuse pool where one is free
       let out: TypedArray;
       if (isContiguousView(x.shape, x._strides)) {
-        out = reuse(ARRAY_CTOR[x.dtype], N) ?? arrayFor(x.dtype, N);
+        out = fresh(x.dtype, N);
         out.set(bytesOf(x).subarray(x._offset, x._offset + N) as ArrayLike<number>);
       } else out = contiguousData(x);
       const from = bytesOf(src), bl = src._strides[src.shape.length - 1];

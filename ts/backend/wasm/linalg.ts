@@ -8,7 +8,7 @@ import { Storage } from '../storage.js';
 import { broadcastStrides, type View } from '../view.js';
 import type { LinalgKernels } from '../kernels/linalg.js';
 import { alloc, take, scratch, result } from './runtime.js';
-import { putView, materialize, copyKernel } from './scratch.js';
+import { putView, materialize, materializeInto, copyKernel } from './scratch.js';
 import { runCalls } from './threads.js';
 import { gemmBlocks, gemmWorkspace, GEMM_ARGS, GEMM_WS_ARG } from './gemm_split.js';
 
@@ -32,7 +32,8 @@ export const linalg: LinalgKernels = {
       const [ap, aStr] = operand(a, kdt, [...batch, m, k]);
       const [bp, bStr] = operand(b, kdt, [...batch, k, n]);
       // the product accumulates into its own copy of init
-      const cp = init ? materialize(init, kdt, [...batch, m, n], true) : kdt === dt ? result(total * es) : alloc(total * es);
+      const cp = (kdt === dt ? result : alloc)(total * es);
+      if (init) materializeInto(cp, init, kdt, [...batch, m, n]);
       const nbd = batch.length;
       const idx = new Array<number>(nbd).fill(0);
       const calls: number[] = [];

@@ -1,11 +1,11 @@
 // The wasm backend's loss kernels: log_softmax over [A, C, B] blocks, forward and backward, each
 // one kernel call (assembly/loss.ts); nll_loss over [N, C, S] log-probabilities on the host, as it
 // touches one value per target.
-import { ITEMSIZE, KSUFFIX, ARRAY_CTOR, arrayFor } from '../../dtype.js';
+import { ITEMSIZE, KSUFFIX, arrayFor } from '../../dtype.js';
 import { numel } from '../../shape.js';
-import { Storage, reuse } from '../storage.js';
+import { Storage } from '../storage.js';
 import type { LossKernels } from '../kernels/loss.js';
-import { K, alloc, take, scratch, result } from './runtime.js';
+import { K, take, scratch, result, fresh } from './runtime.js';
 import { materialize, contiguousData, bytesOf, isContiguousView } from './scratch.js';
 
 /** [A, C, B] of `shape` around dim `d`. */
@@ -71,10 +71,10 @@ export const loss: LossKernels = {
   nllLossBackward(grad, shape, target, weight, totalWeight, ignoreIndex, reduction) {
     // zero but at one element per target: a zeroed array with those elements set, where a kernel
     // would zero all of [N, C, ...] in scratch and copy it out (28 MB for the word-language-model's
-    // 700 x 10000 logits). A recycled array zeroed costs less than a fresh one, whose untouched
-    // pages fault when the next kernel copies it in.
+    // 700 x 10000 logits). A heap block or a recycled array zeroed costs less than a fresh one,
+    // whose untouched pages fault when the next kernel copies it in.
     const dt = grad.dtype, n = numel(shape);
-    const out = reuse(ARRAY_CTOR[dt], n)?.fill(0) ?? arrayFor(dt, n);
+    const out = fresh(dt, n).fill(0);
     if (n === 0) return new Storage(out, dt);
     const [N, C, S] = nllDims(shape);
     const g = contiguousData(grad, dt), t = contiguousData(target, 'int32');

@@ -9,7 +9,7 @@ import { pickVariant, RELAXED_EXPORTS, type WasmVariant } from './variant.js';
 import { threadsAvailable, memoryImport, sharedImport, MAX_PAGES } from './memory_import.js';
 import type { DType, TypedArray } from '../../dtype.js';
 import { ITEMSIZE, ARRAY_CTOR, arrayFor } from '../../dtype.js';
-import { reuse, heapHooks } from '../storage.js';
+import { reuse, heapHooks, type Storage } from '../storage.js';
 import type { Heap } from './heap.js';
 
 /** The kernel memory, imported by every instance; shared (SharedArrayBuffer) where threads can run. */
@@ -149,6 +149,27 @@ export function take(ptr: number, dtype: DType, n: number): TypedArray {
   const out = reuse(ARRAY_CTOR[dtype], n) ?? arrayFor(dtype, n);
   new Uint8Array(out.buffer, out.byteOffset, bytes).set(u8.subarray(ptr, ptr + bytes));
   return out;
+}
+
+/**
+ * A typed array for a result that host code fills: over a heap block when one is free, else from
+ * the reuse pool, else new. Its contents are stale: callers write every element.
+ */
+export function fresh(dtype: DType, n: number): TypedArray {
+  return heap?.array(ARRAY_CTOR[dtype], n, n * ITEMSIZE[dtype]) ?? reuse(ARRAY_CTOR[dtype], n) ?? arrayFor(dtype, n);
+}
+
+/**
+ * Moves a CPU storage's bytes into a heap block when one is free, so kernels read it in place
+ * from then on (a model's weights after their first use, say). Only for storages an op reads.
+ */
+export function promote(s: Storage): void {
+  if (!heap || s.account.heap >= 0 || s.buffer) return;
+  const d = s.data, a = heap.array(d.constructor as never, d.length, d.byteLength);
+  if (!a) return;
+  a.set(d as ArrayLike<number>);
+  s.data = a;
+  s.account.heap = a.byteOffset;
 }
 
 /** Copies `bytes` bytes within wasm memory, from `src` to `dst` (the regions may overlap). */

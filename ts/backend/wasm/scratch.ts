@@ -3,7 +3,7 @@
 import type { DType, TypedArray } from '../../dtype.js';
 import { KSUFFIX, ITEMSIZE, arrayFor } from '../../dtype.js';
 import { contiguousStrides, numel } from '../../shape.js';
-import { K, alloc, put, putCopy, putI32, take, takeInto, scratch, result } from './runtime.js';
+import { K, alloc, put, putCopy, putI32, take, takeInto, scratch, result, promote } from './runtime.js';
 import { isContiguousView, broadcastStrides, checkLive, type View } from '../view.js';
 
 /** What the wasm kernels read of a view: its geometry, and its host bytes (checked for disposal). */
@@ -32,7 +32,9 @@ function span(shape: readonly number[], strides: readonly number[], offset: numb
  */
 export function putView(t: ViewLike, shape: readonly number[] = t.shape, strides: readonly number[] = t._strides, copy = false): number {
   const [lo, hi] = span(shape, strides, t._offset);
-  return (copy ? putCopy : put)(bytesOf(t), lo, Math.max(hi - lo + 1, 0));
+  bytesOf(t); // live, and on the CPU
+  if (!copy) promote(t._storage);
+  return (copy ? putCopy : put)(t._storage.data, lo, Math.max(hi - lo + 1, 0));
 }
 
 /** Merges dims that are contiguous in both layouts and drops size-1 dims. */
@@ -69,9 +71,13 @@ export function materialize(t: ViewLike, dtype: DType = t.dtype, shape: readonly
   const n = numel(shape);
   const bcast = n !== numel(t.shape);
   if (!bcast && dtype === t.dtype && isContiguousView(shape, strides)) return putView(t, shape, strides, copy);
-  const src = putView(t, shape, strides);
-  const dst = alloc(n * ITEMSIZE[dtype]);
-  copyKernel(src, t.dtype, dst, dtype, shape, strides, contiguousStrides(shape));
+  return materializeInto(alloc(n * ITEMSIZE[dtype]), t, dtype, shape);
+}
+
+/** Writes `t` converted to `dtype` and broadcast to `shape`, contiguous, at `dst` (a region of its own); returns dst. */
+export function materializeInto(dst: number, t: ViewLike, dtype: DType, shape: readonly number[]): number {
+  const strides = broadcastStrides(t, shape);
+  copyKernel(putView(t, shape, strides), t.dtype, dst, dtype, shape, strides, contiguousStrides(shape));
   return dst;
 }
 

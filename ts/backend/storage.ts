@@ -28,7 +28,7 @@ const poolLimit = (): number => Math.min(POOL_CEILING, Math.max(POOL_FLOOR, stat
 /**
  * A backend that keeps CPU storage in memory of its own (the wasm kernel heap, ts/backend/wasm/heap.ts)
  * says which arrays are its blocks (`owns`: the block's address, or -1), takes released blocks back
- * (`give`), and hears of released JS arrays (`released`: bytes it may now hold instead).
+ * (`give`), and hears of every CPU release (`released`: bytes it may grow by).
  */
 export const heapHooks = {
   owns: (_data: TypedArray): number => -1,
@@ -93,7 +93,7 @@ export class StorageAccount {
       stats.tensors--;
       stats.bytes -= this.bytes;
       if (this.heap >= 0) heapHooks.give(this.heap);
-      else heapHooks.released(this.bytes);
+      heapHooks.released(this.bytes);
     }
   }
 }

@@ -5,8 +5,8 @@
 // Blocks come in size classes (four per power of two, from 4 KiB), are never split or merged, and
 // go back to their class's free list when their storage is released (dispose, scopes, the
 // engine's own releases, or the garbage collector's finalizers between event-loop turns). The
-// heap only grows while no op holds scratch memory, and only by as many bytes as the program has released as JS arrays
-// (plus a first HEAP_START), never past HEAP_CAP: a synchronous loop that never releases anything
+// heap only grows while no op holds scratch memory, and only by as many bytes as the program has
+// released (plus a first HEAP_START), never past HEAP_CAP: a synchronous loop that never releases anything
 // (its finalizers cannot run inside the loop) gets JS arrays once that credit is spent, exactly as
 // without the heap, so memory stays bounded where it was bounded before.
 //
@@ -104,7 +104,7 @@ export class Heap {
     this.free += c;
   }
 
-  /** The program released `bytes` of JS-array storage: the heap may grow by as much. */
+  /** The program released `bytes` of CPU storage (a block or a JS array): the heap may grow by as much. */
   released(bytes: number): void { this.credit = Math.min(HEAP_CAP, this.credit + bytes); }
 
   /** A free block of `bytes`' class, carving one when the op boundary allows; -1 when none. */

@@ -74,7 +74,7 @@ export const loss: LossKernels = {
     // 700 x 10000 logits). A heap block or a recycled array zeroed costs less than a fresh one,
     // whose untouched pages fault when the next kernel copies it in.
     const dt = grad.dtype, n = numel(shape);
-    const out = fresh(dt, n).fill(0);
+    const out = fresh(dt, n, true);
     if (n === 0) return new Storage(out, dt);
     const [N, C, S] = nllDims(shape);
     const g = contiguousData(grad, dt), t = contiguousData(target, 'int32');

@@ -46,6 +46,19 @@ export function recycle(data: TypedArray): void {
   stats.poolBytes += b;
 }
 
+/** Drops arrays from the pool until `bytes` are gone (the kernel heap has taken over as much). */
+export function trimPool(bytes: number): void {
+  for (const [key, list] of pool) {
+    while (bytes > 0 && list.length) {
+      const b = list.pop()!.byteLength;
+      bytes -= b;
+      stats.poolBytes -= b;
+    }
+    if (!list.length) pool.delete(key);
+    if (bytes <= 0) return;
+  }
+}
+
 /** A typed array from the pool, or null; its contents are stale (callers overwrite all of it). */
 export function reuse<A extends TypedArray>(ctor: { name: string }, length: number): A | null {
   const list = pool.get(`${ctor.name}:${length}`);

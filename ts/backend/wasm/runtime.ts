@@ -9,7 +9,7 @@ import { pickVariant, RELAXED_EXPORTS, type WasmVariant } from './variant.js';
 import { threadsAvailable, memoryImport, sharedImport, MAX_PAGES } from './memory_import.js';
 import type { DType, TypedArray } from '../../dtype.js';
 import { ITEMSIZE, ARRAY_CTOR, arrayFor } from '../../dtype.js';
-import { reuse, heapHooks, type Storage } from '../storage.js';
+import { reuse, trimPool, heapHooks, type Storage } from '../storage.js';
 import type { Heap } from './heap.js';
 
 /** The kernel memory, imported by every instance; shared (SharedArrayBuffer) where threads can run. */
@@ -58,8 +58,14 @@ let highWater = base;
 // Where the memory is shared, a heap of tensor storage below the scratch area (./heap.ts, a chunk
 // of its own: pages without shared memory never download it).
 const heap: Heap | null = wasmShared
-  ? new (await import('./heap.js')).Heap((bytes) => (top === base ? reserve(bytes) : -1), memory) : null;
+  ? new (await import('./heap.js')).Heap(carve, memory) : null;
 let depth = 0;
+/** A heap block carved while no scratch is in use (else -1): released arrays of as many bytes leave the reuse pool, which the heap now stands in for. */
+function carve(bytes: number): number {
+  if (top !== base) return -1;
+  trimPool(bytes);
+  return reserve(bytes);
+}
 /** The heap, or null where the memory is not shared (tests and torch.memory() read its counters). */
 export const kernelHeap = (): Heap | null => heap;
 if (heap) {

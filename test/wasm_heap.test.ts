@@ -10,10 +10,10 @@ import { HEAP_START, HEAP_CAP, sizeClass } from '../ts/backend/wasm/heap.js';
 
 const heap = kernelHeap();
 const inHeap = (t: torch.Tensor): boolean => heap!.address((t as any)._storage.data) >= 0;
-/** a result of `f` that lives in the heap: the first call may miss (the heap grows between ops) */
+/** a result of `f`, made in a scope (results go to the heap only there), that lives in the heap: the first call may miss */
 function heapResult(f: () => torch.Tensor): torch.Tensor {
   for (let i = 0; i < 4; i++) {
-    const t = f();
+    const t = torch.scope(f);
     if (inHeap(t)) return t;
     t.dispose();
   }
@@ -92,8 +92,9 @@ describe.skipIf(!heap)('kernel heap', () => {
     torch.scope(() => { torch.ones([64, 64]).mul(1); }); // release something so that a block is free
     const v = w.t(); // a view sharing w's storage
     const before = vals(w);
-    let y = w.matmul(torch.ones([64, 1]));
-    for (let i = 0; i < 3 && !inHeap(w); i++) { y.dispose(); y = w.matmul(torch.ones([64, 1])); }
+    const product = () => torch.scope(() => w.matmul(torch.ones([64, 1])));
+    let y = product();
+    for (let i = 0; i < 3 && !inHeap(w); i++) { y.dispose(); y = product(); }
     expect(inHeap(w)).toBe(true);
     expect(vals(w)).toEqual(before);
     expect(vals(y)[1]).toBe(before.slice(64, 128).reduce((a, b) => a + b, 0));
@@ -122,6 +123,16 @@ describe.skipIf(!heap)('kernel heap', () => {
     s.account.released = false; // force a second release of the same block
     s.account.release();
     expect(heap!.free).toBe(free);
+  });
+
+  it('outside any scope results are JS arrays: the garbage collector sees their bytes', () => {
+    const a = torch.ones([64, 64]);
+    for (let i = 0; i < 3; i++) torch.scope(() => { a.mul(2); }); // blocks of this size are free now
+    const free = heap!.free;
+    const x = a.mul(2);
+    expect(inHeap(x)).toBe(false);
+    expect(heap!.free).toBe(free);
+    torch.dispose([a, x]);
   });
 
   it('a synchronous loop that releases nothing leaves the heap within its first allowance', () => {

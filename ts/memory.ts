@@ -1,7 +1,7 @@
 // Deterministic release: scopes that dispose what they created, keep(), and torch.memory().
 // The mechanism and the measurements behind it are in docs/MEMORY.md.
 import type { Tensor } from './tensor.js';
-import { stats, settle } from './backend/storage.js';
+import { stats, settle, heapHooks } from './backend/storage.js';
 import { arrayBufferBytes } from './platform/index.js';
 import { wasmMemoryBytes } from './backend/wasm/runtime.js';
 import { gpuCounters } from './webgpu.js';
@@ -50,6 +50,9 @@ function closeScope(set: Set<Tensor>, result: unknown): void {
  * stays open until the promise settles (tensors created by unrelated code running concurrently
  * during an await are also collected, so don't interleave independent async scopes).
  */
+// storage made inside a scope is released at its end: only then may results live in the kernel heap
+heapHooks.scoped = () => scopes.length > 0;
+
 export function scope<T>(fn: () => T): T {
   const set = new Set<Tensor>();
   scopes.push(set);

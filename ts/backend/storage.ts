@@ -28,12 +28,15 @@ const poolLimit = (): number => Math.min(POOL_CEILING, Math.max(POOL_FLOOR, stat
 /**
  * A backend that keeps CPU storage in memory of its own (the wasm kernel heap, ts/backend/wasm/heap.ts)
  * says which arrays are its blocks (`owns`: the block's address, or -1), takes released blocks back
- * (`give`), and hears of every CPU release (`released`: bytes it may grow by).
+ * (`give`), and hears of every CPU release (`released`: bytes it may grow by). `scoped` (set by
+ * torch.scope) says whether new storage will be released deterministically: the garbage collector
+ * cannot see bytes inside the kernel memory, so only then do new results go there.
  */
 export const heapHooks = {
   owns: (_data: TypedArray): number => -1,
   give: (_address: number): void => {},
   released: (_bytes: number): void => {},
+  scoped: (): boolean => false,
 };
 
 export function recycle(data: TypedArray): void {

@@ -142,14 +142,14 @@ export function putI32(values: ArrayLike<number>): number {
  * without a copy), else scratch.
  */
 export function result(bytes: number): number {
-  const p = heap ? heap.result(bytes) : -1;
+  const p = heap && heapHooks.scoped() ? heap.result(bytes) : -1;
   return p < 0 ? alloc(bytes) : p;
 }
 
 /** The `n` elements of `dtype` at `ptr` as a typed array of their own: a heap block's, or a copy. */
 export function take(ptr: number, dtype: DType, n: number): TypedArray {
   const bytes = n * ITEMSIZE[dtype];
-  const h = heap?.take(ptr, ARRAY_CTOR[dtype], n, bytes);
+  const h = heap && heapHooks.scoped() ? heap.take(ptr, ARRAY_CTOR[dtype], n, bytes) : null;
   if (h) return h;
   views();
   const out = reuse(ARRAY_CTOR[dtype], n) ?? arrayFor(dtype, n);
@@ -162,7 +162,7 @@ export function take(ptr: number, dtype: DType, n: number): TypedArray {
  * the reuse pool, else new. Its contents are stale (callers write every element) unless `zero`.
  */
 export function fresh(dtype: DType, n: number, zero = false): TypedArray {
-  const bytes = n * ITEMSIZE[dtype], h = heap?.array(ARRAY_CTOR[dtype], n, bytes);
+  const bytes = n * ITEMSIZE[dtype], h = heap && heapHooks.scoped() ? heap.array(ARRAY_CTOR[dtype], n, bytes) : null;
   // (a typed array's fill() over shared memory runs 4-17x slower than the kernel's memory.fill)
   if (h) { if (zero) K.zero_bytes(h.byteOffset, bytes); return h; }
   const r = reuse(ARRAY_CTOR[dtype], n);
@@ -174,7 +174,7 @@ export function fresh(dtype: DType, n: number, zero = false): TypedArray {
  * from then on (a model's weights after their first use, say). Only for storages an op reads.
  */
 export function promote(s: Storage): void {
-  if (!heap || s.account.heap >= 0 || s.buffer) return;
+  if (!heap || !heapHooks.scoped() || s.account.heap >= 0 || s.buffer) return;
   const d = s.data, a = heap.array(d.constructor as never, d.length, d.byteLength);
   if (!a) return;
   a.set(d as ArrayLike<number>);

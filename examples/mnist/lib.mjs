@@ -112,8 +112,9 @@ export async function train(torch, { model, device, loader, optimizer, epoch, lo
   const n = loader.dataset.length ?? (await loader.dataset.ready()).length;
   const nBatches = loader.length;
   let batchIdx = 0;
-  // GPU memory is invisible to the garbage collector: there each step's tensors are released by a scope
-  const step = String(device?.type ?? device) === 'webgpu' ? (fn) => torch.scope(fn) : (fn) => fn();
+  // each step's tensors are released by a scope: GPU memory and the kernel heap (where CPU results
+  // skip the copies in and out of wasm memory) are invisible to the garbage collector
+  const step = (fn) => torch.scope(fn);
   for await (let [data, target] of loader) {
     if (batchIdx >= maxSteps) break;
     const stop = await step(async () => {

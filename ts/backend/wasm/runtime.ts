@@ -66,7 +66,7 @@ function carve(bytes: number): number {
   trimPool(bytes);
   return reserve(bytes);
 }
-/** The heap, or null where the memory is not shared (tests and torch.memory() read its counters). */
+/** The heap, or null where the memory is not shared (test/wasm_heap.test.ts reads its counters). */
 export const kernelHeap = (): Heap | null => heap;
 if (heap) {
   heapHooks.owns = (a) => heap.address(a);
@@ -106,7 +106,7 @@ let u8: Uint8Array, i32v: Int32Array;
 function views(): void {
   if (cachedBuf !== memory.buffer) {
     cachedBuf = memory.buffer as ArrayBuffer;
-      u8 = new Uint8Array(cachedBuf);
+    u8 = new Uint8Array(cachedBuf);
     i32v = new Int32Array(cachedBuf);
   }
 }
@@ -192,7 +192,7 @@ export function move(dst: number, src: number, bytes: number): void {
 export function takeInto(ptr: number, dst: TypedArray, from: number, n: number): void {
   views();
   const es = dst.BYTES_PER_ELEMENT, h = heap ? heap.address(dst) : -1;
-  if (h >= 0) { if (h + from * es !== ptr) u8.copyWithin(h + from * es, ptr, ptr + n * es); return; }
+  if (h >= 0) { if (h + from * es !== ptr) move(h + from * es, ptr, n * es); return; }
   new Uint8Array(dst.buffer, dst.byteOffset + from * es, n * es).set(u8.subarray(ptr, ptr + n * es));
 }
 

@@ -3,7 +3,7 @@
 import type { DType, TypedArray } from '../../dtype.js';
 import { KSUFFIX, ITEMSIZE, arrayFor } from '../../dtype.js';
 import { contiguousStrides, numel } from '../../shape.js';
-import { K, alloc, put, putCopy, putI32, take, takeInto, scratch, result, promote } from './runtime.js';
+import { K, alloc, put, putCopy, putI32, take, takeInto, scratch, promote } from './runtime.js';
 import { isContiguousView, broadcastStrides, checkLive, type View } from '../view.js';
 
 /** What the wasm kernels read of a view: its geometry, and its host bytes (checked for disposal). */
@@ -137,4 +137,4 @@ export function writeInto(dst: ViewLike, src: ViewLike): void {
   });
 }
 
-export { K, alloc, put, putCopy, putI32, take, takeInto, scratch, result, isContiguousView, broadcastStrides };
+export { K, alloc, put, putI32, take, takeInto, scratch, isContiguousView, broadcastStrides };

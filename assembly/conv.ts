@@ -2,7 +2,8 @@
 // transposes between the GEMM's [C, N*S] layout and the tensor's [N, C, S] layout.
 //
 // Column layout: col[r, n*OH*OW + oh*OW + ow] with r = (c*kh + i)*kw + j (row-major,
-// K = C*kh*kw rows, Nc*OH*OW columns). x is [Nc, C, H, W] contiguous. Padding is given as the
+// K = C*kh*kw rows of `ld` elements, of which Nc*OH*OW are these samples' columns: a thread given a
+// slice of the samples writes its columns of the rows). x is [Nc, C, H, W] contiguous. Padding is given as the
 // top/left amounts only (OH/OW come from the caller), so asymmetric ('same') padding is free.
 
 // Runs of whole 4-byte words (f32 and f64 alike): the f32 and f64 exports share one body,
@@ -47,9 +48,9 @@
 }
 
 function im2col(x: usize, col: usize, Nc: i32, C: i32, H: i32, W: i32, kh: i32, kw: i32,
-  sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, OH: i32, OW: i32, es: usize): void {
+  sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, OH: i32, OW: i32, ld: i32, es: usize): void {
   const S = OH * OW;
-  const NS = <usize>Nc * <usize>S;
+  const NS = <usize>ld;
   for (let c = 0; c < C; c++) {
     for (let i = 0; i < kh; i++) {
       for (let j = 0; j < kw; j++) {
@@ -105,9 +106,9 @@ function im2col(x: usize, col: usize, Nc: i32, C: i32, H: i32, W: i32, kh: i32, 
 
 // dx[n, c, ih, iw] += col[r, n*S + oh*OW + ow]  (dx must be zeroed by the caller)
 function col2im(col: usize, dx: usize, Nc: i32, C: i32, H: i32, W: i32, kh: i32, kw: i32,
-  sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, OH: i32, OW: i32, es: usize): void {
+  sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, OH: i32, OW: i32, ld: i32, es: usize): void {
   const S = OH * OW;
-  const NS = <usize>Nc * <usize>S;
+  const NS = <usize>ld;
   for (let c = 0; c < C; c++) {
     for (let i = 0; i < kh; i++) {
       for (let j = 0; j < kw; j++) {
@@ -183,20 +184,20 @@ function col2im(col: usize, dx: usize, Nc: i32, C: i32, H: i32, W: i32, kh: i32,
 }
 
 export function im2col_f32(x: usize, col: usize, Nc: i32, C: i32, H: i32, W: i32, kh: i32, kw: i32,
-  sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, OH: i32, OW: i32): void {
-  im2col(x, col, Nc, C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, OH, OW, 4);
+  sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, OH: i32, OW: i32, ld: i32): void {
+  im2col(x, col, Nc, C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, OH, OW, ld, 4);
 }
 export function im2col_f64(x: usize, col: usize, Nc: i32, C: i32, H: i32, W: i32, kh: i32, kw: i32,
-  sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, OH: i32, OW: i32): void {
-  im2col(x, col, Nc, C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, OH, OW, 8);
+  sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, OH: i32, OW: i32, ld: i32): void {
+  im2col(x, col, Nc, C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, OH, OW, ld, 8);
 }
 export function col2im_f32(col: usize, dx: usize, Nc: i32, C: i32, H: i32, W: i32, kh: i32, kw: i32,
-  sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, OH: i32, OW: i32): void {
-  col2im(col, dx, Nc, C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, OH, OW, 4);
+  sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, OH: i32, OW: i32, ld: i32): void {
+  col2im(col, dx, Nc, C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, OH, OW, ld, 4);
 }
 export function col2im_f64(col: usize, dx: usize, Nc: i32, C: i32, H: i32, W: i32, kh: i32, kw: i32,
-  sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, OH: i32, OW: i32): void {
-  col2im(col, dx, Nc, C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, OH, OW, 8);
+  sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, OH: i32, OW: i32, ld: i32): void {
+  col2im(col, dx, Nc, C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, OH, OW, ld, 8);
 }
 export function cns_to_ncs_f32(tmp: usize, out: usize, bias: usize, N: i32, C: i32, S: i32): void { cnsToNcsT<f32>(tmp, out, bias, N, C, S); }
 export function cns_to_ncs_f64(tmp: usize, out: usize, bias: usize, N: i32, C: i32, S: i32): void { cnsToNcsT<f64>(tmp, out, bias, N, C, S); }

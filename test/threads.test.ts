@@ -107,20 +107,29 @@ describe('two threads give the bits of one', () => {
     }
   });
 
-  it('conv2d forward and backward (the column-matrix GEMMs)', async () => {
-    torch.manual_seed(2);
-    const x = torch.randn([16, 8, 20, 20]), w = torch.randn([24, 8, 3, 3]), gy = torch.randn([16, 24, 18, 18]);
-    async function run(n: number): Promise<Float32Array[]> {
-      return on(n, async () => {
-        const xr = x.clone().requires_grad_(true), wr = w.clone().requires_grad_(true);
-        const y = torch.nn.functional.conv2d(xr, wr);
-        y.backward(gy);
-        return Promise.all([y, xr.grad!, wr.grad!].map((t) => t.data() as Promise<Float32Array>));
-      });
-    }
-    const one = await run(1), two = await run(2);
-    for (let i = 0; i < 3; i++) expect(Array.from(two[i]).every((v, j) => Object.is(v, one[i][j])), ['y', 'dx', 'dw'][i]).toBe(true);
-  });
+  // [x shape, weight shape, stride, padding]: one sample per product (18 x 18 outputs), and whole
+  // chunks per product with padding and stride (6 x 6); both chunks cut im2col/col2im by samples
+  const convs: [number[], number[], number, number][] = [
+    [[16, 8, 20, 20], [24, 8, 3, 3], 1, 0],
+    [[21, 6, 12, 12], [10, 6, 5, 5], 2, 2],
+  ];
+  for (const [xs, ws, stride, padding] of convs) {
+    it(`conv2d forward and backward, x ${xs} w ${ws} stride ${stride} padding ${padding} (column matrices, GEMMs)`, async () => {
+      torch.manual_seed(2);
+      const x = torch.randn(xs), w = torch.randn(ws);
+      async function run(n: number): Promise<Float32Array[]> {
+        return on(n, async () => {
+          const xr = x.clone().requires_grad_(true), wr = w.clone().requires_grad_(true);
+          const y = torch.nn.functional.conv2d(xr, wr, null, stride, padding);
+          torch.manual_seed(3);
+          y.backward(torch.randn(y.shape));
+          return Promise.all([y, xr.grad!, wr.grad!].map((t) => t.data() as Promise<Float32Array>));
+        });
+      }
+      const one = await run(1), two = await run(2);
+      for (let i = 0; i < 3; i++) expect(Array.from(two[i]).every((v, j) => Object.is(v, one[i][j])), ['y', 'dx', 'dw'][i]).toBe(true);
+    });
+  }
 
   it('a training step of an MNIST-sized MLP with Adam', async () => {
     async function train(n: number): Promise<number[][]> {

@@ -18,8 +18,11 @@ import type { ConvKernels, ConvGeometry } from '../kernels/conv.js';
 import { K, alloc, take, scratch, result } from './runtime.js';
 import { materialize } from './scratch.js';
 import { gemmThreaded } from './gemm_split.js';
+import { activeThreads, runCalls } from './threads.js';
 
 let COL_BYTES = 1 << 20;
+/** A chunk's column matrix from this many bytes up is cut into slices of samples for the threads. */
+const SPLIT_BYTES = 1 << 16;
 let SAMPLE_COLS = 256;
 /** Test hook: the output positions per sample from which products run one sample at a time. */
 export function _setConvSampleCols(n: number): void { SAMPLE_COLS = n; }
@@ -41,7 +44,7 @@ interface Problem {
    * element strides of a channel row and of a sample, U the samples per product.
    */
   own: boolean; U: number; rs: number; ss: number;
-  gemm: string; workspace: Kernel; im2col: Kernel; col2im: Kernel; cnsToNcs: Kernel; ncsToCns: Kernel;
+  gemm: string; workspace: Kernel; im2col: string; col2im: string; cnsToNcs: Kernel; ncsToCns: Kernel;
 }
 
 function problem(dt: DType, xshape: readonly number[], wshape: readonly number[], OH: number, OW: number, g: ConvGeometry): Problem {
@@ -53,7 +56,7 @@ function problem(dt: DType, xshape: readonly number[], wshape: readonly number[]
   return {
     dt, es, g, N, C, H, W, O, kh, kw, OH, OW, S, Kg: Cg * kh * kw, Og: O / g.groups, Nc,
     own, U: own ? 1 : Nc, rs: own ? S : N * S, ss: own ? O * S : S,
-    gemm: `gemm_${s}`, workspace: K[`gemm_${s}_workspace`], im2col: K[`im2col_${s}`], col2im: K[`col2im_${s}`],
+    gemm: `gemm_${s}`, workspace: K[`gemm_${s}_workspace`], im2col: `im2col_${s}`, col2im: `col2im_${s}`,
     cnsToNcs: K[`cns_to_ncs_${s}`], ncsToCns: K[`ncs_to_cns_${s}`],
   };
 }
@@ -86,10 +89,27 @@ function zeroed(p: Problem, n: number): number {
   return q;
 }
 
+/**
+ * Runs im2col or col2im over a chunk of nc samples whose column matrix starts at col and x (or dx)
+ * at xp: in slices of samples, one per thread, where the chunk is large enough (each slice writes
+ * its own columns of col, or its own samples of dx).
+ */
+function bySamples(p: Problem, fn: string, xp: number, col: number, nc: number): void {
+  const { g, es, S } = p, sample = p.C * p.H * p.W * es, cols = nc * S;
+  const args = (a: number, cnt: number): number[] => {
+    const [src, dst] = fn === p.im2col ? [xp + a * sample, col + a * S * es] : [col + a * S * es, xp + a * sample];
+    return [src, dst, cnt, p.C, p.H, p.W, p.kh, p.kw, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, p.OH, p.OW, cols];
+  };
+  const parts = p.C * p.kh * p.kw * cols * es >= SPLIT_BYTES ? Math.min(activeThreads(), nc) : 1;
+  if (parts <= 1) { K[fn](...args(0, nc)); return; }
+  const per = Math.ceil(nc / parts), tasks: number[] = [];
+  for (let a = 0; a < nc; a += per) tasks.push(...args(a, Math.min(per, nc - a)));
+  runCalls(fn, tasks, tasks.length / Math.ceil(nc / per), -1, 0);
+}
+
 /** The columns of samples [n0, n0 + nc) of x (at xp) into col. */
 function im2col(p: Problem, xp: number, col: number, n0: number, nc: number): void {
-  const { g } = p;
-  p.im2col(xp + n0 * p.C * p.H * p.W * p.es, col, nc, p.C, p.H, p.W, p.kh, p.kw, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, p.OH, p.OW);
+  bySamples(p, p.im2col, xp + n0 * p.C * p.H * p.W * p.es, col, nc);
 }
 
 /** t[g][:, samples] = w[g] @ col[g][:, samples] (t: y in the products' layout) */
@@ -123,7 +143,7 @@ function inputChunk(p: Problem, wp: number, gt: number, col: number, dx: number,
         col + (gi * Kg * cols + j * S) * es, cols, ws, es);
     }
   });
-  p.col2im(col, dx + n0 * p.C * p.H * p.W * es, nc, p.C, p.H, p.W, p.kh, p.kw, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, p.OH, p.OW);
+  bySamples(p, p.col2im, dx + n0 * p.C * p.H * p.W * es, col, nc);
 }
 
 const zeros = (dt: DType, n: number): Storage => new Storage(arrayFor(dt, n), dt);

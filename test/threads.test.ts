@@ -131,6 +131,30 @@ describe('two threads give the bits of one', () => {
     });
   }
 
+  it('pooling forward and backward (planes cut into slices)', async () => {
+    torch.manual_seed(4);
+    const F = torch.nn.functional;
+    const x = torch.randn([6, 16, 30, 30]);
+    const pools: [string, (t: torch.Tensor) => torch.Tensor][] = [
+      ['max_pool2d 2', (t) => F.max_pool2d(t, 2)],
+      ['max_pool2d 3 stride 2 padding 1', (t) => F.max_pool2d(t, 3, 2, 1)],
+      ['avg_pool2d 3 stride 2', (t) => F.avg_pool2d(t, 3, 2)],
+      ['adaptive_avg_pool2d 7', (t) => F.adaptive_avg_pool2d(t, 7)],
+      ['adaptive_max_pool2d 5', (t) => F.adaptive_max_pool2d(t, 5)],
+    ];
+    for (const [name, f] of pools) {
+      const run = (n: number): Promise<Float32Array[]> => on(n, async () => {
+        const xr = x.clone().requires_grad_(true);
+        const y = f(xr);
+        torch.manual_seed(5);
+        y.backward(torch.randn(y.shape));
+        return Promise.all([y, xr.grad!].map((t) => t.data() as Promise<Float32Array>));
+      });
+      const one = await run(1), two = await run(2);
+      for (let i = 0; i < 2; i++) expect(Array.from(two[i]).every((v, j) => Object.is(v, one[i][j])), `${name} ${['y', 'dx'][i]}`).toBe(true);
+    }
+  });
+
   it('a training step of an MNIST-sized MLP with Adam', async () => {
     async function train(n: number): Promise<number[][]> {
       return on(n, async () => {

@@ -18,11 +18,9 @@ import type { ConvKernels, ConvGeometry } from '../kernels/conv.js';
 import { K, alloc, take, scratch, result } from './runtime.js';
 import { materialize } from './scratch.js';
 import { gemmThreaded } from './gemm_split.js';
-import { activeThreads, runCalls } from './threads.js';
+import { bySlices } from './threads.js';
 
 let COL_BYTES = 1 << 20;
-/** A chunk's column matrix from this many bytes up is cut into slices of samples for the threads. */
-const SPLIT_BYTES = 1 << 16;
 let SAMPLE_COLS = 256;
 /** Test hook: the output positions per sample from which products run one sample at a time. */
 export function _setConvSampleCols(n: number): void { SAMPLE_COLS = n; }
@@ -91,20 +89,14 @@ function zeroed(p: Problem, n: number): number {
 
 /**
  * Runs im2col or col2im over a chunk of nc samples whose column matrix starts at col and x (or dx)
- * at xp: in slices of samples, one per thread, where the chunk is large enough (each slice writes
- * its own columns of col, or its own samples of dx).
+ * at xp, in slices of samples for the threads (each writes its own columns of col, or samples of dx).
  */
 function bySamples(p: Problem, fn: string, xp: number, col: number, nc: number): void {
   const { g, es, S } = p, sample = p.C * p.H * p.W * es, cols = nc * S;
-  const args = (a: number, cnt: number): number[] => {
+  bySlices(fn, nc, p.C * p.kh * p.kw * cols * es, (a, cnt) => {
     const [src, dst] = fn === p.im2col ? [xp + a * sample, col + a * S * es] : [col + a * S * es, xp + a * sample];
     return [src, dst, cnt, p.C, p.H, p.W, p.kh, p.kw, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, p.OH, p.OW, cols];
-  };
-  const parts = p.C * p.kh * p.kw * cols * es >= SPLIT_BYTES ? Math.min(activeThreads(), nc) : 1;
-  if (parts <= 1) { K[fn](...args(0, nc)); return; }
-  const per = Math.ceil(nc / parts), tasks: number[] = [];
-  for (let a = 0; a < nc; a += per) tasks.push(...args(a, Math.min(per, nc - a)));
-  runCalls(fn, tasks, tasks.length / Math.ceil(nc / per), -1, 0);
+  });
 }
 
 /** The columns of samples [n0, n0 + nc) of x (at xp) into col. */

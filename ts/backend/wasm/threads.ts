@@ -74,3 +74,21 @@ export function runCalls(fn: string, tasks: number[], nargs: number, wsArg: numb
     f(...args);
   }
 }
+
+/** Work touching fewer bytes than this stays on the calling thread (a dispatch costs microseconds). */
+const MIN_SLICE_WORK = 1 << 18;
+
+/**
+ * Runs kernel export `fn` over items [0, total) (samples, planes, elements) in one slice per
+ * thread, where the call touches at least MIN_SLICE_WORK `bytes`; `args(first, count)` gives a
+ * slice's argument list, and slices start at multiples of `grain` items. Slices must write disjoint
+ * memory; each item is computed as in one whole call, so results do not depend on the thread count.
+ */
+export function bySlices(fn: string, total: number, bytes: number, args: (first: number, count: number) => number[], grain = 1): void {
+  const parts = bytes >= MIN_SLICE_WORK ? Math.min(activeThreads(), Math.ceil(total / grain)) : 1;
+  if (parts <= 1) { K[fn](...args(0, total)); return; }
+  const per = Math.ceil(total / parts / grain) * grain, tasks: number[] = [];
+  let nargs = 0;
+  for (let a = 0; a < total; a += per) { const t = args(a, Math.min(per, total - a)); nargs = t.length; tasks.push(...t); }
+  runCalls(fn, tasks, nargs, -1, 0);
+}

@@ -9,7 +9,7 @@ import * as torch from '../ts/index.js';
 import { wasmMemoryBytes } from '../ts/backend/wasm/runtime.js';
 import { activeThreads } from '../ts/backend/wasm/threads.js';
 import { gemmBlocks, gemmWorkspace, GEMM_ARGS } from '../ts/backend/wasm/gemm_split.js';
-import { K } from '../ts/backend/wasm/runtime.js';
+import { K, kernelHeap } from '../ts/backend/wasm/runtime.js';
 
 const ROOT = join(__dirname, '..');
 const initial = torch.get_num_threads();
@@ -152,6 +152,59 @@ describe('two threads give the bits of one', () => {
       });
       const one = await run(1), two = await run(2);
       for (let i = 0; i < 2; i++) expect(Array.from(two[i]).every((v, j) => Object.is(v, one[i][j])), `${name} ${['y', 'dx'][i]}`).toBe(true);
+    }
+  });
+
+  it('elementwise ops (slices of elements; scalar and one-element operands stay whole)', async () => {
+    torch.manual_seed(6);
+    const a = torch.randn([300, 1001]), b = torch.randn([300, 1001]), r = torch.randn([1001]), one = torch.tensor([3]);
+    const d = torch.randn([100, 1003], { dtype: 'float64' });
+    const ops: [string, () => torch.Tensor][] = [
+      ['add', () => torch.add(a, b)],
+      ['div by a broadcast row', () => torch.div(a, r)],
+      ['mul by a number', () => a.mul(1.5)],
+      ['one-element tensor - x', () => torch.sub(one, a)],
+      ['clamp', () => torch.clamp(a, -0.5, 0.5)],
+      ['sigmoid', () => a.sigmoid()],
+      ['gt (bool output)', () => a.gt(b)],
+      ['float64 exp', () => d.exp()],
+    ];
+    for (const [name, f] of ops) {
+      const got1 = await on(1, () => f().data()), got2 = await on(2, () => f().data());
+      expect(got2.length).toBe(got1.length);
+      expect(Array.from(got2).every((v, j) => Object.is(v, got1[j])), name).toBe(true);
+    }
+  });
+
+  it('optimizer updates (slices of elements, contiguous and strided parameters)', async () => {
+    const make = (): { params: torch.Tensor[]; grads: torch.Tensor[] } => {
+      torch.manual_seed(7);
+      const params = [torch.randn([300_000]), torch.randn([700, 300]).t().detach()].map((p) => p.requires_grad_(true));
+      return { params, grads: params.map((p) => torch.randn(p.shape)) };
+    };
+    const optimizers: [string, (ps: torch.Tensor[]) => torch.optim.Optimizer][] = [
+      ['SGD momentum nesterov', (ps) => new torch.optim.SGD(ps, { lr: 0.1, momentum: 0.9, nesterov: true, weight_decay: 1e-4 })],
+      ['Adam amsgrad', (ps) => new torch.optim.Adam(ps, { lr: 1e-2, amsgrad: true })],
+    ];
+    // unscoped: copied in chunks and updated by the calling thread; in torch.scope: moved into the
+    // kernel heap and updated there, in slices
+    for (const [name, mk] of optimizers) for (const scoped of [false, true]) {
+      const run = (n: number): Promise<number[][]> => on(n, async () => {
+        const { params, grads } = make();
+        const opt = mk(params);
+        for (let s = 0; s < 3; s++) {
+          const step = (): void => {
+            params.forEach((p, i) => { p.grad = grads[i].mul(s + 1); });
+            opt.step();
+          };
+          if (scoped) torch.scope(step); else step();
+        }
+        const resident = kernelHeap()!.address(params[0]._storage.data) >= 0;
+        expect(resident, `${name}: the parameter ${scoped ? 'moved' : 'did not move'} into the kernel heap`).toBe(scoped);
+        return Promise.all(params.map(async (p) => Array.from(await p.data())));
+      });
+      const one = await run(1), two = await run(2);
+      for (let i = 0; i < one.length; i++) expect(two[i].every((v, j) => Object.is(v, one[i][j])), `${name}, parameter ${i}`).toBe(true);
     }
   });
 

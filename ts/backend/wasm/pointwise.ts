@@ -9,6 +9,7 @@ import { POINTWISE } from '../../ops/pointwise_table.js';
 import type { PointwiseKernels } from '../kernels/pointwise.js';
 import { K, alloc, put, take, scratch, result, takeStatus, ERR_ZERO_DIV } from './runtime.js';
 import { materialize, copyKernel } from './scratch.js';
+import { bySlices } from './threads.js';
 
 function putScalar(v: number | boolean, d: DType): number {
   const a = arrayFor(d, 1);
@@ -32,9 +33,15 @@ export const pointwise: PointwiseKernels = {
       });
       if (n === 0) return arrayFor(out, 0);
       const o = (kOut === out ? result : alloc)(n * ITEMSIZE[kOut]);
-      const fn = K[`pw_${name}_${KSUFFIX[compute]}`];
-      if (def.arity === 1) fn(ptrs[0], o, n, p, q);
-      else fn(ptrs[0], ptrs[1], o, n, mode);
+      const fn = `pw_${name}_${KSUFFIX[compute]}`, ei = ITEMSIZE[compute], eo = ITEMSIZE[kOut];
+      // float kernels run in slices of elements on the threads (integer ones report division by
+      // zero through the calling thread's status word, so they stay whole); a scalar operand stays put
+      const scalar = mode === 2 ? 0 : mode === 1 ? 1 : -1;
+      const at = (ptr: number, i: number, first: number): number => (i === scalar ? ptr : ptr + first * ei);
+      const float = compute === 'float32' || compute === 'float64';
+      bySlices(fn, n, float ? n * ((def.arity as number) * ei + eo) : 0, (first, count) => (def.arity === 1
+        ? [at(ptrs[0], 0, first), o + first * eo, count, p, q]
+        : [at(ptrs[0], 0, first), at(ptrs[1], 1, first), o + first * eo, count, mode]), 16);
       if (takeStatus().code === ERR_ZERO_DIV) throw new Error(`ZeroDivisionError: ${name}: integer division by zero`);
       if (kOut === out) return take(o, out, n);
       const c = alloc(n * ITEMSIZE[out]);

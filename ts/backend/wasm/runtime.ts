@@ -120,6 +120,9 @@ export function put(src: TypedArray, from = 0, n = src.length - from): number {
   return h >= 0 ? h + from * src.BYTES_PER_ELEMENT : putCopy(src, from, n);
 }
 
+/** Whether `a` lives in a kernel heap block (so put() hands out its own address, without a copy). */
+export const inKernelHeap = (a: TypedArray): boolean => heap !== null && heap.address(a) >= 0;
+
 /** Copies `src[from, from+n)` into scratch and returns its pointer. */
 export function putCopy(src: TypedArray, from = 0, n = src.length - from): number {
   const bytes = n * src.BYTES_PER_ELEMENT;

@@ -11,7 +11,7 @@
 import { spawnSync } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import { measure } from './lib/timing.mjs';
-import { makeContext, errNote, PYTHON } from './lib/context.mjs';
+import { makeContext, errNote, PYTHON, THREADS } from './lib/context.mjs';
 import { useBackend } from './lib/tfjs.mjs';
 
 const WORKLOADS = [
@@ -94,7 +94,7 @@ export async function benchSection(ctx) {
       opt.dispose(); v.dispose(); g.dispose();
     } else rows[0].notes.push('tfjs wasm backend unavailable');
   } catch (e) { rows[0].notes.push(errNote('tfjs', e)); }
-  rows.forEach((r) => r.notes.push('GB/s of param+state traffic (28 B/elem Adam/AdamW/Adadelta, 20 B/elem SGD momentum), one thread'));
+  rows.forEach((r) => r.notes.push(`GB/s of param+state traffic (28 B/elem Adam/AdamW/Adadelta, 20 B/elem SGD momentum), ${THREADS === 1 ? 'one thread' : `${THREADS} threads`}`));
   return rows;
 }
 

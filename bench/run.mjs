@@ -5,6 +5,9 @@
 //   node bench/run.mjs --quick               fewer sizes and samples (smoke run)
 //   node bench/run.mjs --list                list sections
 //   node bench/run.mjs --device webgpu       the GPU benchmark instead (bench/webgpu.mjs)
+//   node bench/run.mjs --threads 2          webtorch and PyTorch on two threads each
+//   node bench/run.mjs --no-tfjs --json f    leave TF.js out; write the rows to f as JSON
+//                                            (bench/configs.mjs runs configurations that way)
 //   deno run -A bench/run.mjs --only matmul,mnist
 //                                            webtorch under Deno (relaxed-SIMD GEMM where it validates;
 //                                            the header says which wasm kernels ran); prints only
@@ -58,6 +61,7 @@ const runtimeName = DENO ? `Deno ${DENO.version.deno} (V8 ${DENO.version.v8})` :
 const t0 = Date.now();
 const loadStart = os.loadavg();
 const ctx = await makeContext({ quick });
+if (flag('--no-tfjs')) ctx.loadTf = async () => ({ tf: null, note: 'TF.js left out (--no-tfjs)' });
 const py = probePython();
 const wasmVariant = ctx.torch?.backends?.wasm?.variant ?? '?';
 console.log(`webtorch bench: ${selected.join(', ')}${quick ? ' (quick)' : ''}; ${runtimeName}, wasm kernels: ${wasmVariant}`);
@@ -100,6 +104,11 @@ function printTable() {
   console.log(`${runtimeName}; webtorch wasm kernels: ${wasmVariant}`);
 }
 printTable();
+const jsonOut = optVal('--json');
+if (jsonOut) {
+  writeFileSync(jsonOut, JSON.stringify({ runtime: runtimeName, variant: wasmVariant, threads, python: py.ok ? py.version : null,
+    load: [loadStart[0], loadEnd[0]], seconds: elapsed, rows }, null, 1));
+}
 
 // ------------------------------------------------------------------------------------------------
 function sh(cmd) { try { return execSync(cmd, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim(); } catch { return ''; } }

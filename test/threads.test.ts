@@ -107,20 +107,22 @@ describe('two threads give the bits of one', () => {
     }
   });
 
-  // [x shape, weight shape, stride, padding]: one sample per product (18 x 18 outputs), and whole
-  // chunks per product with padding and stride (6 x 6); both chunks cut im2col/col2im by samples
-  const convs: [number[], number[], number, number][] = [
-    [[16, 8, 20, 20], [24, 8, 3, 3], 1, 0],
-    [[21, 6, 12, 12], [10, 6, 5, 5], 2, 2],
+  // [x shape, weight shape, stride, padding, groups]: one sample per product (18 x 18 outputs; a
+  // chunk's products go to the threads whole), whole
+  // chunks per product with padding and stride (6 x 6), and two groups
+  const convs: [number[], number[], number, number, number][] = [
+    [[16, 8, 20, 20], [24, 8, 3, 3], 1, 0, 1],
+    [[21, 6, 12, 12], [10, 6, 5, 5], 2, 2, 1],
+    [[9, 8, 20, 20], [12, 4, 3, 3], 1, 1, 2],
   ];
-  for (const [xs, ws, stride, padding] of convs) {
-    it(`conv2d forward and backward, x ${xs} w ${ws} stride ${stride} padding ${padding} (column matrices, GEMMs)`, async () => {
+  for (const [xs, ws, stride, padding, groups] of convs) {
+    it(`conv2d forward and backward, x ${xs} w ${ws} stride ${stride} padding ${padding} groups ${groups} (column matrices, GEMMs)`, async () => {
       torch.manual_seed(2);
       const x = torch.randn(xs), w = torch.randn(ws);
       async function run(n: number): Promise<Float32Array[]> {
         return on(n, async () => {
           const xr = x.clone().requires_grad_(true), wr = w.clone().requires_grad_(true);
-          const y = torch.nn.functional.conv2d(xr, wr, null, stride, padding);
+          const y = torch.nn.functional.conv2d(xr, wr, null, stride, padding, 1, groups);
           torch.manual_seed(3);
           y.backward(torch.randn(y.shape));
           return Promise.all([y, xr.grad!, wr.grad!].map((t) => t.data() as Promise<Float32Array>));

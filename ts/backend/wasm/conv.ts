@@ -17,7 +17,7 @@ import type { View } from '../view.js';
 import type { ConvKernels, ConvGeometry } from '../kernels/conv.js';
 import { K, alloc, take, scratch, result } from './runtime.js';
 import { materialize } from './scratch.js';
-import { gemmThreaded } from './gemm_split.js';
+import { gemmThreaded, gemmBlocks, runGemms } from './gemm_split.js';
 import { bySlices } from './threads.js';
 
 let COL_BYTES = 1 << 20;
@@ -104,15 +104,23 @@ function im2col(p: Problem, xp: number, col: number, n0: number, nc: number): vo
   bySamples(p, p.im2col, xp + n0 * p.C * p.H * p.W * p.es, col, nc);
 }
 
-/** t[g][:, samples] = w[g] @ col[g][:, samples] (t: y in the products' layout) */
+/** The products of a chunk of nc samples: one per group and sample (own layout) or per group. */
+const productCount = (p: Problem, nc: number): number => Math.ceil(nc / p.U) * p.g.groups;
+
+/**
+ * t[g][:, samples] = w[g] @ col[g][:, samples] (t: y in the products' layout). The products write
+ * disjoint parts of t, so they go to the threads in one dispatch (whole, or in blocks when fewer
+ * than the threads).
+ */
 function forwardChunk(p: Problem, wp: number, col: number, t: number, n0: number, nc: number, ws: number): void {
-  const { es, Kg, Og, S, rs, ss } = p, cols = nc * S;
+  const { es, Kg, Og, S, rs, ss } = p, cols = nc * S, calls: number[] = [], nb = productCount(p, nc);
   products(p, nc, (j, cnt) => {
     for (let gi = 0; gi < p.g.groups; gi++) {
-      gemmThreaded(p.gemm, Og, cnt * S, Kg, wp + gi * Og * Kg * es, Kg, 1, col + (gi * Kg * cols + j * S) * es, cols, 1, 0,
-        t + (gi * Og * rs + (n0 + j) * ss) * es, rs, ws, es);
+      gemmBlocks(calls, nb, Og, cnt * S, Kg, wp + gi * Og * Kg * es, Kg, 1, col + (gi * Kg * cols + j * S) * es, cols, 1,
+        t + (gi * Og * rs + (n0 + j) * ss) * es, es, 0, rs);
     }
   });
+  runGemms(p.gemm, calls, ws);
 }
 
 /** dw[g] (+)= gt[g][:, samples] @ col[g][:, samples]^T (the batch's first product sets, later ones add) */
@@ -126,15 +134,19 @@ function weightChunk(p: Problem, gt: number, col: number, dw: number, n0: number
   });
 }
 
-/** col[g][:, samples] = w[g]^T @ gt[g][:, samples], then col2im adds the chunk into dx's samples */
+/**
+ * col[g][:, samples] = w[g]^T @ gt[g][:, samples] (disjoint parts of col: one dispatch, as in
+ * forwardChunk), then col2im adds the chunk into dx's samples
+ */
 function inputChunk(p: Problem, wp: number, gt: number, col: number, dx: number, n0: number, nc: number, ws: number): void {
-  const { es, Kg, Og, S, g, rs, ss } = p, cols = nc * S;
+  const { es, Kg, Og, S, g, rs, ss } = p, cols = nc * S, calls: number[] = [], nb = productCount(p, nc);
   products(p, nc, (j, cnt) => {
     for (let gi = 0; gi < g.groups; gi++) {
-      gemmThreaded(p.gemm, Kg, cnt * S, Og, wp + gi * Og * Kg * es, 1, Kg, gt + (gi * Og * rs + (n0 + j) * ss) * es, rs, 1, 0,
-        col + (gi * Kg * cols + j * S) * es, cols, ws, es);
+      gemmBlocks(calls, nb, Kg, cnt * S, Og, wp + gi * Og * Kg * es, 1, Kg, gt + (gi * Og * rs + (n0 + j) * ss) * es, rs, 1,
+        col + (gi * Kg * cols + j * S) * es, es, 0, cols);
     }
   });
+  runGemms(p.gemm, calls, ws);
   bySamples(p, p.col2im, dx + n0 * p.C * p.H * p.W * es, col, nc);
 }
 

@@ -40,7 +40,22 @@ export function gemmThreaded(fn: string, m: number, n: number, k: number, a: num
   if (activeThreads() === 1) { K[fn](m, n, k, 1, a, sa0, sa1, b, sb0, sb1, beta, c, ldc, ws); return; }
   const calls: number[] = [];
   gemmBlocks(calls, 1, m, n, k, a, sa0, sa1, b, sb0, sb1, c, es, beta, ldc);
-  if (calls.length === GEMM_ARGS) { K[fn](m, n, k, 1, a, sa0, sa1, b, sb0, sb1, beta, c, ldc, ws); return; }
+  runGemms(fn, calls, ws);
+}
+
+/**
+ * Runs GEMM calls (gemmBlocks' lists: independent products, or blocks of them) on the threads in
+ * one dispatch; one call, or one thread, runs on the caller with its workspace `ws`.
+ */
+export function runGemms(fn: string, calls: number[], ws: number): void {
+  if (activeThreads() === 1 || calls.length === GEMM_ARGS) {
+    for (let i = 0; i < calls.length; i += GEMM_ARGS) {
+      const args = calls.slice(i, i + GEMM_ARGS);
+      args[GEMM_WS_ARG] = ws;
+      K[fn](...args);
+    }
+    return;
+  }
   runCalls(fn, calls, GEMM_ARGS, GEMM_WS_ARG, gemmWorkspace(fn, calls));
 }
 

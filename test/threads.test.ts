@@ -178,6 +178,22 @@ describe('two threads give the bits of one', () => {
     }
   });
 
+  it('log_softmax forward and backward (slices of the leading blocks), over the last dim and a middle one', async () => {
+    torch.manual_seed(8);
+    const x = torch.randn([64, 30, 70]);
+    for (const dim of [-1, 1]) {
+      const run = (n: number): Promise<Float32Array[]> => on(n, async () => {
+        const xr = x.clone().requires_grad_(true);
+        const y = torch.nn.functional.log_softmax(xr, dim);
+        torch.manual_seed(9);
+        y.backward(torch.randn(y.shape));
+        return Promise.all([y, xr.grad!].map((t) => t.data() as Promise<Float32Array>));
+      });
+      const one = await run(1), two = await run(2);
+      for (let i = 0; i < 2; i++) expect(Array.from(two[i]).every((v, j) => Object.is(v, one[i][j])), `dim ${dim} ${['y', 'dx'][i]}`).toBe(true);
+    }
+  });
+
   it('optimizer updates (slices of elements, contiguous and strided parameters)', async () => {
     const make = (): { params: torch.Tensor[]; grads: torch.Tensor[] } => {
       torch.manual_seed(7);

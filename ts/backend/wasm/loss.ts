@@ -1,11 +1,12 @@
 // The wasm backend's loss kernels: log_softmax over [A, C, B] blocks, forward and backward, each
-// one kernel call (assembly/loss.ts); nll_loss over [N, C, S] log-probabilities on the host, as it
+// one kernel call (assembly/loss.ts) or one per thread over slices of the A blocks; nll_loss over [N, C, S] log-probabilities on the host, as it
 // touches one value per target.
 import { ITEMSIZE, KSUFFIX, arrayFor } from '../../dtype.js';
 import { numel } from '../../shape.js';
 import { Storage } from '../storage.js';
 import type { LossKernels } from '../kernels/loss.js';
-import { K, take, scratch, result, fresh } from './runtime.js';
+import { take, scratch, result, fresh } from './runtime.js';
+import { bySlices } from './threads.js';
 import { materialize, contiguousData, bytesOf, isContiguousView } from './scratch.js';
 
 /** [A, C, B] of `shape` around dim `d`. */
@@ -24,7 +25,8 @@ export const loss: LossKernels = {
     const [A, C, B] = blocks(x.shape, dim);
     const y = scratch(() => {
       const xp = materialize(x, dt), yp = result(n * ITEMSIZE[dt]);
-      K[`log_softmax_${KSUFFIX[dt]}`](xp, yp, A, C, B);
+      const blk = C * B * ITEMSIZE[dt];
+      bySlices(`log_softmax_${KSUFFIX[dt]}`, A, 2 * n * ITEMSIZE[dt], (a, cnt) => [xp + a * blk, yp + a * blk, cnt, C, B]);
       return take(yp, dt, n);
     });
     return new Storage(y, dt);
@@ -35,7 +37,8 @@ export const loss: LossKernels = {
     const [A, C, B] = blocks(y.shape, dim);
     const out = scratch(() => {
       const gp = materialize(grad, dt, y.shape), yp = materialize(y, dt), op = result(n * ITEMSIZE[dt]);
-      K[`log_softmax_bwd_${KSUFFIX[dt]}`](gp, yp, op, A, C, B);
+      const blk = C * B * ITEMSIZE[dt];
+      bySlices(`log_softmax_bwd_${KSUFFIX[dt]}`, A, 3 * n * ITEMSIZE[dt], (a, cnt) => [gp + a * blk, yp + a * blk, op + a * blk, cnt, C, B]);
       return take(op, dt, n);
     });
     return new Storage(out, dt);

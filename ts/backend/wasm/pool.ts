@@ -46,7 +46,8 @@ function runPool(name: string, x: View, n: number, P: number, how: { idx?: View;
   return result(values, argmax);
 }
 
-const es = (v: View): number => ITEMSIZE[v.dtype];
+/** Bytes per element of a view. */
+const itemsize = (v: View): number => ITEMSIZE[v.dtype];
 
 /** Planes of H*W elements in `shape` (0 when a plane is empty). */
 const planesOf = (shape: readonly number[], HW: number): number => (HW ? numel(shape) / HW : 0);
@@ -61,7 +62,7 @@ export const pool: PoolKernels = {
     const { H, W, OH, OW } = g;
     const n = numel(outShape), P = planesOf(outShape, OH * OW);
     const [values, indices] = runPool(g.adaptive ? 'adaptive_maxpool2d' : 'maxpool2d', x, n, P, { argmax: true }, (p) => ({
-      ptrs: [[p.x, H * W * es(x)], [p.out, OH * OW * es(x)], [p.argmax, OH * OW * 4]],
+      ptrs: [[p.x, H * W * itemsize(x)], [p.out, OH * OW * itemsize(x)], [p.argmax, OH * OW * 4]],
       rest: g.adaptive ? [H, W, OH, OW] : [H, W, OH, OW, ...window(g), ...(g.d ?? [1, 1])],
     }));
     return [values, indices];
@@ -72,7 +73,7 @@ export const pool: PoolKernels = {
     const HW = inShape[inShape.length - 1] * inShape[inShape.length - 2];
     const P = planesOf(inShape, HW), S = P ? numel(grad.shape) / P : 0;
     return runPool('pool_scatter', grad, n, P, { idx: indices, zero: true }, (p) => ({
-      ptrs: [[p.x, S * es(grad)], [p.idx, S * 4], [p.out, HW * es(grad)]], rest: [S, HW],
+      ptrs: [[p.x, S * itemsize(grad)], [p.idx, S * 4], [p.out, HW * itemsize(grad)]], rest: [S, HW],
     }))[0];
   },
 
@@ -81,7 +82,7 @@ export const pool: PoolKernels = {
     const HW = x.shape[x.shape.length - 1] * x.shape[x.shape.length - 2];
     const P = planesOf(x.shape, HW), S = P ? n / P : 0;
     return runPool('pool_gather', x, n, P, { idx: indices }, (p) => ({
-      ptrs: [[p.x, HW * es(x)], [p.idx, S * 4], [p.out, S * es(x)]], rest: [S, HW],
+      ptrs: [[p.x, HW * itemsize(x)], [p.idx, S * 4], [p.out, S * itemsize(x)]], rest: [S, HW],
     }))[0];
   },
 
@@ -94,7 +95,7 @@ export const pool: PoolKernels = {
     // backward: x is the output gradient (OH x OW planes), out the input gradient (H x W)
     const [xPlane, outPlane] = backward ? [OH * OW, H * W] : [H * W, OH * OW];
     return runPool(g.adaptive ? 'adaptive_avgpool2d' : 'avgpool2d', x, n, P, { zero: backward }, (p) => ({
-      ptrs: [[p.x, xPlane * es(x)], [p.out, outPlane * es(x)]],
+      ptrs: [[p.x, xPlane * itemsize(x)], [p.out, outPlane * itemsize(x)]],
       rest: g.adaptive ? [H, W, OH, OW, bwd] : [H, W, OH, OW, ...window(g), g.includePad ? 1 : 0, g.divisor ?? 0, bwd],
     }))[0];
   },

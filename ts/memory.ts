@@ -44,15 +44,15 @@ function closeScope(set: Set<Tensor>, result: unknown): void {
   }
 }
 
+// storage made inside a scope is released at its end: only then may results live in the kernel heap
+heapHooks.scoped = () => scopes.length > 0;
+
 /**
  * Runs fn and disposes every tensor created inside it, except those in its result (a tensor, or
  * arrays/objects of tensors) and those passed to keep(). Works with async functions: the scope
  * stays open until the promise settles (tensors created by unrelated code running concurrently
  * during an await are also collected, so don't interleave independent async scopes).
  */
-// storage made inside a scope is released at its end: only then may results live in the kernel heap
-heapHooks.scoped = () => scopes.length > 0;
-
 export function scope<T>(fn: () => T): T {
   const set = new Set<Tensor>();
   scopes.push(set);

@@ -1,6 +1,6 @@
 // The wasm backend's loss kernels: log_softmax over [A, C, B] blocks, forward and backward, each
-// one kernel call (assembly/loss.ts) or one per thread over slices of the A blocks; nll_loss over [N, C, S] log-probabilities on the host, as it
-// touches one value per target.
+// one kernel call (assembly/loss.ts), cut into slices of the A blocks for the threads; nll_loss
+// over [N, C, S] log-probabilities on the host, as it touches one value per target.
 import { ITEMSIZE, KSUFFIX, arrayFor } from '../../dtype.js';
 import { numel } from '../../shape.js';
 import { Storage } from '../storage.js';

@@ -37,7 +37,7 @@ export const optim: OptimKernels = {
     const n = numel(p.shape);
     if (n === 0) return;
     // inside torch.scope, parameter, gradient and state move into the kernel heap (once: they stay)
-    for (const v of [p, g, ...states]) if (v && !v._storage.buffer) promote(v._storage);
+    for (const v of [p, g, ...states]) if (v) promote(v._storage);
     const pd = bytesOf(p);
     const sd = states.map((s) => (s ? bytesOf(s) : null));
     if (isContiguousView(p.shape, p._strides) && isContiguousView(g.shape, g._strides) && g.dtype === dtype) {

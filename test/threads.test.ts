@@ -109,9 +109,11 @@ describe('two threads give the bits of one', () => {
 
   // [x shape, weight shape, stride, padding, groups]: one sample per product (18 x 18 outputs; a
   // chunk's products go to the threads whole), whole
-  // chunks per product with padding and stride (6 x 6), and two groups
+  // chunks per product with padding and stride (6 x 6), two groups, and Winograd (3x3, stride 1, 16
+  // channels or more: transforms in slices of samples, 16 GEMMs per chunk in one dispatch, 3 chunks)
   const convs: [number[], number[], number, number, number][] = [
     [[16, 8, 20, 20], [24, 8, 3, 3], 1, 0, 1],
+    [[12, 16, 26, 26], [32, 16, 3, 3], 1, 1, 1],
     [[21, 6, 12, 12], [10, 6, 5, 5], 2, 2, 1],
     [[9, 8, 20, 20], [12, 4, 3, 3], 1, 1, 2],
   ];

@@ -19,6 +19,7 @@ import { K, alloc, take, scratch, result } from './runtime.js';
 import { materialize } from './scratch.js';
 import { gemmThreaded, gemmBlocks, runGemms } from './gemm_split.js';
 import { bySlices } from './threads.js';
+import { winogradApplies, winogradFilters, winogradForward, winogradWeightGrad } from './winograd.js';
 
 let COL_BYTES = 1 << 20;
 let SAMPLE_COLS = 256;
@@ -157,6 +158,14 @@ const conv2dInputGrad: ConvKernels['conv2dInputGrad'] = (gy, w, xshape, g) => {
   const p = problem(gy.dtype, xshape, w.shape, gy.shape[2], gy.shape[3], g);
   const n = p.N * p.C * p.H * p.W;
   if (n === 0 || p.S === 0 || p.O === 0) return zeros(p.dt, n);
+  if (winogradApplies(p.dt, p.C, w.shape, g)) {
+    // the correlation of gy with the flipped, transposed filters, padded by 2 - pt, 2 - pl
+    return stored(p.dt, scratch(() => {
+      const wp = materialize(w, p.dt), gyp = materialize(gy, p.dt), dx = result(n * p.es);
+      winogradForward(gyp, winogradFilters(wp, p.O, p.C, true), 0, dx, p.N, p.O, p.OH, p.OW, p.C, p.H, p.W, 2 - g.pt, 2 - g.pl);
+      return take(dx, p.dt, n);
+    }));
+  }
   return stored(p.dt, scratch(() => {
     const wp = materialize(w, p.dt), gt = transposed(p, gy), dx = zeroed(p, n);
     const [col, ws] = columns(p, [p.Kg, p.U * p.S, p.Og]);
@@ -169,6 +178,13 @@ const conv2dWeightGrad: ConvKernels['conv2dWeightGrad'] = (x, gy, wshape, g) => 
   const p = problem(x.dtype, x.shape, wshape, gy.shape[2], gy.shape[3], g);
   const n = p.O * p.Kg;
   if (n === 0 || p.N * p.S === 0) return zeros(p.dt, n);
+  if (winogradApplies(p.dt, p.C, wshape, g)) {
+    return stored(p.dt, scratch(() => {
+      const xp = materialize(x, p.dt), gyp = materialize(gy, p.dt), dw = result(n * p.es);
+      winogradWeightGrad(xp, gyp, dw, p.N, p.C, p.H, p.W, p.O, p.OH, p.OW, g.pt, g.pl);
+      return take(dw, p.dt, n);
+    }));
+  }
   return stored(p.dt, scratch(() => {
     const xp = materialize(x, p.dt), gt = transposed(p, gy), dw = result(n * p.es);
     const [col, ws] = columns(p, [p.Og, p.Kg, p.U * p.S]);
@@ -186,6 +202,13 @@ export const conv: ConvKernels = {
     const p = problem(x.dtype, x.shape, w.shape, OH, OW, g);
     const n = p.N * p.O * p.S;
     if (n === 0) return zeros(p.dt, n);
+    if (p.C > 0 && winogradApplies(p.dt, p.C, w.shape, g)) {
+      return stored(p.dt, scratch(() => {
+        const xp = materialize(x, p.dt), wp = materialize(w, p.dt), bp = b ? materialize(b, p.dt) : 0, y = result(n * p.es);
+        winogradForward(xp, winogradFilters(wp, p.O, p.C, false), bp, y, p.N, p.C, p.H, p.W, p.O, OH, OW, g.pt, g.pl);
+        return take(y, p.dt, n);
+      }));
+    }
     return stored(p.dt, scratch(() => {
       const xp = materialize(x, p.dt), wp = materialize(w, p.dt), bp = b ? materialize(b, p.dt) : 0;
       const t = (p.own ? result : alloc)(n * p.es);
@@ -211,7 +234,9 @@ export const conv: ConvKernels = {
   conv2dGrads(x, w, gy, g) {
     const p = problem(x.dtype, x.shape, w.shape, gy.shape[2], gy.shape[3], g);
     const nx = p.N * p.C * p.H * p.W, nw = p.O * p.Kg;
-    if (nx === 0 || nw === 0 || p.N * p.S === 0) return [conv2dInputGrad(gy, w, x.shape, g), conv2dWeightGrad(x, gy, w.shape, g)];
+    if (nx === 0 || nw === 0 || p.N * p.S === 0 || winogradApplies(p.dt, p.C, w.shape, g)) {
+      return [conv2dInputGrad(gy, w, x.shape, g), conv2dWeightGrad(x, gy, w.shape, g)];
+    }
     const [dx, dw] = scratch(() => {
       const xp = materialize(x, p.dt), wp = materialize(w, p.dt), gt = transposed(p, gy);
       const dxp = zeroed(p, nx), dwp = result(nw * p.es);

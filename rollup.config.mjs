@@ -60,6 +60,7 @@ const chunkOf = (id) => {
   if (/[\\/]ts[\\/](vision[\\/]|platform[\\/]image\.js$)/.test(id)) return 'vision';
   if (/[\\/]gpu[\\/]/.test(id)) return 'gpu';
   if (/[\\/]wasm_relaxed_bytes\.js$/.test(id)) return 'relaxed';
+  if (/[\\/](wasm_winograd_bytes|backend[\\/]wasm[\\/]winograd)\.js$/.test(id)) return 'winograd';
   if (/[\\/]backend[\\/]wasm[\\/]thread_pool\.js$/.test(id)) return 'threads';
   if (/[\\/]backend[\\/]wasm[\\/]heap\.js$/.test(id)) return 'heap';
   if (/[\\/]ts[\\/]onnx[\\/](?!hook\.js$|index\.js$)/.test(id)) return 'onnx';
@@ -115,7 +116,7 @@ const workerdWasm = {
     if (id !== '\0webtorch-wasm-source') return null;
     // baseline only: the relaxed-SIMD GEMM add-on would be a second module import, and the
     // package check (test/runtime/run.mjs) allows the bundle only './webtorch.wasm'
-    return "import wasmModule from './webtorch.wasm';\nexport function wasmSource() { return wasmModule; }\nexport async function relaxedSource() { return null; }\n";
+    return "import wasmModule from './webtorch.wasm';\nexport function wasmSource() { return wasmModule; }\nexport async function relaxedSource() { return null; }\nexport async function winogradSource() { return null; }\n";
   },
   writeBundle() {
     mkdirSync('dist', { recursive: true });

@@ -14,4 +14,3 @@ export * from "./norm";
 export * from "./loss";
 export * from "./rnn";
 export { expv_f32, sigmoidv_f32, tanhv_f32 } from "./expv";
-export * from "./winograd";

@@ -1,3 +1,5 @@
+// Entry of the Winograd add-on module (build/out/webtorch_winograd.wasm, importing the main module's
+// memory; ts/backend/wasm/runtime.ts adds its exports to the kernels where it loads).
 // Winograd F(2x2, 3x3) convolution transforms (Lavin & Gray, "Fast Algorithms for Convolutional
 // Neural Networks", 2016), float32. A 3x3 stride-1 correlation is computed per 2x2 output tile from
 // the tile's 4x4 input patch d as  Y = A^T [ sum_c (G g G^T) (.) (B^T d B) ] A,  so each output
@@ -23,25 +25,24 @@
 // @ts-ignore: decorator
 @inline function odds(a: v128, b: v128): v128 { return v128.shuffle<f32>(a, b, 1, 3, 5, 7); }
 
-// Stores lanes [0, n) of v at p (all four when n >= 4).
-// @ts-ignore: decorator
-@inline function storeLanes(p: usize, v: v128, n: i32): void {
-  if (n >= 4) { v128.store(p, v); return; }
+// Lanes [0, n) of v to p (n < 4), and floats [0, n) at p into lanes (zeros after n): the tails of
+// rows of tiles, out of line (one copy each keeps the module small).
+function storePart(p: usize, v: v128, n: i32): void {
   store<f32>(p, f32x4.extract_lane(v, 0));
   if (n > 1) store<f32>(p, f32x4.extract_lane(v, 1), 4);
   if (n > 2) store<f32>(p, f32x4.extract_lane(v, 2), 8);
 }
-
-// Loads floats [0, n) at p into lanes (zeros after n).
-// @ts-ignore: decorator
-@inline function loadLanes(p: usize, n: i32): v128 {
-  if (n >= 4) return v128.load(p);
+function loadPart(p: usize, n: i32): v128 {
   let v = f32x4.splat(0);
   if (n > 0) v = f32x4.replace_lane(v, 0, load<f32>(p));
   if (n > 1) v = f32x4.replace_lane(v, 1, load<f32>(p, 4));
   if (n > 2) v = f32x4.replace_lane(v, 2, load<f32>(p, 8));
   return v;
 }
+// @ts-ignore: decorator
+@inline function storeLanes(p: usize, v: v128, n: i32): void { if (n >= 4) v128.store(p, v); else storePart(p, v, n); }
+// @ts-ignore: decorator
+@inline function loadLanes(p: usize, n: i32): v128 { return n >= 4 ? v128.load(p) : loadPart(p, n); }
 
 // The floats of one padded input row: dst[q] = row y of the plane at column q - pl, zero outside the
 // plane (L a multiple of 4). Vector loops: rows are a few dozen floats, where memory.fill/copy calls cost more.
@@ -159,6 +160,12 @@ export function wino_output_f32(m: usize, y: usize, bias: usize, cnt: i32, K: i3
   }
 }
 
+// One row i of A dY A^T for four tiles: [r0, r0 + r1, r0 - r1, -r1] at positions 4i .. 4i+3.
+function gradColumns(q: usize, xs: usize, r0: v128, r1: v128, tl: i32): void {
+  storeLanes(q, r0, tl); storeLanes(q + xs, f32x4.add(r0, r1), tl);
+  storeLanes(q + 2 * xs, f32x4.sub(r0, r1), tl); storeLanes(q + 3 * xs, f32x4.neg(r1), tl);
+}
+
 // dM[xi][k][p] = (A dY A^T)[i][j] per tile of cnt samples of dy ([cnt, K, OH, OW]); outputs past the
 // plane's edge count as zero. Rows of P floats; the first sample's tiles start at column 0.
 export function wino_grad_f32(gy: usize, dm: usize, cnt: i32, K: i32, OH: i32, OW: i32, P: i32): void {
@@ -183,32 +190,21 @@ export function wino_grad_f32(gy: usize, dm: usize, cnt: i32, K: i32, OH: i32, O
           const r20 = f32x4.sub(d00, d10), r21 = f32x4.sub(d01, d11);
           const r30 = f32x4.neg(d10), r31 = f32x4.neg(d11);
           const q = dst + (<usize>tw << 2), tl = TW - tw;
-          storeLanes(q, r00, tl); storeLanes(q + xs, f32x4.add(r00, r01), tl);
-          storeLanes(q + 2 * xs, f32x4.sub(r00, r01), tl); storeLanes(q + 3 * xs, f32x4.neg(r01), tl);
-          storeLanes(q + 4 * xs, r10, tl); storeLanes(q + 5 * xs, f32x4.add(r10, r11), tl);
-          storeLanes(q + 6 * xs, f32x4.sub(r10, r11), tl); storeLanes(q + 7 * xs, f32x4.neg(r11), tl);
-          storeLanes(q + 8 * xs, r20, tl); storeLanes(q + 9 * xs, f32x4.add(r20, r21), tl);
-          storeLanes(q + 10 * xs, f32x4.sub(r20, r21), tl); storeLanes(q + 11 * xs, f32x4.neg(r21), tl);
-          storeLanes(q + 12 * xs, r30, tl); storeLanes(q + 13 * xs, f32x4.add(r30, r31), tl);
-          storeLanes(q + 14 * xs, f32x4.sub(r30, r31), tl); storeLanes(q + 15 * xs, f32x4.neg(r31), tl);
+          gradColumns(q, xs, r00, r01, tl);
+          gradColumns(q + 4 * xs, xs, r10, r11, tl);
+          gradColumns(q + 8 * xs, xs, r20, r21, tl);
+          gradColumns(q + 12 * xs, xs, r30, r31, tl);
         }
       }
     }
   }
 }
 
-// Stores the four values of one row of U (positions 4i .. 4i+3, xs bytes apart): row t of G g times G^T.
+// G (4 x 3): U = G g G^T and dg = G^T dU G, as sums over its entries (a few hundred flops per
+// filter, once per call: a loop keeps the module small). Computed, not a table: this module has no
+// data segment, as it shares the main module's memory.
 // @ts-ignore: decorator
-@inline function filterRow(d: usize, xs: usize, a: f32, b: f32, e: f32): void {
-  store<f32>(d, a);
-  store<f32>(d + xs, (a + b + e) * 0.5);
-  store<f32>(d + 2 * xs, (a - b + e) * 0.5);
-  store<f32>(d + 3 * xs, e);
-}
-
-// Filter element 3i + j, or with flip the element of the filter rotated by 180 degrees.
-// @ts-ignore: decorator
-@inline function tap(g: usize, e: i32, flip: i32): f32 { return load<f32>(g + (<usize>(flip ? 8 - e : e) << 2)); }
+@inline function gAt(i: i32, a: i32): f32 { return i == 1 ? 0.5 : i == 2 ? (a == 1 ? -0.5 : 0.5) : a == (i == 0 ? 0 : 2) ? 1 : 0; }
 
 // U = G g G^T for the O x C filters g of w ([O, C, 3, 3]): U[xi][o][c], or with flip the filters of
 // the input gradient, g'[c][o] = g[o][c] rotated by 180 degrees, as U[xi][c][o].
@@ -217,25 +213,16 @@ export function wino_filter_f32(w: usize, u: usize, O: i32, C: i32, flip: i32): 
   for (let o = 0; o < O; o++) {
     for (let c = 0; c < C; c++) {
       const g = w + ((<usize>(o * C + c) * 9) << 2);
-      const g00 = tap(g, 0, flip), g01 = tap(g, 1, flip), g02 = tap(g, 2, flip);
-      const g10 = tap(g, 3, flip), g11 = tap(g, 4, flip), g12 = tap(g, 5, flip);
-      const g20 = tap(g, 6, flip), g21 = tap(g, 7, flip), g22 = tap(g, 8, flip);
       const d = u + ((flip ? <usize>(c * O + o) : <usize>(o * C + c)) << 2);
-      // rows of G g: g0, (g0 + g1 + g2) / 2, (g0 - g1 + g2) / 2, g2
-      filterRow(d, xs, g00, g01, g02);
-      filterRow(d + 4 * xs, xs, (g00 + g10 + g20) * 0.5, (g01 + g11 + g21) * 0.5, (g02 + g12 + g22) * 0.5);
-      filterRow(d + 8 * xs, xs, (g00 - g10 + g20) * 0.5, (g01 - g11 + g21) * 0.5, (g02 - g12 + g22) * 0.5);
-      filterRow(d + 12 * xs, xs, g20, g21, g22);
+      for (let xi = 0; xi < 16; xi++) {
+        let s: f32 = 0;
+        for (let e = 0; e < 9; e++) {
+          s += gAt(xi >> 2, e / 3) * gAt(xi & 3, e % 3) * load<f32>(g + (<usize>(flip ? 8 - e : e) << 2));
+        }
+        store<f32>(d + <usize>xi * xs, s);
+      }
     }
   }
-}
-
-// Stores one row of dg: row t of G^T dU times G.
-// @ts-ignore: decorator
-@inline function gradRow(q: usize, t0: f32, t1: f32, t2: f32, t3: f32): void {
-  store<f32>(q, t0 + (t1 + t2) * 0.5);
-  store<f32>(q, (t1 - t2) * 0.5, 4);
-  store<f32>(q, (t1 + t2) * 0.5 + t3, 8);
 }
 
 // dw[o][c] (3 x 3) = G^T dU[.][o][c] G for the filter-transform gradients du ([16][O][C]).
@@ -245,19 +232,11 @@ export function wino_filter_grad_f32(du: usize, dw: usize, O: i32, C: i32): void
     for (let c = 0; c < C; c++) {
       const s = du + (<usize>(o * C + c) << 2);
       const q = dw + ((<usize>(o * C + c) * 9) << 2);
-      // columns j of G^T dU: d0 + (d1 + d2) / 2, (d1 - d2) / 2, (d1 + d2) / 2 + d3
-      let a0: f32 = 0, a1: f32 = 0, a2: f32 = 0, a3: f32 = 0, b0: f32 = 0, b1: f32 = 0, b2: f32 = 0, b3: f32 = 0;
-      let e0: f32 = 0, e1: f32 = 0, e2: f32 = 0, e3: f32 = 0;
-      for (let j = 0; j < 4; j++) {
-        const d0 = load<f32>(s + <usize>j * xs), d1 = load<f32>(s + <usize>(4 + j) * xs);
-        const d2 = load<f32>(s + <usize>(8 + j) * xs), d3 = load<f32>(s + <usize>(12 + j) * xs);
-        const a = d0 + (d1 + d2) * 0.5, b = (d1 - d2) * 0.5, e = (d1 + d2) * 0.5 + d3;
-        if (j == 0) { a0 = a; b0 = b; e0 = e; } else if (j == 1) { a1 = a; b1 = b; e1 = e; }
-        else if (j == 2) { a2 = a; b2 = b; e2 = e; } else { a3 = a; b3 = b; e3 = e; }
+      for (let e = 0; e < 9; e++) {
+        let t: f32 = 0;
+        for (let xi = 0; xi < 16; xi++) t += gAt(xi >> 2, e / 3) * gAt(xi & 3, e % 3) * load<f32>(s + <usize>xi * xs);
+        store<f32>(q + (<usize>e << 2), t);
       }
-      gradRow(q, a0, a1, a2, a3);
-      gradRow(q + 12, b0, b1, b2, b3);
-      gradRow(q + 24, e0, e1, e2, e3);
     }
   }
 }

@@ -7,7 +7,8 @@
 //
 // relaxedSource() loads the optional relaxed-SIMD GEMM add-on (assembly/relaxed.ts) from a chunk of
 // its own (dist/webtorch.relaxed*.js), which ts/backend/wasm/variant.ts asks for only where the
-// runtime supports relaxed SIMD: the main browser file does not carry it.
+// runtime supports relaxed SIMD: the main browser file does not carry it. winogradSource() loads the
+// Winograd convolution add-on (assembly/winograd.ts) likewise, everywhere but edge workers.
 import { WASM_DEFLATED, WASM_SIZE } from '../../build/out/wasm_bytes.js';
 import { inflateRaw } from './inflate.js';
 
@@ -36,4 +37,10 @@ export function wasmSource(): Uint8Array | WebAssembly.Module {
 export async function relaxedSource(): Promise<Uint8Array | WebAssembly.Module | null> {
   const { WASM_RELAXED_DEFLATED, WASM_RELAXED_SIZE } = await import('../../build/out/wasm_relaxed_bytes.js');
   return embedded(WASM_RELAXED_DEFLATED, WASM_RELAXED_SIZE, 'webtorch_relaxed.wasm');
+}
+
+/** The Winograd convolution add-on: its bytes, or null where the bundle has none. */
+export async function winogradSource(): Promise<Uint8Array | null> {
+  const { WASM_WINOGRAD_DEFLATED, WASM_WINOGRAD_SIZE } = await import('../../build/out/wasm_winograd_bytes.js');
+  return embedded(WASM_WINOGRAD_DEFLATED, WASM_WINOGRAD_SIZE, 'webtorch_winograd.wasm');
 }

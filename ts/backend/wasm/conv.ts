@@ -1,5 +1,5 @@
 // The wasm backend's convolutions: im2col + the SIMD GEMM kernel (assembly/conv.ts,
-// assembly/gemm.ts). Each driver runs inside one scratch section, so the column matrix never
+// assembly/gemm.ts), and Winograd for float32 3x3 stride-1 ones with 16+ channels (./winograd.ts). Each driver runs inside one scratch section, so the column matrix never
 // leaves wasm memory; the batch is cut into chunks whose column matrix fits COL_BYTES
 // (it fits L2: the GEMM packs it while it is hot), and groups are slices of each product.
 //   forward        t[g][Og, N*S] = w[g][Og, Kg] @ col[g][Kg, N*S], then y = t as [N, O, S] + bias
@@ -19,7 +19,12 @@ import { K, alloc, take, scratch, result } from './runtime.js';
 import { materialize } from './scratch.js';
 import { gemmThreaded, gemmBlocks, runGemms } from './gemm_split.js';
 import { bySlices } from './threads.js';
-import { winogradApplies, winogradFilters, winogradForward, winogradWeightGrad } from './winograd.js';
+
+// the Winograd driver for 3x3 convolutions (a chunk of its own, with its wasm add-on), where the add-on loaded
+const wino = K.wino_input_f32 ? await import('./winograd.js') : null;
+const winoKernels = wino?.winogradKernels({
+  K, alloc, result, scratch, take, materialize, gemmBlocks, runGemms, bySlices, stored: (d) => new Storage(d, 'float32'),
+});
 
 let COL_BYTES = 1 << 20;
 let SAMPLE_COLS = 256;
@@ -158,14 +163,7 @@ const conv2dInputGrad: ConvKernels['conv2dInputGrad'] = (gy, w, xshape, g) => {
   const p = problem(gy.dtype, xshape, w.shape, gy.shape[2], gy.shape[3], g);
   const n = p.N * p.C * p.H * p.W;
   if (n === 0 || p.S === 0 || p.O === 0) return zeros(p.dt, n);
-  if (winogradApplies(p.dt, p.C, w.shape, g)) {
-    // the correlation of gy with the flipped, transposed filters, padded by 2 - pt, 2 - pl
-    return stored(p.dt, scratch(() => {
-      const wp = materialize(w, p.dt), gyp = materialize(gy, p.dt), dx = result(n * p.es);
-      winogradForward(gyp, winogradFilters(wp, p.O, p.C, true), 0, dx, p.N, p.O, p.OH, p.OW, p.C, p.H, p.W, 2 - g.pt, 2 - g.pl);
-      return take(dx, p.dt, n);
-    }));
-  }
+  if (wino?.winogradApplies(p.dt, p.C, w.shape, g)) return winoKernels!.conv2dInputGrad(gy, w, xshape, g);
   return stored(p.dt, scratch(() => {
     const wp = materialize(w, p.dt), gt = transposed(p, gy), dx = zeroed(p, n);
     const [col, ws] = columns(p, [p.Kg, p.U * p.S, p.Og]);
@@ -178,13 +176,7 @@ const conv2dWeightGrad: ConvKernels['conv2dWeightGrad'] = (x, gy, wshape, g) => 
   const p = problem(x.dtype, x.shape, wshape, gy.shape[2], gy.shape[3], g);
   const n = p.O * p.Kg;
   if (n === 0 || p.N * p.S === 0) return zeros(p.dt, n);
-  if (winogradApplies(p.dt, p.C, wshape, g)) {
-    return stored(p.dt, scratch(() => {
-      const xp = materialize(x, p.dt), gyp = materialize(gy, p.dt), dw = result(n * p.es);
-      winogradWeightGrad(xp, gyp, dw, p.N, p.C, p.H, p.W, p.O, p.OH, p.OW, g.pt, g.pl);
-      return take(dw, p.dt, n);
-    }));
-  }
+  if (wino?.winogradApplies(p.dt, p.C, wshape, g)) return winoKernels!.conv2dWeightGrad(x, gy, wshape, g);
   return stored(p.dt, scratch(() => {
     const xp = materialize(x, p.dt), gt = transposed(p, gy), dw = result(n * p.es);
     const [col, ws] = columns(p, [p.Og, p.Kg, p.U * p.S]);
@@ -202,13 +194,7 @@ export const conv: ConvKernels = {
     const p = problem(x.dtype, x.shape, w.shape, OH, OW, g);
     const n = p.N * p.O * p.S;
     if (n === 0) return zeros(p.dt, n);
-    if (p.C > 0 && winogradApplies(p.dt, p.C, w.shape, g)) {
-      return stored(p.dt, scratch(() => {
-        const xp = materialize(x, p.dt), wp = materialize(w, p.dt), bp = b ? materialize(b, p.dt) : 0, y = result(n * p.es);
-        winogradForward(xp, winogradFilters(wp, p.O, p.C, false), bp, y, p.N, p.C, p.H, p.W, p.O, OH, OW, g.pt, g.pl);
-        return take(y, p.dt, n);
-      }));
-    }
+    if (p.C > 0 && wino?.winogradApplies(p.dt, p.C, w.shape, g)) return winoKernels!.conv2d(x, w, b, g, OH, OW);
     return stored(p.dt, scratch(() => {
       const xp = materialize(x, p.dt), wp = materialize(w, p.dt), bp = b ? materialize(b, p.dt) : 0;
       const t = (p.own ? result : alloc)(n * p.es);
@@ -234,7 +220,7 @@ export const conv: ConvKernels = {
   conv2dGrads(x, w, gy, g) {
     const p = problem(x.dtype, x.shape, w.shape, gy.shape[2], gy.shape[3], g);
     const nx = p.N * p.C * p.H * p.W, nw = p.O * p.Kg;
-    if (nx === 0 || nw === 0 || p.N * p.S === 0 || winogradApplies(p.dt, p.C, w.shape, g)) {
+    if (nx === 0 || nw === 0 || p.N * p.S === 0 || wino?.winogradApplies(p.dt, p.C, w.shape, g)) {
       return [conv2dInputGrad(gy, w, x.shape, g), conv2dWeightGrad(x, gy, w.shape, g)];
     }
     const [dx, dw] = scratch(() => {

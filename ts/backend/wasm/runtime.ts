@@ -4,7 +4,7 @@
 // Tensor storage lives in ordinary JS typed arrays that the garbage collector sees, or in heap
 // blocks (docs/MEMORY.md). Each kernel call copies the input spans it needs into scratch unless
 // they already live in the heap, runs, and writes its result into a heap block or copies it out.
-import { wasmSource, relaxedSource } from '../../platform/wasm_source.js';
+import { wasmSource, relaxedSource, winogradSource } from '../../platform/wasm_source.js';
 import { pickVariant, RELAXED_EXPORTS, type WasmVariant } from './variant.js';
 import { threadsAvailable, memoryImport, sharedImport, MAX_PAGES } from './memory_import.js';
 import type { DType, TypedArray } from '../../dtype.js';
@@ -50,6 +50,13 @@ export const wasmVariant: WasmVariant = choice.variant;
 export const wasmVariantReason: string | undefined = choice.reason;
 /** The relaxed add-on in use (bytes or module), or null on the baseline. */
 export const relaxedAddOn = choice.source ?? null;
+
+// The Winograd convolution add-on (assembly/winograd.ts, in a chunk of its own) adds its exports to
+// the kernels where it loads; without it (edge workers) 3x3 convolutions stay on im2col.
+/** The compiled Winograd add-on, which worker threads instantiate too, or null. */
+export const winogradAddOn: WebAssembly.Module | null = await winogradSource().then(
+  (s) => s && WebAssembly.compile((wasmShared ? sharedImport(s) : s) as BufferSource), () => null);
+if (winogradAddOn) Object.assign(K, (await WebAssembly.instantiate(winogradAddOn, imports)).exports);
 
 let base = (Number(K.heap_base()) + 63) & ~63;
 let top = base;

@@ -1,8 +1,8 @@
 // The worker pool behind ts/backend/wasm/threads.ts, in a chunk of its own (dist/webtorch.threads*.js)
 // that is imported only when more than one thread is wanted and threads can run.
 //
-// Each worker instantiates the same compiled kernel module (and the relaxed-SIMD add-on, where it is
-// in use) over the one shared WebAssembly.Memory, then sleeps on a control block in that memory:
+// Each worker instantiates the same compiled kernel module (and the relaxed-SIMD and Winograd add-ons,
+// where they are in use) over the one shared WebAssembly.Memory, then sleeps on a control block in that memory:
 //   ctl[0] generation (bumped per job; workers Atomics.wait on it)  ctl[1] next task to claim
 //   ctl[2] tasks done  ctl[3] task count  ctl[4] export index  ctl[5] arguments per task
 //   ctl[6] which argument is the workspace (-1: none)  ctl[7] workspace base  ctl[8] workspace bytes
@@ -13,7 +13,7 @@
 // Node, Bun, Deno: node:worker_threads; browsers: module Web Workers (only when cross-origin
 // isolated, see memory_import.ts). Workers are unref()'d where they can be, so a script exits
 // by itself; the worker source travels as a string (no extra file for bundlers or CDNs).
-import { K, alloc, reserve, wasmMemory, wasmModule, relaxedAddOn } from './runtime.js';
+import { K, alloc, reserve, wasmMemory, wasmModule, relaxedAddOn, winogradAddOn } from './runtime.js';
 import { RELAXED_EXPORTS } from './variant.js';
 import type { Pool } from './threads.js';
 
@@ -23,7 +23,7 @@ const SPIN_MS = 20;
 
 /** The body of every worker: instantiate, report ready, then run claimed calls until told to quit. */
 function workerMain(d: {
-  module: WebAssembly.Module; relaxed: WebAssembly.Module | null; relaxedNames: string[]; memory: WebAssembly.Memory;
+  module: WebAssembly.Module; relaxed: WebAssembly.Module | null; relaxedNames: string[]; winograd: WebAssembly.Module | null; memory: WebAssembly.Memory;
   names: string[]; ctl: number; slot: number; spinMs: number;
 }, ready: () => void): void {
   const env = { memory: d.memory, abort(): never { throw new Error('webtorch: internal kernel abort in a worker thread'); } };
@@ -32,6 +32,7 @@ function workerMain(d: {
     const r = new WebAssembly.Instance(d.relaxed, { env }).exports;
     for (const n of d.relaxedNames) ex[n] = r[n];
   }
+  if (d.winograd) Object.assign(ex, new WebAssembly.Instance(d.winograd, { env }).exports);
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const fns = d.names.map((n) => ex[n] as (...a: number[]) => any);
   const ctl = new Int32Array(d.memory.buffer, d.ctl, 16);
@@ -101,7 +102,7 @@ export async function startPool(workers: number): Promise<Pool> {
   const names = Object.keys(K).filter((n) => typeof K[n] === 'function');
   const relaxed = relaxedAddOn === null ? null
     : relaxedAddOn instanceof WebAssembly.Module ? relaxedAddOn : await WebAssembly.compile(relaxedAddOn as BufferSource);
-  const base = { module: wasmModule, relaxed, relaxedNames: [...RELAXED_EXPORTS], memory: wasmMemory, names, ctl: ctlPtr, spinMs: SPIN_MS };
+  const base = { module: wasmModule, relaxed, relaxedNames: [...RELAXED_EXPORTS], winograd: winogradAddOn, memory: wasmMemory, names, ctl: ctlPtr, spinMs: SPIN_MS };
   const started = await Promise.allSettled(Array.from({ length: workers }, (_, i) => spawnWorker({ ...base, slot: i + 1 })));
   const handles = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
   if (handles.length < workers) {

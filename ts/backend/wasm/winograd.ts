@@ -5,11 +5,31 @@
 // gradient sums the GEMMs dM[xi] V[xi]^T over the batch. Chunks of samples keep the transformed
 // tiles (V, M) within CHUNK_BYTES; each transform runs by slices of samples on the threads and the
 // 16 GEMMs of a chunk go to the threads in one dispatch, whole, so results do not depend on the
-// thread count. Measured on the current MNIST net (32 -> 64 channels, 26 x 26): see bench/RESULTS.md.
-import type { ConvGeometry } from '../kernels/conv.js';
-import { K, alloc } from './runtime.js';
-import { gemmBlocks, runGemms } from './gemm_split.js';
-import { bySlices } from './threads.js';
+// thread count. This module and the transforms' wasm (an add-on module) are a chunk of their own,
+// which conv.ts imports where the add-on loaded: the main browser file carries neither. It imports
+// no values (conv.ts awaits it while the main chunk loads, which a chunk importing back would
+// deadlock): winogradKernels() takes the backend functions it uses.
+import type { ConvGeometry, ConvKernels } from '../kernels/conv.js';
+import type { Storage } from '../storage.js';
+import type { View } from '../view.js';
+import type { DType, TypedArray } from '../../dtype.js';
+
+/** What the driver uses of the backend (runtime.ts, scratch.ts, gemm_split.ts, threads.ts, storage.ts). */
+export interface Backend {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  K: Record<string, (...args: any[]) => any>;
+  alloc(bytes: number): number;
+  result(bytes: number): number;
+  scratch<T>(fn: () => T): T;
+  take(ptr: number, dtype: DType, n: number): TypedArray;
+  materialize(v: View, dtype: DType): number;
+  stored(data: TypedArray): Storage;
+  gemmBlocks(calls: number[], nb: number, m: number, n: number, k: number, a: number, sa0: number, sa1: number,
+    b: number, sb0: number, sb1: number, c: number, es: number, beta?: number, ldc?: number): void;
+  runGemms(fn: string, calls: number[], ws: number): void;
+  bySlices(fn: string, total: number, bytes: number, args: (first: number, count: number) => number[], grain?: number, wsBytes?: number): void;
+}
+let be: Backend;
 
 const XI = 16;
 const F = 4; // bytes per float32
@@ -41,59 +61,95 @@ function tiles(N: number, OH: number, OW: number, rows: number): Tiles {
 
 /** A GEMM workspace for the products of every chunk, [m, tiles, k] or (tilesInner) [m, n, tiles]. */
 function gemmSpace(t: Tiles, m: number, n: number, tilesInner: boolean): number {
-  const size = (nc: number): number => tilesInner ? K.gemm_f32_workspace(m, n, nc * t.T) : K.gemm_f32_workspace(m, nc * t.T, n);
-  return alloc(Math.max(size(t.Nc), size(t.N - Math.floor((t.N - 1) / t.Nc) * t.Nc)));
+  const size = (nc: number): number => tilesInner ? be.K.gemm_f32_workspace(m, n, nc * t.T) : be.K.gemm_f32_workspace(m, nc * t.T, n);
+  return be.alloc(Math.max(size(t.Nc), size(t.N - Math.floor((t.N - 1) / t.Nc) * t.Nc)));
 }
 
 /** V of samples [n0, n0 + nc) of x ([N, C, H, W] at xp) into v (rows of t.P). */
 function inputTiles(t: Tiles, xp: number, v: number, n0: number, nc: number, C: number, H: number, W: number, pt: number, pl: number): void {
   const sample = C * H * W * F;
-  bySlices('wino_input_f32', nc, nc * sample * 4, (a, cnt) =>
-    [xp + (n0 + a) * sample, v + a * t.T * F, cnt, C, H, W, t.OH, t.OW, pt, pl, t.P, 0], 1, K.wino_input_f32_workspace(t.OW));
+  be.bySlices('wino_input_f32', nc, nc * sample * 4, (a, cnt) =>
+    [xp + (n0 + a) * sample, v + a * t.T * F, cnt, C, H, W, t.OH, t.OW, pt, pl, t.P, 0], 1, be.K.wino_input_f32_workspace(t.OW));
 }
 
 /**
  * y [N, O, OH, OW] (+ bias at bp, 0: none) = the correlation of x [N, C, H, W] (at xp, top/left
  * padding pt, pl) with the filters whose transforms u holds ([16][O][C]).
  */
-export function winogradForward(xp: number, u: number, bp: number, y: number, N: number, C: number, H: number, W: number,
+function forward(xp: number, u: number, bp: number, y: number, N: number, C: number, H: number, W: number,
   O: number, OH: number, OW: number, pt: number, pl: number): void {
   const t = tiles(N, OH, OW, C + O);
-  const v = alloc(XI * C * t.P * F), m = alloc(XI * O * t.P * F + 16); // M's last vector reads past its tiles
+  const v = be.alloc(XI * C * t.P * F), m = be.alloc(XI * O * t.P * F + 16); // M's last vector reads past its tiles
   const out = O * OH * OW * F, ws = gemmSpace(t, O, C, false);
   for (let n0 = 0; n0 < N; n0 += t.Nc) {
     const nc = Math.min(t.Nc, N - n0), calls: number[] = [];
     inputTiles(t, xp, v, n0, nc, C, H, W, pt, pl);
     for (let xi = 0; xi < XI; xi++) {
-      gemmBlocks(calls, XI, O, nc * t.T, C, u + xi * O * C * F, C, 1, v + xi * C * t.P * F, t.P, 1, m + xi * O * t.P * F, F, 0, t.P);
+      be.gemmBlocks(calls, XI, O, nc * t.T, C, u + xi * O * C * F, C, 1, v + xi * C * t.P * F, t.P, 1, m + xi * O * t.P * F, F, 0, t.P);
     }
-    runGemms('gemm_f32', calls, ws);
-    bySlices('wino_output_f32', nc, nc * out * 2, (a, cnt) => [m + a * t.T * F, y + (n0 + a) * out, bp, cnt, O, OH, OW, t.P]);
+    be.runGemms('gemm_f32', calls, ws);
+    be.bySlices('wino_output_f32', nc, nc * out * 2, (a, cnt) => [m + a * t.T * F, y + (n0 + a) * out, bp, cnt, O, OH, OW, t.P]);
   }
 }
 
 /** u [16][O][C] = the transforms of w [O, C, 3, 3] (flip: of the input gradient's filters, [16][C][O]). */
-export function winogradFilters(wp: number, O: number, C: number, flip: boolean): number {
-  const u = alloc(XI * O * C * F);
-  K.wino_filter_f32(wp, u, O, C, flip ? 1 : 0);
+function filters(wp: number, O: number, C: number, flip: boolean): number {
+  const u = be.alloc(XI * O * C * F);
+  be.K.wino_filter_f32(wp, u, O, C, flip ? 1 : 0);
   return u;
 }
 
 /** dw [O, C, 3, 3] (at dw) = the gradient wrt w of the correlation of x [N, C, H, W] with w, for dy [N, O, OH, OW]. */
-export function winogradWeightGrad(xp: number, gyp: number, dw: number, N: number, C: number, H: number, W: number,
+function weightGrad(xp: number, gyp: number, dw: number, N: number, C: number, H: number, W: number,
   O: number, OH: number, OW: number, pt: number, pl: number): void {
   const t = tiles(N, OH, OW, C + O);
-  const v = alloc(XI * C * t.P * F), dm = alloc(XI * O * t.P * F), du = alloc(XI * O * C * F);
+  const v = be.alloc(XI * C * t.P * F), dm = be.alloc(XI * O * t.P * F), du = be.alloc(XI * O * C * F);
   const out = O * OH * OW * F, ws = gemmSpace(t, O, C, true);
   for (let n0 = 0; n0 < N; n0 += t.Nc) {
     const nc = Math.min(t.Nc, N - n0), calls: number[] = [];
     inputTiles(t, xp, v, n0, nc, C, H, W, pt, pl);
-    bySlices('wino_grad_f32', nc, nc * out * 5, (a, cnt) => [gyp + (n0 + a) * out, dm + a * t.T * F, cnt, O, OH, OW, t.P]);
+    be.bySlices('wino_grad_f32', nc, nc * out * 5, (a, cnt) => [gyp + (n0 + a) * out, dm + a * t.T * F, cnt, O, OH, OW, t.P]);
     // dU[xi] (+)= dM[xi] V[xi]^T: the first chunk sets, later ones add
     for (let xi = 0; xi < XI; xi++) {
-      gemmBlocks(calls, XI, O, C, nc * t.T, dm + xi * O * t.P * F, t.P, 1, v + xi * C * t.P * F, 1, t.P, du + xi * O * C * F, F, n0 ? 1 : 0, C);
+      be.gemmBlocks(calls, XI, O, C, nc * t.T, dm + xi * O * t.P * F, t.P, 1, v + xi * C * t.P * F, 1, t.P, du + xi * O * C * F, F, n0 ? 1 : 0, C);
     }
-    runGemms('gemm_f32', calls, ws);
+    be.runGemms('gemm_f32', calls, ws);
   }
-  K.wino_filter_grad_f32(du, dw, O, C);
+  be.K.wino_filter_grad_f32(du, dw, O, C);
 }
+
+type Conv = Pick<ConvKernels, 'conv2d' | 'conv2dInputGrad' | 'conv2dWeightGrad'>;
+
+/** conv.ts's kernels where winogradApplies (float32, non-empty shapes), over the backend `b`. */
+export function winogradKernels(b: Backend): Conv {
+  be = b;
+  return winograd;
+}
+
+const winograd: Conv = {
+  conv2d(x, w, b, g, OH, OW) {
+    const [N, C, H, W] = x.shape, O = w.shape[0], n = N * O * OH * OW;
+    return be.stored(be.scratch(() => {
+      const xp = be.materialize(x, 'float32'), wp = be.materialize(w, 'float32'), bp = b ? be.materialize(b, 'float32') : 0, y = be.result(n * F);
+      forward(xp, filters(wp, O, C, false), bp, y, N, C, H, W, O, OH, OW, g.pt, g.pl);
+      return be.take(y, 'float32', n);
+    }));
+  },
+  /** the correlation of gy with the flipped, transposed filters, padded by 2 - pt, 2 - pl */
+  conv2dInputGrad(gy, w, xshape, g) {
+    const [N, C, H, W] = xshape, [, O, OH, OW] = gy.shape, n = N * C * H * W;
+    return be.stored(be.scratch(() => {
+      const wp = be.materialize(w, 'float32'), gyp = be.materialize(gy, 'float32'), dx = be.result(n * F);
+      forward(gyp, filters(wp, O, C, true), 0, dx, N, O, OH, OW, C, H, W, 2 - g.pt, 2 - g.pl);
+      return be.take(dx, 'float32', n);
+    }));
+  },
+  conv2dWeightGrad(x, gy, wshape, g) {
+    const [N, C, H, W] = x.shape, [, O, OH, OW] = gy.shape, n = O * C * 9;
+    return be.stored(be.scratch(() => {
+      const xp = be.materialize(x, 'float32'), gyp = be.materialize(gy, 'float32'), dw = be.result(n * F);
+      weightGrad(xp, gyp, dw, N, C, H, W, O, OH, OW, g.pt, g.pl);
+      return be.take(dw, 'float32', n);
+    }));
+  },
+};

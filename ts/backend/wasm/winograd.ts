@@ -28,14 +28,15 @@ export interface Backend {
     b: number, sb0: number, sb1: number, c: number, es: number, beta?: number, ldc?: number): void;
   runGemms(fn: string, calls: number[], ws: number): void;
   bySlices(fn: string, total: number, bytes: number, args: (first: number, count: number) => number[], grain?: number, wsBytes?: number): void;
+  threads(): number;
 }
 let be: Backend;
 
-const XI = 16;
+const XI = 36; // transformed positions per tile (6 x 6)
 const F = 4; // bytes per float32
-let CHUNK_BYTES = 1 << 21;
+let CHUNK_BYTES = 1 << 19;
 let MIN_CHANNELS = 16;
-/** Tuning hook: the budget of one chunk's transformed tiles, in bytes. */
+/** Tuning hook: the budget of one chunk's transformed tiles per thread, in bytes (a sample's at least). */
 export function _setWinogradChunkBytes(b: number): void { CHUNK_BYTES = b; }
 /** Test hook: the fewest input and output channels that take Winograd (Infinity: never). */
 export function _setWinogradMinChannels(n: number): void { MIN_CHANNELS = n; }
@@ -54,8 +55,9 @@ export function winogradApplies(dtype: string, C: number, w: readonly number[], 
 interface Tiles { N: number; OH: number; OW: number; T: number; Nc: number; P: number }
 
 function tiles(N: number, OH: number, OW: number, rows: number): Tiles {
-  const T = ((OH + 1) >> 1) * ((OW + 1) >> 1);
-  const Nc = Math.max(1, Math.min(N, Math.floor(CHUNK_BYTES / (XI * rows * T * F))));
+  const T = ((OH + 3) >> 2) * ((OW + 3) >> 2);
+  const threads = be.threads();
+  const Nc = Math.min(N, threads * Math.max(1, Math.floor(CHUNK_BYTES / (XI * rows * T * F))));
   return { N, OH, OW, T, Nc, P: Nc * T };
 }
 
@@ -88,14 +90,14 @@ function forward(xp: number, u: number, bp: number, y: number, N: number, C: num
       be.gemmBlocks(calls, XI, O, nc * t.T, C, u + xi * O * C * F, C, 1, v + xi * C * t.P * F, t.P, 1, m + xi * O * t.P * F, F, 0, t.P);
     }
     be.runGemms('gemm_f32', calls, ws);
-    be.bySlices('wino_output_f32', nc, nc * out * 2, (a, cnt) => [m + a * t.T * F, y + (n0 + a) * out, bp, cnt, O, OH, OW, t.P]);
+    be.bySlices('wino_output_f32', nc, nc * out * 2, (a, cnt) => [m + a * t.T * F, y + (n0 + a) * out, bp, cnt, O, OH, OW, t.P, 0], 1, be.K.wino_tile_workspace());
   }
 }
 
 /** u [16][O][C] = the transforms of w [O, C, 3, 3] (flip: of the input gradient's filters, [16][C][O]). */
 function filters(wp: number, O: number, C: number, flip: boolean): number {
   const u = be.alloc(XI * O * C * F);
-  be.K.wino_filter_f32(wp, u, O, C, flip ? 1 : 0);
+  be.K.wino_filter_f32(wp, u, O, C, flip ? 1 : 0, be.alloc(18 * 8));
   return u;
 }
 
@@ -108,14 +110,14 @@ function weightGrad(xp: number, gyp: number, dw: number, N: number, C: number, H
   for (let n0 = 0; n0 < N; n0 += t.Nc) {
     const nc = Math.min(t.Nc, N - n0), calls: number[] = [];
     inputTiles(t, xp, v, n0, nc, C, H, W, pt, pl);
-    be.bySlices('wino_grad_f32', nc, nc * out * 5, (a, cnt) => [gyp + (n0 + a) * out, dm + a * t.T * F, cnt, O, OH, OW, t.P]);
+    be.bySlices('wino_grad_f32', nc, nc * out * 3, (a, cnt) => [gyp + (n0 + a) * out, dm + a * t.T * F, cnt, O, OH, OW, t.P, 0], 1, be.K.wino_tile_workspace());
     // dU[xi] (+)= dM[xi] V[xi]^T: the first chunk sets, later ones add
     for (let xi = 0; xi < XI; xi++) {
       be.gemmBlocks(calls, XI, O, C, nc * t.T, dm + xi * O * t.P * F, t.P, 1, v + xi * C * t.P * F, 1, t.P, du + xi * O * C * F, F, n0 ? 1 : 0, C);
     }
     be.runGemms('gemm_f32', calls, ws);
   }
-  be.K.wino_filter_grad_f32(du, dw, O, C);
+  be.K.wino_filter_grad_f32(du, dw, O, C, be.alloc(18 * 8));
 }
 
 type Conv = Pick<ConvKernels, 'conv2d' | 'conv2dInputGrad' | 'conv2dWeightGrad'>;

@@ -33,7 +33,7 @@ function check(N: number, C: number, O: number, H: number, W: number, padding: n
   const want = grads(x.double(), w.double(), b ? b.double() : null, padding, gy.double());
   got.forEach((g, i) => {
     expect(g.length).toBe(want[i].length);
-    expect(relErr(g, want[i]), `N=${N} C=${C} O=${O} ${H}x${W} padding=${padding} result ${i}`).toBeLessThan(1e-5);
+    expect(relErr(g, want[i]), `N=${N} C=${C} O=${O} ${H}x${W} padding=${padding} result ${i}`).toBeLessThan(2e-6);
   });
 }
 
@@ -67,6 +67,6 @@ describe('Winograd F(2x2, 3x3) convolutions (float32)', () => {
     const a = F.conv2d(x, w, null, { padding: 1 });
     _setWinogradMinChannels(Infinity);
     const e = F.conv2d(x, w, null, { padding: 1 });
-    expect(relErr(Float64Array.from(a.dataSync() as Float32Array), Float64Array.from(e.dataSync() as Float32Array))).toBeLessThan(1e-5);
+    expect(relErr(Float64Array.from(a.dataSync() as Float32Array), Float64Array.from(e.dataSync() as Float32Array))).toBeLessThan(2e-6);
   });
 });

@@ -3,9 +3,10 @@
 // 16 GEMMs of [K, C] x [C, tiles] per batch chunk. Forward and input gradient run the same driver
 // (the input gradient is the correlation of dy with the flipped, transposed filters); the weight
 // gradient sums the GEMMs dM[xi] V[xi]^T over the batch. Chunks of samples keep the transformed
-// tiles (V, M) within CHUNK_BYTES; each transform runs by slices of samples on the threads and the
-// 16 GEMMs of a chunk go to the threads in one dispatch, whole, so results do not depend on the
-// thread count. This module and the transforms' wasm (an add-on module) are a chunk of their own,
+// tiles (V, M) within CHUNK_BYTES per thread (the weight gradient's chunks, whose boundaries set the
+// order of its sums, take a fixed two budgets); each transform runs by slices of samples on the
+// threads and the 16 GEMMs of a chunk go to the threads in one dispatch, whole, so results do not
+// depend on the thread count. This module and the transforms' wasm (an add-on module) are a chunk of their own,
 // which conv.ts imports where the add-on loaded: the main browser file carries neither. It imports
 // no values (conv.ts awaits it while the main chunk loads, which a chunk importing back would
 // deadlock): winogradKernels() takes the backend functions it uses.
@@ -32,7 +33,7 @@ export interface Backend {
 }
 let be: Backend;
 
-const XI = 36; // transformed positions per tile (6 x 6)
+const XI = 16; // transformed positions per tile (4 x 4)
 const F = 4; // bytes per float32
 let CHUNK_BYTES = 1 << 19;
 let MIN_CHANNELS = 16;
@@ -54,10 +55,10 @@ export function winogradApplies(dtype: string, C: number, w: readonly number[], 
 /** One chunked pass: N samples whose output is OH x OW, T tiles each, Nc samples per chunk (P = Nc * T tiles). */
 interface Tiles { N: number; OH: number; OW: number; T: number; Nc: number; P: number }
 
-function tiles(N: number, OH: number, OW: number, rows: number): Tiles {
-  const T = ((OH + 3) >> 2) * ((OW + 3) >> 2);
-  const threads = be.threads();
-  const Nc = Math.min(N, threads * Math.max(1, Math.floor(CHUNK_BYTES / (XI * rows * T * F))));
+function tiles(N: number, OH: number, OW: number, rows: number, perThread: boolean): Tiles {
+  const T = ((OH + 1) >> 1) * ((OW + 1) >> 1), per = Math.max(1, Math.floor(CHUNK_BYTES / (XI * rows * T * F)));
+  // a chunk per thread where the chunks do not change the sums (forward); else a fixed number
+  const Nc = Math.min(N, per * (perThread ? be.threads() : 2));
   return { N, OH, OW, T, Nc, P: Nc * T };
 }
 
@@ -71,7 +72,7 @@ function gemmSpace(t: Tiles, m: number, n: number, tilesInner: boolean): number 
 function inputTiles(t: Tiles, xp: number, v: number, n0: number, nc: number, C: number, H: number, W: number, pt: number, pl: number): void {
   const sample = C * H * W * F;
   be.bySlices('wino_input_f32', nc, nc * sample * 4, (a, cnt) =>
-    [xp + (n0 + a) * sample, v + a * t.T * F, cnt, C, H, W, t.OH, t.OW, pt, pl, t.P, 0], 1, be.K.wino_input_f32_workspace(t.OW));
+    [xp + (n0 + a) * sample, v + a * t.T * F, cnt, C, H, W, t.OH, t.OW, pt, pl, t.P, 0], 1, be.K.wino_input_f32_workspace(t.OH, t.OW));
 }
 
 /**
@@ -80,7 +81,7 @@ function inputTiles(t: Tiles, xp: number, v: number, n0: number, nc: number, C: 
  */
 function forward(xp: number, u: number, bp: number, y: number, N: number, C: number, H: number, W: number,
   O: number, OH: number, OW: number, pt: number, pl: number): void {
-  const t = tiles(N, OH, OW, C + O);
+  const t = tiles(N, OH, OW, C + O, true);
   const v = be.alloc(XI * C * t.P * F), m = be.alloc(XI * O * t.P * F + 16); // M's last vector reads past its tiles
   const out = O * OH * OW * F, ws = gemmSpace(t, O, C, false);
   for (let n0 = 0; n0 < N; n0 += t.Nc) {
@@ -90,34 +91,34 @@ function forward(xp: number, u: number, bp: number, y: number, N: number, C: num
       be.gemmBlocks(calls, XI, O, nc * t.T, C, u + xi * O * C * F, C, 1, v + xi * C * t.P * F, t.P, 1, m + xi * O * t.P * F, F, 0, t.P);
     }
     be.runGemms('gemm_f32', calls, ws);
-    be.bySlices('wino_output_f32', nc, nc * out * 2, (a, cnt) => [m + a * t.T * F, y + (n0 + a) * out, bp, cnt, O, OH, OW, t.P, 0], 1, be.K.wino_tile_workspace());
+    be.bySlices('wino_output_f32', nc, nc * out * 2, (a, cnt) => [m + a * t.T * F, y + (n0 + a) * out, bp, cnt, O, OH, OW, t.P]);
   }
 }
 
 /** u [16][O][C] = the transforms of w [O, C, 3, 3] (flip: of the input gradient's filters, [16][C][O]). */
 function filters(wp: number, O: number, C: number, flip: boolean): number {
   const u = be.alloc(XI * O * C * F);
-  be.K.wino_filter_f32(wp, u, O, C, flip ? 1 : 0, be.alloc(18 * 8));
+  be.K.wino_filter_f32(wp, u, O, C, flip ? 1 : 0, be.alloc(64));
   return u;
 }
 
 /** dw [O, C, 3, 3] (at dw) = the gradient wrt w of the correlation of x [N, C, H, W] with w, for dy [N, O, OH, OW]. */
 function weightGrad(xp: number, gyp: number, dw: number, N: number, C: number, H: number, W: number,
   O: number, OH: number, OW: number, pt: number, pl: number): void {
-  const t = tiles(N, OH, OW, C + O);
+  const t = tiles(N, OH, OW, C + O, false);
   const v = be.alloc(XI * C * t.P * F), dm = be.alloc(XI * O * t.P * F), du = be.alloc(XI * O * C * F);
   const out = O * OH * OW * F, ws = gemmSpace(t, O, C, true);
   for (let n0 = 0; n0 < N; n0 += t.Nc) {
     const nc = Math.min(t.Nc, N - n0), calls: number[] = [];
     inputTiles(t, xp, v, n0, nc, C, H, W, pt, pl);
-    be.bySlices('wino_grad_f32', nc, nc * out * 3, (a, cnt) => [gyp + (n0 + a) * out, dm + a * t.T * F, cnt, O, OH, OW, t.P, 0], 1, be.K.wino_tile_workspace());
+    be.bySlices('wino_grad_f32', nc, nc * out * 3, (a, cnt) => [gyp + (n0 + a) * out, dm + a * t.T * F, cnt, O, OH, OW, t.P]);
     // dU[xi] (+)= dM[xi] V[xi]^T: the first chunk sets, later ones add
     for (let xi = 0; xi < XI; xi++) {
       be.gemmBlocks(calls, XI, O, C, nc * t.T, dm + xi * O * t.P * F, t.P, 1, v + xi * C * t.P * F, 1, t.P, du + xi * O * C * F, F, n0 ? 1 : 0, C);
     }
     be.runGemms('gemm_f32', calls, ws);
   }
-  be.K.wino_filter_grad_f32(du, dw, O, C, be.alloc(18 * 8));
+  be.K.wino_filter_grad_f32(du, dw, O, C, be.alloc(64));
 }
 
 type Conv = Pick<ConvKernels, 'conv2d' | 'conv2dInputGrad' | 'conv2dWeightGrad'>;

@@ -71,14 +71,28 @@ function fillRow(dst: usize, plane: usize, y: i32, H: i32, W: i32, pl: i32, L: i
 @inline function rowFloats(TW: i32): i32 { return (2 * TW + 5) & ~3; }
 
 // The workspace wino_input_f32 needs: four padded rows and the B^T d rows of every row of tiles.
-export function wino_input_f32_workspace(OH: i32, OW: i32): i32 { return rowFloats((OW + 1) >> 1) * 16 * (((OH + 1) >> 1) + 1); }
+export function wino_input_f32_workspace(OH: i32, OW: i32): i32 { return rowFloats((OW + 1) >> 1) * 16 * (((OH + 1) >> 1) + 1) + wino_tiles_workspace(OH, OW); }
 
-// The byte offset of tile t in a buffer whose rows of tiles are `rowBytes` apart and tile columns `colBytes`.
-// @ts-ignore: decorator
-@inline function tileAt(t: i32, TW: i32, rowBytes: usize, colBytes: usize): usize {
-  const th = t / TW;
-  return <usize>th * rowBytes + <usize>(t - th * TW) * colBytes;
+// Writes, for each of a plane's T tiles (TW per row of tiles), the byte offset of its top-left in a
+// buffer whose rows of tiles are `rowBytes` apart and tile columns `colBytes`, as i32s at tab, plus
+// flags in the low bits (offsets are multiples of 4): 1 where the tile's second column is inside
+// the plane (2 tw + 1 < OW), 2 where its second row is (2 th + 1 < OH). Going four tiles at a time
+// across rows of tiles, the kernels look offsets up instead of dividing.
+function tileTable(tab: usize, TH: i32, TW: i32, rowBytes: usize, colBytes: usize, OH: i32, OW: i32): void {
+  for (let th = 0; th < TH; th++) {
+    for (let tw = 0; tw < TW; tw++) {
+      const f = (2 * tw + 1 < OW ? 1 : 0) | (2 * th + 1 < OH ? 2 : 0);
+      store<i32>(tab + (<usize>(th * TW + tw) << 2), <i32>(<usize>th * rowBytes + <usize>tw * colBytes) | f);
+    }
+  }
 }
+// @ts-ignore: decorator
+@inline function tileOffset(tab: usize, t: i32): usize { return <usize>(load<i32>(tab + (<usize>t << 2)) & ~3); }
+// @ts-ignore: decorator
+@inline function tileFlags(tab: usize, t: i32): i32 { return load<i32>(tab + (<usize>t << 2)) & 3; }
+
+/** The workspace of wino_output_f32 and wino_grad_f32: the tile table. */
+export function wino_tiles_workspace(OH: i32, OW: i32): i32 { return (((OH + 1) >> 1) * ((OW + 1) >> 1)) * 4 + 16; }
 
 // B^T x for x = (x0 .. x3): [x0 - x2, x1 + x2, x2 - x1, x1 - x3], `stride` bytes apart (lanes [0, n)).
 // @ts-ignore: decorator
@@ -105,7 +119,8 @@ export function wino_input_f32(x: usize, v: usize, cnt: i32, C: i32, H: i32, W: 
   pt: i32, pl: i32, P: i32, ws: usize): void {
   const TH = (OH + 1) >> 1, TW = (OW + 1) >> 1, T = TH * TW, L = rowFloats(TW);
   const Lb = <usize>L << 2, cs = <usize>P << 2, xs = <usize>C * cs;
-  const rows = ws, tr = ws + 4 * Lb; // input rows; B^T d: four rows per row of tiles
+  const rows = ws, tr = ws + 4 * Lb, tab = tr + <usize>(4 * TH) * Lb; // input rows; B^T d: four rows per row of tiles; tiles
+  tileTable(tab, TH, TW, 4 * Lb, 8, OH, OW);
   for (let n = 0; n < cnt; n++) {
     for (let c = 0; c < C; c++) {
       const plane = x + ((<usize>(n * C + c) * <usize>H * <usize>W) << 2);
@@ -120,8 +135,8 @@ export function wino_input_f32(x: usize, v: usize, cnt: i32, C: i32, H: i32, W: 
       // columns, four tiles per vector: tile t's patch is columns 2t .. 2t+3 of its row of tiles
       const dst = v + ((<usize>(n * T)) << 2) + <usize>c * cs;
       for (let p = 0; p < T; p += 4) {
-        const a0 = tr + tileAt(p, TW, 4 * Lb, 8), a1 = tr + tileAt(min(p + 1, T - 1), TW, 4 * Lb, 8);
-        const a2 = tr + tileAt(min(p + 2, T - 1), TW, 4 * Lb, 8), a3 = tr + tileAt(min(p + 3, T - 1), TW, 4 * Lb, 8);
+        const a0 = tr + tileOffset(tab, p), a1 = tr + tileOffset(tab, min(p + 1, T - 1));
+        const a2 = tr + tileOffset(tab, min(p + 2, T - 1)), a3 = tr + tileOffset(tab, min(p + 3, T - 1));
         for (let i = 0; i < 4; i++) {
           const o = <usize>i * Lb;
           const x0 = v128.load(a0 + o), x1 = v128.load(a1 + o), x2 = v128.load(a2 + o), x3 = v128.load(a3 + o);
@@ -146,10 +161,11 @@ export function wino_input_f32(x: usize, v: usize, cnt: i32, C: i32, H: i32, W: 
 
 // y[n][k] (OH x OW planes of cnt samples, contiguous) = A^T M A per tile, plus bias[k] (bias 0: none).
 // M's rows hold P floats; the first sample's tiles start at column 0. The last vector of a sample
-// reads up to 3 floats past its tiles (the caller leaves 16 bytes after M).
-export function wino_output_f32(m: usize, y: usize, bias: usize, cnt: i32, K: i32, OH: i32, OW: i32, P: i32): void {
+// reads up to 3 floats past its tiles (the caller leaves 16 bytes after M). ws: wino_tiles_workspace(OH, OW) bytes.
+export function wino_output_f32(m: usize, y: usize, bias: usize, cnt: i32, K: i32, OH: i32, OW: i32, P: i32, ws: usize): void {
   const TH = (OH + 1) >> 1, TW = (OW + 1) >> 1, T = TH * TW;
   const ks = <usize>P << 2, xs = <usize>K * ks, rowb = <usize>OW << 2;
+  tileTable(ws, TH, TW, 2 * rowb, 8, OH, OW);
   for (let n = 0; n < cnt; n++) {
     for (let k = 0; k < K; k++) {
       const bv = bias ? v128.load32_splat(bias + (<usize>k << 2)) : f32x4.splat(0);
@@ -183,8 +199,7 @@ export function wino_output_f32(m: usize, y: usize, bias: usize, cnt: i32, K: i3
         const lo0 = lo(y00, y01), hi0 = hi(y00, y01), lo1 = lo(y10, y11), hi1 = hi(y10, y11);
         const nt = min(4, T - p);
         for (let t = 0; t < nt; t++) {
-          const th = (p + t) / TW, tw = p + t - th * TW;
-          const q = plane + <usize>(2 * th) * rowb + (<usize>tw << 3), two = 2 * tw + 1 < OW, second = 2 * th + 1 < OH;
+          const q = plane + tileOffset(ws, p + t), f = tileFlags(ws, p + t), two = (f & 1) != 0, second = (f & 2) != 0;
           const a = t < 2 ? lo0 : hi0, b = t < 2 ? lo1 : hi1, lane = t & 1;
           storePair(q, a, lane, two);
           if (second) storePair(q + rowb, b, lane, two);
@@ -194,12 +209,11 @@ export function wino_output_f32(m: usize, y: usize, bias: usize, cnt: i32, K: i3
   }
 }
 
-// One tile's 2x2 output gradient (row-major in lanes 0..3), zero past the plane's edges.
+// One tile's 2x2 output gradient (row-major in lanes 0..3) at q with tileTable's flags f, zero past the plane's edges.
 // @ts-ignore: decorator
-@inline function gradTile(plane: usize, th: i32, tw: i32, OH: i32, OW: i32, rowb: usize): v128 {
-  const q = plane + <usize>(2 * th) * rowb + (<usize>tw << 3);
-  const second = 2 * th + 1 < OH;
-  if (2 * tw + 1 < OW) {
+@inline function gradTile(q: usize, f: i32, rowb: usize): v128 {
+  const second = (f & 2) != 0;
+  if (f & 1) {
     const v = v128.load64_zero(q);
     return second ? v128.load64_lane(q + rowb, v, 1) : v;
   }
@@ -210,9 +224,11 @@ export function wino_output_f32(m: usize, y: usize, bias: usize, cnt: i32, K: i3
 
 // dM[xi][k][p] = (A dY A^T)[i][j] per tile of cnt samples of dy ([cnt, K, OH, OW]); outputs past the
 // plane's edge count as zero. Rows of P floats; the first sample's tiles start at column 0.
-export function wino_grad_f32(gy: usize, dm: usize, cnt: i32, K: i32, OH: i32, OW: i32, P: i32): void {
+// ws: wino_tiles_workspace(OH, OW) bytes.
+export function wino_grad_f32(gy: usize, dm: usize, cnt: i32, K: i32, OH: i32, OW: i32, P: i32, ws: usize): void {
   const TH = (OH + 1) >> 1, TW = (OW + 1) >> 1, T = TH * TW;
   const ks = <usize>P << 2, xs = <usize>K * ks, rowb = <usize>OW << 2;
+  tileTable(ws, TH, TW, 2 * rowb, 8, OH, OW);
   for (let n = 0; n < cnt; n++) {
     for (let k = 0; k < K; k++) {
       const plane = gy + ((<usize>(n * K + k) * <usize>OH * <usize>OW) << 2);
@@ -221,7 +237,7 @@ export function wino_grad_f32(gy: usize, dm: usize, cnt: i32, K: i32, OH: i32, O
         const nt = min(4, T - p);
         let x0 = f32x4.splat(0), x1 = x0, x2 = x0, x3 = x0;
         for (let t = 0; t < nt; t++) {
-          const th = (p + t) / TW, e = gradTile(plane, th, p + t - th * TW, OH, OW, rowb);
+          const e = gradTile(plane + tileOffset(ws, p + t), tileFlags(ws, p + t), rowb);
           if (t == 0) x0 = e; else if (t == 1) x1 = e; else if (t == 2) x2 = e; else x3 = e;
         }
         // lanes are tiles: d00, d01 (row 0), d10, d11 (row 1)

@@ -91,7 +91,7 @@ function forward(xp: number, u: number, bp: number, y: number, N: number, C: num
       be.gemmBlocks(calls, XI, O, nc * t.T, C, u + xi * O * C * F, C, 1, v + xi * C * t.P * F, t.P, 1, m + xi * O * t.P * F, F, 0, t.P);
     }
     be.runGemms('gemm_f32', calls, ws);
-    be.bySlices('wino_output_f32', nc, nc * out * 2, (a, cnt) => [m + a * t.T * F, y + (n0 + a) * out, bp, cnt, O, OH, OW, t.P]);
+    be.bySlices('wino_output_f32', nc, nc * out * 2, (a, cnt) => [m + a * t.T * F, y + (n0 + a) * out, bp, cnt, O, OH, OW, t.P, 0], 1, be.K.wino_tiles_workspace(OH, OW));
   }
 }
 
@@ -111,7 +111,7 @@ function weightGrad(xp: number, gyp: number, dw: number, N: number, C: number, H
   for (let n0 = 0; n0 < N; n0 += t.Nc) {
     const nc = Math.min(t.Nc, N - n0), calls: number[] = [];
     inputTiles(t, xp, v, n0, nc, C, H, W, pt, pl);
-    be.bySlices('wino_grad_f32', nc, nc * out * 3, (a, cnt) => [gyp + (n0 + a) * out, dm + a * t.T * F, cnt, O, OH, OW, t.P]);
+    be.bySlices('wino_grad_f32', nc, nc * out * 3, (a, cnt) => [gyp + (n0 + a) * out, dm + a * t.T * F, cnt, O, OH, OW, t.P, 0], 1, be.K.wino_tiles_workspace(OH, OW));
     // dU[xi] (+)= dM[xi] V[xi]^T: the first chunk sets, later ones add
     for (let xi = 0; xi < XI; xi++) {
       be.gemmBlocks(calls, XI, O, C, nc * t.T, dm + xi * O * t.P * F, t.P, 1, v + xi * C * t.P * F, 1, t.P, du + xi * O * C * F, F, n0 ? 1 : 0, C);

@@ -83,19 +83,12 @@ const MIN_SLICE_WORK = 1 << 18;
  * thread, where the call touches at least MIN_SLICE_WORK `bytes`; `args(first, count)` gives a
  * slice's argument list, and slices start at multiples of `grain` items. Slices must write disjoint
  * memory; each item is computed as in one whole call, so results do not depend on the thread count.
- * With `wsBytes`, each call's last argument is replaced by a workspace of that many bytes of its own.
  */
-export function bySlices(fn: string, total: number, bytes: number, args: (first: number, count: number) => number[],
-  grain = 1, wsBytes = 0): void {
+export function bySlices(fn: string, total: number, bytes: number, args: (first: number, count: number) => number[], grain = 1): void {
   const parts = bytes >= MIN_SLICE_WORK ? Math.min(activeThreads(), Math.ceil(total / grain)) : 1;
-  if (parts <= 1) {
-    const t = args(0, total);
-    if (wsBytes) t[t.length - 1] = alloc(wsBytes);
-    K[fn](...t);
-    return;
-  }
+  if (parts <= 1) { K[fn](...args(0, total)); return; }
   const per = Math.ceil(total / parts / grain) * grain, tasks: number[] = [];
   let nargs = 0;
   for (let a = 0; a < total; a += per) { const t = args(a, Math.min(per, total - a)); nargs = t.length; tasks.push(...t); }
-  runCalls(fn, tasks, nargs, wsBytes ? nargs - 1 : -1, wsBytes);
+  runCalls(fn, tasks, nargs, -1, 0);
 }

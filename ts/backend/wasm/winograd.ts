@@ -28,7 +28,7 @@ export interface Backend {
   gemmBlocks(calls: number[], nb: number, m: number, n: number, k: number, a: number, sa0: number, sa1: number,
     b: number, sb0: number, sb1: number, c: number, es: number, beta?: number, ldc?: number): void;
   runGemms(fn: string, calls: number[], ws: number): void;
-  bySlices(fn: string, total: number, bytes: number, args: (first: number, count: number) => number[], grain?: number, wsBytes?: number): void;
+  runCalls(fn: string, tasks: number[], nargs: number, wsArg: number, wsBytes: number): void;
   threads(): number;
 }
 let be: Backend;
@@ -52,6 +52,17 @@ export function winogradApplies(dtype: string, C: number, w: readonly number[], 
     g.groups === 1 && g.pt >= 0 && g.pt <= 2 && g.pl >= 0 && g.pl <= 2 && Math.min(C, w[0]) >= MIN_CHANNELS;
 }
 
+/**
+ * Runs transform `fn` over samples [0, total) in one slice per thread (where the call touches at
+ * least 256 KiB, as threads.ts's bySlices), each call's last argument its own workspace of wsBytes.
+ */
+function bySamples(fn: string, total: number, bytes: number, args: (first: number, count: number) => number[], wsBytes: number): void {
+  const parts = bytes >= 1 << 18 ? Math.min(be.threads(), total) : 1, per = Math.ceil(total / parts), tasks: number[] = [];
+  let nargs = 0;
+  for (let a = 0; a < total; a += per) { const t = args(a, Math.min(per, total - a)); nargs = t.length; tasks.push(...t); }
+  be.runCalls(fn, tasks, nargs, nargs - 1, wsBytes);
+}
+
 /** One chunked pass: N samples whose output is OH x OW, T tiles each, Nc samples per chunk (P = Nc * T tiles). */
 interface Tiles { N: number; OH: number; OW: number; T: number; Nc: number; P: number }
 
@@ -71,8 +82,8 @@ function gemmSpace(t: Tiles, m: number, n: number, tilesInner: boolean): number 
 /** V of samples [n0, n0 + nc) of x ([N, C, H, W] at xp) into v (rows of t.P). */
 function inputTiles(t: Tiles, xp: number, v: number, n0: number, nc: number, C: number, H: number, W: number, pt: number, pl: number): void {
   const sample = C * H * W * F;
-  be.bySlices('wino_input_f32', nc, nc * sample * 4, (a, cnt) =>
-    [xp + (n0 + a) * sample, v + a * t.T * F, cnt, C, H, W, t.OH, t.OW, pt, pl, t.P, 0], 1, be.K.wino_input_f32_workspace(t.OH, t.OW));
+  bySamples('wino_input_f32', nc, nc * sample * 4, (a, cnt) =>
+    [xp + (n0 + a) * sample, v + a * t.T * F, cnt, C, H, W, t.OH, t.OW, pt, pl, t.P, 0], be.K.wino_input_f32_workspace(t.OH, t.OW));
 }
 
 /**
@@ -91,7 +102,7 @@ function forward(xp: number, u: number, bp: number, y: number, N: number, C: num
       be.gemmBlocks(calls, XI, O, nc * t.T, C, u + xi * O * C * F, C, 1, v + xi * C * t.P * F, t.P, 1, m + xi * O * t.P * F, F, 0, t.P);
     }
     be.runGemms('gemm_f32', calls, ws);
-    be.bySlices('wino_output_f32', nc, nc * out * 2, (a, cnt) => [m + a * t.T * F, y + (n0 + a) * out, bp, cnt, O, OH, OW, t.P, 0], 1, be.K.wino_tiles_workspace(OH, OW));
+    bySamples('wino_output_f32', nc, nc * out * 2, (a, cnt) => [m + a * t.T * F, y + (n0 + a) * out, bp, cnt, O, OH, OW, t.P, 0], be.K.wino_tiles_workspace(OH, OW));
   }
 }
 
@@ -111,7 +122,7 @@ function weightGrad(xp: number, gyp: number, dw: number, N: number, C: number, H
   for (let n0 = 0; n0 < N; n0 += t.Nc) {
     const nc = Math.min(t.Nc, N - n0), calls: number[] = [];
     inputTiles(t, xp, v, n0, nc, C, H, W, pt, pl);
-    be.bySlices('wino_grad_f32', nc, nc * out * 3, (a, cnt) => [gyp + (n0 + a) * out, dm + a * t.T * F, cnt, O, OH, OW, t.P, 0], 1, be.K.wino_tiles_workspace(OH, OW));
+    bySamples('wino_grad_f32', nc, nc * out * 3, (a, cnt) => [gyp + (n0 + a) * out, dm + a * t.T * F, cnt, O, OH, OW, t.P, 0], be.K.wino_tiles_workspace(OH, OW));
     // dU[xi] (+)= dM[xi] V[xi]^T: the first chunk sets, later ones add
     for (let xi = 0; xi < XI; xi++) {
       be.gemmBlocks(calls, XI, O, C, nc * t.T, dm + xi * O * t.P * F, t.P, 1, v + xi * C * t.P * F, 1, t.P, du + xi * O * C * F, F, n0 ? 1 : 0, C);

@@ -42,8 +42,15 @@ export function runPython(spec, timeoutMs = 180000) {
   if (!p.ok) return { ok: false, error: p.note, skipped: true };
   const r = spawnSync(PYTHON, [REF, JSON.stringify(spec)], {
     encoding: 'utf8', timeout: timeoutMs,
-    // THREADS everywhere: torch.set_num_threads(THREADS) in the script, and BLAS/OpenMP pools too
-    env: { ...process.env, OMP_NUM_THREADS: `${THREADS}`, OPENBLAS_NUM_THREADS: `${THREADS}`, MKL_NUM_THREADS: `${THREADS}`, WEBTORCH_BENCH_THREADS: `${THREADS}` },
+    // THREADS everywhere: torch.set_num_threads(THREADS) in the script, and BLAS/OpenMP pools too.
+    // glibc's malloc keeps big blocks on its heap (MALLOC_*: what a training script that first loads
+    // its dataset ends up with): otherwise PyTorch mmaps its multi-MB buffers afresh every step and
+    // page-faults them in, and the current MNIST net's step took 150-230 ms in this bench against
+    // 53-66 ms per step in the real one-epoch run (bench/mnist_epoch.mjs), 59 ms with these settings.
+    env: {
+      ...process.env, OMP_NUM_THREADS: `${THREADS}`, OPENBLAS_NUM_THREADS: `${THREADS}`, MKL_NUM_THREADS: `${THREADS}`, WEBTORCH_BENCH_THREADS: `${THREADS}`,
+      MALLOC_MMAP_THRESHOLD_: `${1 << 30}`, MALLOC_TRIM_THRESHOLD_: `${1 << 30}`,
+    },
   });
   if (r.error) return { ok: false, error: `python: ${r.error.code ?? r.error.message}` };
   const last = r.stdout.trim().split('\n').pop();

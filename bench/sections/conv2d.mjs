@@ -1,22 +1,31 @@
-// conv2d forward+backward on the seed net's second layer: input [64,20,12,12], 50 filters 5x5, bias.
-// GFLOP/s counts forward + grad input + grad weight = 3 x 2*N*Cout*OH*OW*Cin*KH*KW (bias ignored).
+// conv2d forward+backward on the seed net's second layer (input [64,20,12,12], 50 filters 5x5, bias:
+// im2col) and the current net's (input [64,32,26,26], 64 filters 3x3, bias: Winograd F(2x2, 3x3) on
+// wasm). GFLOP/s counts forward + grad input + grad weight = 3 x 2*N*Cout*OH*OW*Cin*KH*KW (bias
+// ignored; for Winograd, the flops direct convolution would take: an effective rate).
 import { measure } from '../lib/timing.mjs';
 import { errNote } from '../lib/context.mjs';
 import { useBackend } from '../lib/tfjs.mjs';
 import { externalSection } from '../lib/hooks.mjs';
 
 export const name = 'conv2d';
-export const title = 'conv2d forward+backward, [64,20,12,12] * [50,20,5,5]';
+export const title = 'conv2d forward+backward, [64,20,12,12] * [50,20,5,5] and [64,32,26,26] * [64,32,3,3]';
 
-const N = 64, CI = 20, H = 12, W = 12, CO = 50, K = 5, OH = H - K + 1, OW = W - K + 1;
-const FWD = 2 * N * CO * OH * OW * CI * K * K;
+/** [row name, N, Cin, H, W, Cout, K] */
+const SHAPES = [['conv2d fwd+bwd', 64, 20, 12, 12, 50, 5], ['conv2d 3x3 fwd+bwd', 64, 32, 26, 26, 64, 3]];
 
 export async function run(ctx) {
   const ext = await externalSection('conv2d.mjs');
   if (ext.fn) return ext.fn(ctx);
+  const rows = [];
+  for (const shape of SHAPES) rows.push(await one(ctx, ext, ...shape));
+  return rows;
+}
+
+async function one(ctx, ext, rowName, N, CI, H, W, CO, K) {
+  const OH = H - K + 1, OW = W - K + 1, FWD = 2 * N * CO * OH * OW * CI * K * K;
   const samples = ctx.quick ? 3 : 7;
   const gf = (flops, s) => flops / s / 1e9;
-  const r = ctx.row('conv2d fwd+bwd', 'GFLOP/s', true);
+  const r = ctx.row(rowName, 'GFLOP/s', true);
   if (ext.note) r.notes.push(ext.note);
   const torch = ctx.torch;
   const F = torch?.nn?.functional;
@@ -59,5 +68,5 @@ export async function run(ctx) {
       r.extra.tfjs_forward_gflops = gf(FWD, f.best);
     } catch (e) { r.notes.push(errNote('tfjs', e)); }
   } else r.notes.push('tfjs wasm backend unavailable');
-  return [r];
+  return r;
 }

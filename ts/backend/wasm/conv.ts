@@ -1,7 +1,8 @@
 // The wasm backend's convolutions: im2col + the SIMD GEMM kernel (assembly/conv.ts,
-// assembly/gemm.ts), and Winograd for float32 3x3 stride-1 ones with 16+ channels (./winograd.ts). Each driver runs inside one scratch section, so the column matrix never
-// leaves wasm memory; the batch is cut into chunks whose column matrix fits COL_BYTES
-// (it fits L2: the GEMM packs it while it is hot), and groups are slices of each product.
+// assembly/gemm.ts), and Winograd for float32 3x3 stride-1 ones with 16+ channels (./winograd.ts).
+// Each driver runs inside one scratch section, so the column matrix never leaves wasm memory; the
+// batch is cut into chunks whose column matrix fits COL_BYTES (it fits L2: the GEMM packs it while
+// it is hot), and groups are slices of each product.
 //   forward        t[g][Og, N*S] = w[g][Og, Kg] @ col[g][Kg, N*S], then y = t as [N, O, S] + bias
 //   input grad     col[g] = w[g]^T @ gt[g] (gt = gy as [O, N*S]), then col2im adds it into dx
 //   weight grad    dw[g] (+)= gt[g] @ col[g]^T, summed over the batch chunks

@@ -55,7 +55,7 @@ export const relaxedAddOn = choice.source ?? null;
 // the kernels where it loads; without it (edge workers) 3x3 convolutions stay on im2col.
 /** The compiled Winograd add-on, which worker threads instantiate too, or null. */
 export const winogradAddOn: WebAssembly.Module | null = await winogradSource().then(
-  (s) => s && WebAssembly.compile((wasmShared ? sharedImport(s) : s) as BufferSource), () => null);
+  (s) => s && WebAssembly.compile((wasmShared ? sharedImport(s) : s) as BufferSource)).catch(() => null);
 if (winogradAddOn) Object.assign(K, (await WebAssembly.instantiate(winogradAddOn, imports)).exports);
 
 let base = (Number(K.heap_base()) + 63) & ~63;

@@ -6,10 +6,10 @@
 // tiles (V, M) within CHUNK_BYTES per thread (the weight gradient's chunks, whose boundaries set the
 // order of its sums, take a fixed two budgets); each transform runs by slices of samples on the
 // threads and the 16 GEMMs of a chunk go to the threads in one dispatch, whole, so results do not
-// depend on the thread count. This module and the transforms' wasm (an add-on module) are a chunk of their own,
-// which conv.ts imports where the add-on loaded: the main browser file carries neither. It imports
-// no values (conv.ts awaits it while the main chunk loads, which a chunk importing back would
-// deadlock): winogradKernels() takes the backend functions it uses.
+// depend on the thread count. This module and the transforms' wasm (an add-on module) are a chunk
+// of their own, which conv.ts imports where the add-on loaded: the main browser file carries
+// neither. It imports no values (conv.ts awaits it while the main chunk loads, which a chunk
+// importing back would deadlock): winogradKernels() takes the backend functions it uses.
 import type { ConvGeometry, ConvKernels } from '../kernels/conv.js';
 import type { Storage } from '../storage.js';
 import type { View } from '../view.js';

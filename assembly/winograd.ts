@@ -23,24 +23,16 @@
 // caller's chunk of samples). The transforms run over four consecutive tiles of a sample at a time
 // in SIMD lanes (across rows of tiles), so only a sample's last few fill part of a vector.
 
-// Lanes [0, n) of v to p (n < 4), and floats [0, n) at p into lanes (zeros after n): the tails of
-// rows of tiles, out of line.
+// Lanes [0, n) of v to p (n >= 1): the tail of a sample's tiles, out of line. (expv.ts's storeTail
+// is the same, but importing that file would bring its constant table, a data segment, which an
+// add-on must not have: build-wasm.mjs checks.)
 function storePart(p: usize, v: v128, n: i32): void {
   store<f32>(p, f32x4.extract_lane(v, 0));
   if (n > 1) store<f32>(p, f32x4.extract_lane(v, 1), 4);
   if (n > 2) store<f32>(p, f32x4.extract_lane(v, 2), 8);
 }
-function loadPart(p: usize, n: i32): v128 {
-  let v = f32x4.splat(0);
-  if (n > 0) v = f32x4.replace_lane(v, 0, load<f32>(p));
-  if (n > 1) v = f32x4.replace_lane(v, 1, load<f32>(p, 4));
-  if (n > 2) v = f32x4.replace_lane(v, 2, load<f32>(p, 8));
-  return v;
-}
 // @ts-ignore: decorator
-@inline function storeLanes(p: usize, v: v128, n: i32): void { if (n >= 4) v128.store(p, v); else if (n > 0) storePart(p, v, n); }
-// @ts-ignore: decorator
-@inline function loadLanes(p: usize, n: i32): v128 { return n >= 4 ? v128.load(p) : loadPart(p, n); }
+@inline function storeLanes(p: usize, v: v128, n: i32): void { if (n >= 4) v128.store(p, v); else storePart(p, v, n); }
 
 // 4x4 transposes in registers: with t0 = lo(x0, x1), t1 = lo(x2, x3), t2 = hi(x0, x1), t3 = hi(x2, x3),
 // column j of the rows x0..x3 is lo64(t0, t1), hi64(t0, t1), lo64(t2, t3), hi64(t2, t3) for j = 0..3.

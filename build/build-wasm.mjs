@@ -23,6 +23,17 @@ execFileSync(process.execPath, [asc, '--config', join(root, 'asconfig.winograd.j
 const bytes = readFileSync(join(root, 'build/out/webtorch.wasm'));
 const relaxed = readFileSync(join(root, 'build/out/webtorch_relaxed.wasm'));
 const winograd = readFileSync(join(root, 'build/out/webtorch_winograd.wasm'));
+// The add-ons import the main module's memory: a data segment of theirs would be written over the
+// main module's static data when they are instantiated (each worker thread does too).
+for (const [name, b] of [['webtorch_relaxed.wasm', relaxed], ['webtorch_winograd.wasm', winograd]]) {
+  for (let i = 8; i < b.length;) {
+    const id = b[i++];
+    let size = 0, shift = 0, byte;
+    do { byte = b[i++]; size |= (byte & 0x7f) << shift; shift += 7; } while (byte & 0x80);
+    if (id === 11) throw new Error(`build-wasm: ${name} has a data segment; an add-on sharing the main module's memory must have none`);
+    i += size;
+  }
+}
 // Embedded deflated: base64 of deflated bytes gzips to about three quarters of base64 of the raw
 // module, which keeps the single-file browser bundle within its size budget. The runtime inflates
 // them synchronously (ts/platform/inflate.ts) before compiling. Zopfli writes plain raw deflate

@@ -19,12 +19,12 @@ import type { ConvKernels, ConvGeometry } from '../kernels/conv.js';
 import { K, alloc, take, scratch, result } from './runtime.js';
 import { materialize } from './scratch.js';
 import { gemmThreaded, gemmBlocks, runGemms } from './gemm_split.js';
-import { bySlices, activeThreads, runCalls } from './threads.js';
+import { bySlices, activeThreads } from './threads.js';
 
 // the Winograd driver for 3x3 convolutions (a chunk of its own, with its wasm add-on), where the add-on loaded
 const wino = K.wino_input_f32 ? await import('./winograd.js') : null;
 const winoKernels = wino?.winogradKernels({
-  K, alloc, result, scratch, take, materialize, gemmBlocks, runGemms, runCalls, threads: activeThreads, stored: (d) => new Storage(d, 'float32'),
+  K, alloc, result, scratch, take, materialize, gemmBlocks, runGemms, bySlices, threads: activeThreads, stored: (d) => new Storage(d, 'float32'),
 });
 
 let COL_BYTES = 1 << 20;

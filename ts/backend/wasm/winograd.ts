@@ -5,11 +5,12 @@
 // gradient sums the GEMMs dM[xi] V[xi]^T over the batch. Chunks of samples keep the transformed
 // tiles (V, M) within CHUNK_BYTES per thread (the weight gradient's chunks, whose boundaries set the
 // order of its sums, take a fixed two budgets); each transform runs by slices of samples on the
-// threads and the 16 GEMMs of a chunk go to the threads in one dispatch, whole, so results do not
-// depend on the thread count. This module and the transforms' wasm (an add-on module) are a chunk
-// of their own, which conv.ts imports where the add-on loaded: the main browser file carries
-// neither. It imports no values (conv.ts awaits it while the main chunk loads, which a chunk
-// importing back would deadlock): winogradKernels() takes the backend functions it uses.
+// threads (bySlices, a workspace per sample) and the 16 GEMMs of a chunk go to the threads in one
+// dispatch, whole, so results do not depend on the thread count. This module and the transforms'
+// wasm (an add-on module) are a chunk of their own, which conv.ts imports where the add-on loaded:
+// the main browser file carries neither. It imports no values (conv.ts awaits it while the main
+// chunk loads, which a chunk importing back would deadlock): winogradKernels() takes the backend
+// functions it uses.
 import type { ConvGeometry, ConvKernels } from '../kernels/conv.js';
 import type { Storage } from '../storage.js';
 import type { View } from '../view.js';
@@ -28,7 +29,7 @@ export interface Backend {
   gemmBlocks(calls: number[], nb: number, m: number, n: number, k: number, a: number, sa0: number, sa1: number,
     b: number, sb0: number, sb1: number, c: number, es: number, beta?: number, ldc?: number): void;
   runGemms(fn: string, calls: number[], ws: number): void;
-  runCalls(fn: string, tasks: number[], nargs: number, wsArg: number, wsBytes: number): void;
+  bySlices(fn: string, total: number, bytes: number, args: (first: number, count: number) => number[]): void;
   threads(): number;
 }
 let be: Backend;
@@ -52,17 +53,6 @@ export function winogradApplies(dtype: string, C: number, w: readonly number[], 
     g.groups === 1 && g.pt >= 0 && g.pt <= 2 && g.pl >= 0 && g.pl <= 2 && Math.min(C, w[0]) >= MIN_CHANNELS;
 }
 
-/**
- * Runs transform `fn` over samples [0, total) in one slice per thread (where the call touches at
- * least 256 KiB, as threads.ts's bySlices), each call's last argument its own workspace of wsBytes.
- */
-function bySamples(fn: string, total: number, bytes: number, args: (first: number, count: number) => number[], wsBytes: number): void {
-  const parts = bytes >= 1 << 18 ? Math.min(be.threads(), total) : 1, per = Math.ceil(total / parts), tasks: number[] = [];
-  let nargs = 0;
-  for (let a = 0; a < total; a += per) { const t = args(a, Math.min(per, total - a)); nargs = t.length; tasks.push(...t); }
-  be.runCalls(fn, tasks, nargs, nargs - 1, wsBytes);
-}
-
 /** One chunked pass: N samples whose output is OH x OW, T tiles each, Nc samples per chunk (P = Nc * T tiles). */
 interface Tiles { N: number; OH: number; OW: number; T: number; Nc: number; P: number }
 
@@ -79,11 +69,21 @@ function gemmSpace(t: Tiles, m: number, n: number, tilesInner: boolean): number 
   return be.alloc(Math.max(size(t.Nc), size(t.N - Math.floor((t.N - 1) / t.Nc) * t.Nc)));
 }
 
-/** V of samples [n0, n0 + nc) of x ([N, C, H, W] at xp) into v (rows of t.P). */
-function inputTiles(t: Tiles, xp: number, v: number, n0: number, nc: number, C: number, H: number, W: number, pt: number, pl: number): void {
+/**
+ * Workspaces of `bytes` for the samples of a chunk, one each: a slice of samples from the chunk's
+ * `first` uses the one at ws(first), so the threads' slices never share one.
+ */
+function perSample(t: Tiles, bytes: number): (first: number) => number {
+  const base = be.alloc(t.Nc * bytes);
+  return (first) => base + first * bytes;
+}
+
+/** V of samples [n0, n0 + nc) of x ([N, C, H, W] at xp) into v (rows of t.P); ws: perSample of wino_input_f32_workspace. */
+function inputTiles(t: Tiles, xp: number, v: number, n0: number, nc: number, C: number, H: number, W: number, pt: number, pl: number,
+  ws: (first: number) => number): void {
   const sample = C * H * W * F;
-  bySamples('wino_input_f32', nc, nc * sample * 4, (a, cnt) =>
-    [xp + (n0 + a) * sample, v + a * t.T * F, cnt, C, H, W, t.OH, t.OW, pt, pl, t.P, 0], be.K.wino_input_f32_workspace(t.OH, t.OW));
+  be.bySlices('wino_input_f32', nc, nc * sample * 4, (a, cnt) =>
+    [xp + (n0 + a) * sample, v + a * t.T * F, cnt, C, H, W, t.OH, t.OW, pt, pl, t.P, ws(a)]);
 }
 
 /**
@@ -95,14 +95,15 @@ function forward(xp: number, u: number, bp: number, y: number, N: number, C: num
   const t = tiles(N, OH, OW, C + O, true);
   const v = be.alloc(XI * C * t.P * F), m = be.alloc(XI * O * t.P * F + 16); // M's last vector reads past its tiles
   const out = O * OH * OW * F, ws = gemmSpace(t, O, C, false);
+  const wsIn = perSample(t, be.K.wino_input_f32_workspace(OH, OW)), wsOut = perSample(t, be.K.wino_tiles_workspace(OH, OW));
   for (let n0 = 0; n0 < N; n0 += t.Nc) {
     const nc = Math.min(t.Nc, N - n0), calls: number[] = [];
-    inputTiles(t, xp, v, n0, nc, C, H, W, pt, pl);
+    inputTiles(t, xp, v, n0, nc, C, H, W, pt, pl, wsIn);
     for (let xi = 0; xi < XI; xi++) {
       be.gemmBlocks(calls, XI, O, nc * t.T, C, u + xi * O * C * F, C, 1, v + xi * C * t.P * F, t.P, 1, m + xi * O * t.P * F, F, 0, t.P);
     }
     be.runGemms('gemm_f32', calls, ws);
-    bySamples('wino_output_f32', nc, nc * out * 2, (a, cnt) => [m + a * t.T * F, y + (n0 + a) * out, bp, cnt, O, OH, OW, t.P, 0], be.K.wino_tiles_workspace(OH, OW));
+    be.bySlices('wino_output_f32', nc, nc * out * 2, (a, cnt) => [m + a * t.T * F, y + (n0 + a) * out, bp, cnt, O, OH, OW, t.P, wsOut(a)]);
   }
 }
 
@@ -119,10 +120,11 @@ function weightGrad(xp: number, gyp: number, dw: number, N: number, C: number, H
   const t = tiles(N, OH, OW, C + O, false);
   const v = be.alloc(XI * C * t.P * F), dm = be.alloc(XI * O * t.P * F), du = be.alloc(XI * O * C * F);
   const out = O * OH * OW * F, ws = gemmSpace(t, O, C, true);
+  const wsIn = perSample(t, be.K.wino_input_f32_workspace(OH, OW)), wsGrad = perSample(t, be.K.wino_tiles_workspace(OH, OW));
   for (let n0 = 0; n0 < N; n0 += t.Nc) {
     const nc = Math.min(t.Nc, N - n0), calls: number[] = [];
-    inputTiles(t, xp, v, n0, nc, C, H, W, pt, pl);
-    bySamples('wino_grad_f32', nc, nc * out * 3, (a, cnt) => [gyp + (n0 + a) * out, dm + a * t.T * F, cnt, O, OH, OW, t.P, 0], be.K.wino_tiles_workspace(OH, OW));
+    inputTiles(t, xp, v, n0, nc, C, H, W, pt, pl, wsIn);
+    be.bySlices('wino_grad_f32', nc, nc * out * 3, (a, cnt) => [gyp + (n0 + a) * out, dm + a * t.T * F, cnt, O, OH, OW, t.P, wsGrad(a)]);
     // dU[xi] (+)= dM[xi] V[xi]^T: the first chunk sets, later ones add
     for (let xi = 0; xi < XI; xi++) {
       be.gemmBlocks(calls, XI, O, C, nc * t.T, dm + xi * O * t.P * F, t.P, 1, v + xi * C * t.P * F, 1, t.P, du + xi * O * C * F, F, n0 ? 1 : 0, C);

@@ -31,6 +31,16 @@ const reshape: OpMapping = (g, args, out) => {
   g.node('Reshape', [x, g.int64(shape, 'shape')], y);
 };
 
+/** split / chunk: one Slice per piece, the graph the pieces gave as separate narrows. */
+const split: OpMapping = (g, args, out, attrs) => {
+  const x = args[0] as Tensor, d = attrs.dim as number;
+  let off = 0;
+  for (const [i, s] of (attrs.sizes as number[]).entries()) {
+    g.node('Slice', [x, g.int64([off]), g.int64([off + s]), g.int64([d]), g.int64([1])], (out as Tensor[])[i]);
+    off += s;
+  }
+};
+
 const transpose: OpMapping = (g, args, out, attrs) => {
   const x = args[0] as Tensor;
   g.node('Transpose', [x], out1(out), { perm: (attrs.perm as number[] | undefined) ?? [...x.shape.keys()].reverse() });
@@ -69,6 +79,7 @@ const OPS: Record<string, OpMapping> = {
     const a = attrs as Record<string, number[]>;
     g.node('Slice', [args[0] as Tensor, g.int64(a.starts), g.int64(a.ends), g.int64(a.axes), g.int64(a.steps)], out1(out));
   },
+  SplitBackward0: split, SplitWithSizesBackward0: split,
   CatBackward0: (g, args, out, attrs) => {
     const parts = (args as Tensor[]).filter((t) => t.numel() > 0);
     g.node('Concat', parts, out1(out), { axis: attrs.dim as number });

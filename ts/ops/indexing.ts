@@ -91,8 +91,15 @@ export function split(x: Tensor, size: number | number[], dimArg: number | { dim
     for (let s = 0; s < n; s += size) sizes.push(Math.min(size, n - s));
     if (n === 0) sizes.push(0);
   }
-  let off = 0;
-  return sizes.map((s) => { const r = x.narrow(d, off, s); off += s; return r; });
+  // one autograd node for all pieces, whose backward is one cat (PyTorch's SplitBackward0), rather
+  // than a SliceBackward0 per piece, each writing its gradient into zeros of x's full size that
+  // the engine then adds up (attention's q, k, v thirds of one projection paid three of those)
+  const pieces = (a: Tensor): Tensor[] => {
+    let off = 0;
+    return sizes.map((s) => { const r = a.narrow(d, off, s); off += s; return r; });
+  };
+  const name = Array.isArray(size) ? 'SplitWithSizesBackward0' : 'SplitBackward0';
+  return applyFunction(name, (_c, a: Tensor) => pieces(a), (_c, ...gs: Tensor[]) => [cat(gs, d)], [x], { dim: d, sizes });
 }
 
 export function chunk(x: Tensor, chunks: number, dimArg: number | { dim?: number } = 0): Tensor[] {

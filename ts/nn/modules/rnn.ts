@@ -9,7 +9,6 @@ import { Tensor } from '../../tensor.js';
 import { empty, zeros } from '../../creation.js';
 import { addmm, matmul } from '../../ops/linalg.js';
 import { stack, cat, split } from '../../ops/indexing.js';
-import { applyFunction } from '../../autograd/function.js';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import * as init from '../init.js';
@@ -55,15 +54,6 @@ function lin(x: Tensor, w: Tensor, b: Tensor | null): Tensor {
 /** x @ wT + b with w already transposed (a layer transposes its hidden weights once, not per step). */
 function linT(x: Tensor, wT: Tensor, b: Tensor | null): Tensor {
   return b ? addmm(b, x, wT) : matmul(x, wT);
-}
-
-/**
- * x's rows in blocks of `sizes` as one autograd node whose backward is one cat (PyTorch's
- * split_with_sizes), rather than one SliceBackward0 per block, each writing its gradient into a
- * zero tensor of x's full size.
- */
-function splitRows(x: Tensor, sizes: number[]): Tensor[] {
-  return applyFunction('SplitWithSizesBackward0', (_ctx, a: Tensor) => split(a, sizes, 0), (_ctx, ...gs: Tensor[]) => [cat(gs, 0)], [x]);
 }
 
 /** The shared base: PyTorch's nn.RNNBase. */
@@ -213,7 +203,7 @@ export class RNNBase extends Module {
           continue;
         }
         // the input projection for the whole sequence: one GEMM, then split per step
-        const gi = T > 0 ? splitRows(lin(layerIn, wih, bih), sizes) : [];
+        const gi = T > 0 ? split(lin(layerIn, wih, bih), sizes, 0) : [];
         let h = h0, c = c0;
         const outs: Tensor[] = new Array(T);
         const doneH: Tensor[] = [], doneC: Tensor[] = []; // rows whose sequence ended (forward direction)

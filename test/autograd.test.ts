@@ -98,6 +98,29 @@ describe('backward', () => {
   });
 });
 
+describe('split and chunk', () => {
+  it('all pieces come from one SplitBackward0 node, whose backward is one cat (unused pieces read as zeros)', () => {
+    const x = T([[1, 2, 3, 4, 5, 6], [7, 8, 9, 10, 11, 12]], { requires_grad: true });
+    const [a, b, c] = x.chunk(3, 1);
+    expect(a.grad_fn!.name).toBe('SplitBackward0');
+    expect(b.grad_fn).toBe(a.grad_fn);
+    expect(x.split([1, 5], 1)[1].grad_fn!.name).toBe('SplitWithSizesBackward0');
+    a.mul(2).add(c.mul(c)).sum().backward();
+    expect(x.grad!.tolistSync()).toEqual([[2, 2, 0, 0, 10, 12], [2, 2, 0, 0, 22, 24]]);
+    expect(b._base).toBe(x);
+  });
+
+  it('an in-place write into a piece is refused while grad mode is on, as in PyTorch', () => {
+    const y = T([1, 2, 3, 4], { requires_grad: true }).mul(1);
+    const [p, q] = y.chunk(2);
+    expect(() => q.mul_(3)).toThrow(/Output 1 of SplitBackward0 is a view and is being modified inplace/);
+    expect(() => p.copy_(T([5, 6]))).toThrow(/Output 0 of SplitBackward0/);
+    expect(y.tolistSync()).toEqual([1, 2, 3, 4]);
+    torch.no_grad(() => p.fill_(0));
+    expect(y.tolistSync()).toEqual([0, 0, 3, 4]);
+  });
+});
+
 describe('torch.autograd.grad', () => {
   it('returns gradients without touching .grad', () => {
     const x = T([1, 2, 3], { requires_grad: true });

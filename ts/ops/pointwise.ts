@@ -305,14 +305,25 @@ export function clamp(x: Tensor, min?: Bound | { min?: Bound; max?: Bound }, max
 }
 
 // ------------------------------------------------------------------ in place, fills and copies
+/** autograd nodes that return several views of their input: an in-place write into one is refused */
+const MULTI_VIEW_NODES = new Set(['SplitBackward0', 'SplitWithSizesBackward0']);
+
+/** PyTorch's rules for writing into `self` while grad mode is on. */
+function checkInplace(self: Tensor): void {
+  if (!is_grad_enabled()) return;
+  if (self.requires_grad && self.is_leaf) throw new Error('a leaf Variable that requires grad is being used in an in-place operation.');
+  const node = self.grad_fn;
+  if (self._base && node && MULTI_VIEW_NODES.has(node.name)) {
+    throw new Error(`Output ${self._output_nr} of ${node.name} is a view and is being modified inplace. This view is the output of a function that returns multiple views. Such functions do not allow the output views to be modified inplace. You should replace the inplace operation by an out-of-place one.`);
+  }
+}
+
 /**
  * Makes an in-place op out of its out-of-place result: checks PyTorch's in-place rules, writes
  * the values into `self`, bumps the version counter and moves self's history onto the result's node.
  */
 export function inplace<T extends Tensor>(self: T, result: Tensor): T {
-  if (self.requires_grad && self.is_leaf && is_grad_enabled()) {
-    throw new Error('a leaf Variable that requires grad is being used in an in-place operation.');
-  }
+  checkInplace(self);
   if (category(result.dtype) > category(self.dtype)) {
     throw new TypeError(`result type ${typeName(result.dtype)} can't be cast to the desired output type ${typeName(self.dtype)}`);
   }
@@ -370,7 +381,7 @@ function lerp(x: Tensor, end: Tensor, weight: TensorOrScalar): Tensor {
 
 export function fill_<T extends Tensor>(self: T, value: TensorOrScalar): T {
   if (value instanceof Tensor && value.ndim !== 0) throw new Error(`fill_ only supports 0-dimension value tensor but got tensor with ${value.ndim} dimensions.`);
-  if (self.requires_grad && self.is_leaf && is_grad_enabled()) throw new Error('a leaf Variable that requires grad is being used in an in-place operation.');
+  checkInplace(self);
   const v = value instanceof Tensor ? value : scalarTensor(value, self.dtype);
   backendFor('fill_', [self, v], true);
   writeView(self, v);
@@ -386,7 +397,7 @@ export function copy_<T extends Tensor>(self: T, src: Tensor): T {
   checkTensor('copy_', src);
   broadcastShapes('copy_', self.shape, src.shape);
   if (src.ndim > self.ndim && numel(src.shape) !== numel(self.shape)) throw new RangeError(`copy_: cannot broadcast ${shapeStr(src.shape)} to ${shapeStr(self.shape)}`);
-  if (self.requires_grad && self.is_leaf && is_grad_enabled()) throw new Error('a leaf Variable that requires grad is being used in an in-place operation.');
+  checkInplace(self);
   const here = isOn(src, self.device.type);
   if (needsAsyncRead(src, self.device.type)) {
     throw new Error(`copy_: writing a ${src.device.type} tensor (shape ${shapeStr(src.shape)}) into a ${self.device.type} tensor needs an asynchronous read: use \`dst.copy_(await src.cpu())\``);
@@ -405,7 +416,7 @@ export function copy_<T extends Tensor>(self: T, src: Tensor): T {
 }
 
 export function fill_random_<T extends Tensor>(self: T, kind: RandomKind, a: number, b: number): T {
-  if (self.requires_grad && self.is_leaf && is_grad_enabled()) throw new Error('a leaf Variable that requires grad is being used in an in-place operation.');
+  checkInplace(self);
   if (kind !== 'bernoulli' && !isFloating(self.dtype)) throw new TypeError(`${kind}_ expects a floating point tensor, got ${self.dtype}`);
   writeView(self, randomFill(kind, self.shape, self.dtype, a, b));
   self._bumpVersion();

@@ -305,17 +305,9 @@ export function clamp(x: Tensor, min?: Bound | { min?: Bound; max?: Bound }, max
 }
 
 // ------------------------------------------------------------------ in place, fills and copies
-/** autograd nodes that return several views of their input: an in-place write into one is refused */
-const MULTI_VIEW_NODES = new Set(['SplitBackward0', 'SplitWithSizesBackward0']);
-
-/** PyTorch's rules for writing into `self` while grad mode is on. */
+/** PyTorch's rule for writing into `self` while grad mode is on: not a leaf that requires grad. */
 function checkInplace(self: Tensor): void {
-  if (!is_grad_enabled()) return;
-  if (self.requires_grad && self.is_leaf) throw new Error('a leaf Variable that requires grad is being used in an in-place operation.');
-  const node = self.grad_fn;
-  if (self._base && node && MULTI_VIEW_NODES.has(node.name)) {
-    throw new Error(`Output ${self._output_nr} of ${node.name} is a view and is being modified inplace. This view is the output of a function that returns multiple views. Such functions do not allow the output views to be modified inplace. You should replace the inplace operation by an out-of-place one.`);
-  }
+  if (self.requires_grad && self.is_leaf && is_grad_enabled()) throw new Error('a leaf Variable that requires grad is being used in an in-place operation.');
 }
 
 /**

@@ -60,12 +60,13 @@ function workspaceBytes(m: i32, n: i32, k: i32, es: i32): i32 {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Micro-kernels: out[MR x 32 bytes] = packed A micro-panel (MR values per p) x packed B micro-panel
-// (32 bytes per p) over kc. They write a small tile buffer instead of updating C directly: with the
-// alpha/beta epilogue inside, V8 hoists all five broadcasts of an iteration and spills accumulators
-// (~45% slower); the separate tileUpdate costs ~1%.
+// Micro-kernels: out[MR rows of 32 bytes, ldo bytes apart] = packed A micro-panel (MR values per p) x
+// packed B micro-panel (32 bytes per p) over kc. Where C's tile is the product itself (beta 0, alpha
+// 1: every product of at most KC terms, and the first KC of longer ones) they write it in place;
+// otherwise a small tile buffer that tileUpdate adds into C: with the alpha/beta epilogue inside,
+// V8 hoists all five broadcasts of an iteration and spills accumulators (~45% slower).
 
-function ukr_f32(kc: i32, ap: usize, bp: usize, out: usize): void {
+function ukr_f32(kc: i32, ap: usize, bp: usize, out: usize, ldo: usize): void {
   let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00;
   let c21 = c00, c30 = c00, c31 = c00, c40 = c00, c41 = c00;
   for (let p = 0; p < kc; p++) {
@@ -82,12 +83,14 @@ function ukr_f32(kc: i32, ap: usize, bp: usize, out: usize): void {
     c40 = f32x4.add(c40, f32x4.mul(a, b0)); c41 = f32x4.add(c41, f32x4.mul(a, b1));
     ap += 20; bp += 32;
   }
-  v128.store(out, c00, 0); v128.store(out, c01, 16); v128.store(out, c10, 32); v128.store(out, c11, 48);
-  v128.store(out, c20, 64); v128.store(out, c21, 80); v128.store(out, c30, 96); v128.store(out, c31, 112);
-  v128.store(out, c40, 128); v128.store(out, c41, 144);
+  v128.store(out, c00); v128.store(out, c01, 16); out += ldo;
+  v128.store(out, c10); v128.store(out, c11, 16); out += ldo;
+  v128.store(out, c20); v128.store(out, c21, 16); out += ldo;
+  v128.store(out, c30); v128.store(out, c31, 16); out += ldo;
+  v128.store(out, c40); v128.store(out, c41, 16);
 }
 
-function ukr_f64(kc: i32, ap: usize, bp: usize, out: usize): void {
+function ukr_f64(kc: i32, ap: usize, bp: usize, out: usize, ldo: usize): void {
   let c00 = f64x2.splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00;
   let c21 = c00, c30 = c00, c31 = c00, c40 = c00, c41 = c00;
   for (let p = 0; p < kc; p++) {
@@ -104,13 +107,15 @@ function ukr_f64(kc: i32, ap: usize, bp: usize, out: usize): void {
     c40 = f64x2.add(c40, f64x2.mul(a, b0)); c41 = f64x2.add(c41, f64x2.mul(a, b1));
     ap += 40; bp += 32;
   }
-  v128.store(out, c00, 0); v128.store(out, c01, 16); v128.store(out, c10, 32); v128.store(out, c11, 48);
-  v128.store(out, c20, 64); v128.store(out, c21, 80); v128.store(out, c30, 96); v128.store(out, c31, 112);
-  v128.store(out, c40, 128); v128.store(out, c41, 144);
+  v128.store(out, c00); v128.store(out, c01, 16); out += ldo;
+  v128.store(out, c10); v128.store(out, c11, 16); out += ldo;
+  v128.store(out, c20); v128.store(out, c21, 16); out += ldo;
+  v128.store(out, c30); v128.store(out, c31, 16); out += ldo;
+  v128.store(out, c40); v128.store(out, c41, 16);
 }
 
 // 6 x 8 (f32) / 6 x 4 (f64) with relaxed fused multiply-adds (relaxed build only).
-function ukr6_f32(kc: i32, ap: usize, bp: usize, out: usize): void {
+function ukr6_f32(kc: i32, ap: usize, bp: usize, out: usize, ldo: usize): void {
   let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
   let c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
   for (let p = 0; p < kc; p++) {
@@ -129,12 +134,15 @@ function ukr6_f32(kc: i32, ap: usize, bp: usize, out: usize): void {
     c50 = f32x4.relaxed_madd(a, b0, c50); c51 = f32x4.relaxed_madd(a, b1, c51);
     ap += 24; bp += 32;
   }
-  v128.store(out, c00, 0); v128.store(out, c01, 16); v128.store(out, c10, 32); v128.store(out, c11, 48);
-  v128.store(out, c20, 64); v128.store(out, c21, 80); v128.store(out, c30, 96); v128.store(out, c31, 112);
-  v128.store(out, c40, 128); v128.store(out, c41, 144); v128.store(out, c50, 160); v128.store(out, c51, 176);
+  v128.store(out, c00); v128.store(out, c01, 16); out += ldo;
+  v128.store(out, c10); v128.store(out, c11, 16); out += ldo;
+  v128.store(out, c20); v128.store(out, c21, 16); out += ldo;
+  v128.store(out, c30); v128.store(out, c31, 16); out += ldo;
+  v128.store(out, c40); v128.store(out, c41, 16); out += ldo;
+  v128.store(out, c50); v128.store(out, c51, 16);
 }
 
-function ukr6_f64(kc: i32, ap: usize, bp: usize, out: usize): void {
+function ukr6_f64(kc: i32, ap: usize, bp: usize, out: usize, ldo: usize): void {
   let c00 = f64x2.splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
   let c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
   for (let p = 0; p < kc; p++) {
@@ -153,19 +161,22 @@ function ukr6_f64(kc: i32, ap: usize, bp: usize, out: usize): void {
     c50 = f64x2.relaxed_madd(a, b0, c50); c51 = f64x2.relaxed_madd(a, b1, c51);
     ap += 48; bp += 32;
   }
-  v128.store(out, c00, 0); v128.store(out, c01, 16); v128.store(out, c10, 32); v128.store(out, c11, 48);
-  v128.store(out, c20, 64); v128.store(out, c21, 80); v128.store(out, c30, 96); v128.store(out, c31, 112);
-  v128.store(out, c40, 128); v128.store(out, c41, 144); v128.store(out, c50, 160); v128.store(out, c51, 176);
+  v128.store(out, c00); v128.store(out, c01, 16); out += ldo;
+  v128.store(out, c10); v128.store(out, c11, 16); out += ldo;
+  v128.store(out, c20); v128.store(out, c21, 16); out += ldo;
+  v128.store(out, c30); v128.store(out, c31, 16); out += ldo;
+  v128.store(out, c40); v128.store(out, c41, 16); out += ldo;
+  v128.store(out, c50); v128.store(out, c51, 16);
 }
 
 // @ts-ignore: decorator
-@inline function ukr<T>(kc: i32, ap: usize, bp: usize, out: usize): void {
+@inline function ukr<T>(kc: i32, ap: usize, bp: usize, out: usize, ldo: usize): void {
   if (RELAXED) {
-    if (sizeof<T>() == 4) ukr6_f32(kc, ap, bp, out);
-    else ukr6_f64(kc, ap, bp, out);
+    if (sizeof<T>() == 4) ukr6_f32(kc, ap, bp, out, ldo);
+    else ukr6_f64(kc, ap, bp, out, ldo);
   } else {
-    if (sizeof<T>() == 4) ukr_f32(kc, ap, bp, out);
-    else ukr_f64(kc, ap, bp, out);
+    if (sizeof<T>() == 4) ukr_f32(kc, ap, bp, out, ldo);
+    else ukr_f64(kc, ap, bp, out, ldo);
   }
 }
 
@@ -597,13 +608,15 @@ function gemmImpl<T>(m: i32, n: i32, k: i32, alpha: T, a: usize, sa0: i32, sa1: 
             const h = min(MR, mc - ir);
             const ap = apack + <usize>(ir / MR) * apanel;
             const cp = cblk + <usize>ir * ldcb + <usize>jr * es;
-            // (two call sites on purpose: a single one gets the micro-kernel inlined here by
+            // (several call sites on purpose: a single one gets the micro-kernel inlined here by
             // binaryen, and V8 then schedules it with spills)
-            if (h == MR && w == nr) {
-              ukr<T>(kc, ap, bp, tile);
+            if (h == MR && w == nr && betaEff == 0 && alpha == 1) {
+              ukr<T>(kc, ap, bp, cp, ldcb); // C's tile is the product itself: written in place
+            } else if (h == MR && w == nr) {
+              ukr<T>(kc, ap, bp, tile, 32);
               tileUpdate<T>(tile, MR, nr, cp, ldcb, alpha, betaEff);
             } else {
-              ukr<T>(kc, ap, bp, tile2);
+              ukr<T>(kc, ap, bp, tile2, 32);
               tileUpdate<T>(tile2, h, w, cp, ldcb, alpha, betaEff);
             }
           }

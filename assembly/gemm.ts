@@ -54,19 +54,33 @@ function workspaceBytes(m: i32, n: i32, k: i32, es: i32): i32 {
   const mc = blockSize(m, MC, MR);
   const ncr = (nc + nr - 1) / nr * nr;
   const mcr = (mc + MR - 1) / MR * MR;
-  const bytes = align16(<usize>ncr * kc * es) + align16(<usize>mcr * kc * es) + 2 * TILE_BYTES;
+  const bytes = align16(<usize>ncr * kc * es) + align16(<usize>mcr * kc * es) + TILE_BYTES;
   // float32 with m or n <= GEMV_MAX may take the GEMV path (depending on strides)
   return <i32>(es == 4 && (m <= GEMV_MAX || n <= GEMV_MAX) ? max(bytes, g) : bytes);
 }
 
 // ---------------------------------------------------------------------------------------------
-// Micro-kernels: out[MR rows of 32 bytes, ldo bytes apart] = packed A micro-panel (MR values per p) x
-// packed B micro-panel (32 bytes per p) over kc. Where C's tile is the product itself (beta 0, alpha
-// 1: every product of at most KC terms, and the first KC of longer ones) they write it in place;
-// otherwise a small tile buffer that tileUpdate adds into C: with the alpha/beta epilogue inside,
-// V8 hoists all five broadcasts of an iteration and spills accumulators (~45% slower).
+// Micro-kernels: out[MR rows of 32 bytes, ldo bytes apart] = (acc: out +) packed A micro-panel (MR
+// values per p) x packed B micro-panel (32 bytes per p) over kc. They write C's tile in place for
+// alpha 1 and beta 0 or 1 (what webtorch calls); other alphas and betas go through a tile buffer and
+// tileUpdate: with an alpha/beta epilogue inside, V8 hoists all five broadcasts of an iteration and
+// spills accumulators (~45% slower).
 
-function ukr_f32(kc: i32, ap: usize, bp: usize, out: usize, ldo: usize): void {
+// A row of a product tile into C, or added to what C holds there.
+// @ts-ignore: decorator
+@inline function rowF32(p: usize, lo: v128, hi: v128): void { v128.store(p, lo); v128.store(p, hi, 16); }
+// @ts-ignore: decorator
+@inline function addF32(p: usize, lo: v128, hi: v128): void {
+  v128.store(p, f32x4.add(v128.load(p), lo)); v128.store(p, f32x4.add(v128.load(p, 16), hi), 16);
+}
+// @ts-ignore: decorator
+@inline function rowF64(p: usize, lo: v128, hi: v128): void { v128.store(p, lo); v128.store(p, hi, 16); }
+// @ts-ignore: decorator
+@inline function addF64(p: usize, lo: v128, hi: v128): void {
+  v128.store(p, f64x2.add(v128.load(p), lo)); v128.store(p, f64x2.add(v128.load(p, 16), hi), 16);
+}
+
+function ukr_f32(kc: i32, ap: usize, bp: usize, out: usize, ldo: usize, acc: bool): void {
   let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00;
   let c21 = c00, c30 = c00, c31 = c00, c40 = c00, c41 = c00;
   for (let p = 0; p < kc; p++) {
@@ -83,14 +97,18 @@ function ukr_f32(kc: i32, ap: usize, bp: usize, out: usize, ldo: usize): void {
     c40 = f32x4.add(c40, f32x4.mul(a, b0)); c41 = f32x4.add(c41, f32x4.mul(a, b1));
     ap += 20; bp += 32;
   }
-  v128.store(out, c00); v128.store(out, c01, 16); out += ldo;
-  v128.store(out, c10); v128.store(out, c11, 16); out += ldo;
-  v128.store(out, c20); v128.store(out, c21, 16); out += ldo;
-  v128.store(out, c30); v128.store(out, c31, 16); out += ldo;
-  v128.store(out, c40); v128.store(out, c41, 16);
+  if (acc) {
+    addF32(out, c00, c01); addF32(out + ldo, c10, c11);
+    addF32(out + 2 * ldo, c20, c21); addF32(out + 3 * ldo, c30, c31);
+    addF32(out + 4 * ldo, c40, c41);
+  } else {
+    rowF32(out, c00, c01); rowF32(out + ldo, c10, c11);
+    rowF32(out + 2 * ldo, c20, c21); rowF32(out + 3 * ldo, c30, c31);
+    rowF32(out + 4 * ldo, c40, c41);
+  }
 }
 
-function ukr_f64(kc: i32, ap: usize, bp: usize, out: usize, ldo: usize): void {
+function ukr_f64(kc: i32, ap: usize, bp: usize, out: usize, ldo: usize, acc: bool): void {
   let c00 = f64x2.splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00;
   let c21 = c00, c30 = c00, c31 = c00, c40 = c00, c41 = c00;
   for (let p = 0; p < kc; p++) {
@@ -107,15 +125,19 @@ function ukr_f64(kc: i32, ap: usize, bp: usize, out: usize, ldo: usize): void {
     c40 = f64x2.add(c40, f64x2.mul(a, b0)); c41 = f64x2.add(c41, f64x2.mul(a, b1));
     ap += 40; bp += 32;
   }
-  v128.store(out, c00); v128.store(out, c01, 16); out += ldo;
-  v128.store(out, c10); v128.store(out, c11, 16); out += ldo;
-  v128.store(out, c20); v128.store(out, c21, 16); out += ldo;
-  v128.store(out, c30); v128.store(out, c31, 16); out += ldo;
-  v128.store(out, c40); v128.store(out, c41, 16);
+  if (acc) {
+    addF64(out, c00, c01); addF64(out + ldo, c10, c11);
+    addF64(out + 2 * ldo, c20, c21); addF64(out + 3 * ldo, c30, c31);
+    addF64(out + 4 * ldo, c40, c41);
+  } else {
+    rowF64(out, c00, c01); rowF64(out + ldo, c10, c11);
+    rowF64(out + 2 * ldo, c20, c21); rowF64(out + 3 * ldo, c30, c31);
+    rowF64(out + 4 * ldo, c40, c41);
+  }
 }
 
 // 6 x 8 (f32) / 6 x 4 (f64) with relaxed fused multiply-adds (relaxed build only).
-function ukr6_f32(kc: i32, ap: usize, bp: usize, out: usize, ldo: usize): void {
+function ukr6_f32(kc: i32, ap: usize, bp: usize, out: usize, ldo: usize, acc: bool): void {
   let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
   let c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
   for (let p = 0; p < kc; p++) {
@@ -134,15 +156,18 @@ function ukr6_f32(kc: i32, ap: usize, bp: usize, out: usize, ldo: usize): void {
     c50 = f32x4.relaxed_madd(a, b0, c50); c51 = f32x4.relaxed_madd(a, b1, c51);
     ap += 24; bp += 32;
   }
-  v128.store(out, c00); v128.store(out, c01, 16); out += ldo;
-  v128.store(out, c10); v128.store(out, c11, 16); out += ldo;
-  v128.store(out, c20); v128.store(out, c21, 16); out += ldo;
-  v128.store(out, c30); v128.store(out, c31, 16); out += ldo;
-  v128.store(out, c40); v128.store(out, c41, 16); out += ldo;
-  v128.store(out, c50); v128.store(out, c51, 16);
+  if (acc) {
+    addF32(out, c00, c01); addF32(out + ldo, c10, c11);
+    addF32(out + 2 * ldo, c20, c21); addF32(out + 3 * ldo, c30, c31);
+    addF32(out + 4 * ldo, c40, c41); addF32(out + 5 * ldo, c50, c51);
+  } else {
+    rowF32(out, c00, c01); rowF32(out + ldo, c10, c11);
+    rowF32(out + 2 * ldo, c20, c21); rowF32(out + 3 * ldo, c30, c31);
+    rowF32(out + 4 * ldo, c40, c41); rowF32(out + 5 * ldo, c50, c51);
+  }
 }
 
-function ukr6_f64(kc: i32, ap: usize, bp: usize, out: usize, ldo: usize): void {
+function ukr6_f64(kc: i32, ap: usize, bp: usize, out: usize, ldo: usize, acc: bool): void {
   let c00 = f64x2.splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
   let c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
   for (let p = 0; p < kc; p++) {
@@ -161,60 +186,33 @@ function ukr6_f64(kc: i32, ap: usize, bp: usize, out: usize, ldo: usize): void {
     c50 = f64x2.relaxed_madd(a, b0, c50); c51 = f64x2.relaxed_madd(a, b1, c51);
     ap += 48; bp += 32;
   }
-  v128.store(out, c00); v128.store(out, c01, 16); out += ldo;
-  v128.store(out, c10); v128.store(out, c11, 16); out += ldo;
-  v128.store(out, c20); v128.store(out, c21, 16); out += ldo;
-  v128.store(out, c30); v128.store(out, c31, 16); out += ldo;
-  v128.store(out, c40); v128.store(out, c41, 16); out += ldo;
-  v128.store(out, c50); v128.store(out, c51, 16);
-}
-
-// @ts-ignore: decorator
-@inline function ukr<T>(kc: i32, ap: usize, bp: usize, out: usize, ldo: usize): void {
-  if (RELAXED) {
-    if (sizeof<T>() == 4) ukr6_f32(kc, ap, bp, out, ldo);
-    else ukr6_f64(kc, ap, bp, out, ldo);
+  if (acc) {
+    addF64(out, c00, c01); addF64(out + ldo, c10, c11);
+    addF64(out + 2 * ldo, c20, c21); addF64(out + 3 * ldo, c30, c31);
+    addF64(out + 4 * ldo, c40, c41); addF64(out + 5 * ldo, c50, c51);
   } else {
-    if (sizeof<T>() == 4) ukr_f32(kc, ap, bp, out, ldo);
-    else ukr_f64(kc, ap, bp, out, ldo);
+    rowF64(out, c00, c01); rowF64(out + ldo, c10, c11);
+    rowF64(out + 2 * ldo, c20, c21); rowF64(out + 3 * ldo, c30, c31);
+    rowF64(out + 4 * ldo, c40, c41); rowF64(out + 5 * ldo, c50, c51);
   }
 }
 
 // @ts-ignore: decorator
-@inline function vmul<T>(x: v128, y: v128): v128 { return sizeof<T>() == 4 ? f32x4.mul(x, y) : f64x2.mul(x, y); }
-// @ts-ignore: decorator
-@inline function vadd<T>(x: v128, y: v128): v128 { return sizeof<T>() == 4 ? f32x4.add(x, y) : f64x2.add(x, y); }
-// @ts-ignore: decorator
-@inline function vsplat<T>(x: T): v128 { return sizeof<T>() == 4 ? f32x4.splat(<f32>x) : f64x2.splat(<f64>x); }
+@inline function ukr<T>(kc: i32, ap: usize, bp: usize, out: usize, ldo: usize, acc: bool): void {
+  if (RELAXED) {
+    if (sizeof<T>() == 4) ukr6_f32(kc, ap, bp, out, ldo, acc);
+    else ukr6_f64(kc, ap, bp, out, ldo, acc);
+  } else {
+    if (sizeof<T>() == 4) ukr_f32(kc, ap, bp, out, ldo, acc);
+    else ukr_f64(kc, ap, bp, out, ldo, acc);
+  }
+}
 
 // C tile (h x w at c, row stride ldcb bytes) = alpha * tile + beta * C; beta == 0 never reads C.
-// tile: MR rows of 32 bytes, as written by ukr.
+// tile: MR rows of 32 bytes, as written by ukr. Only edge tiles and other alphas and betas than
+// webtorch's own come here (whole tiles with alpha 1 and beta 0 or 1 go straight into C).
 function tileUpdate<T>(tile: usize, h: i32, w: i32, c: usize, ldcb: usize, alpha: T, beta: T): void {
   const es = <usize>sizeof<T>();
-  if (h == MR && w == 32 / <i32>es) {
-    const va = vsplat<T>(alpha);
-    if (beta == 0) {
-      for (let i = 0; i < MR; i++) {
-        v128.store(c, vmul<T>(v128.load(tile), va));
-        v128.store(c, vmul<T>(v128.load(tile, 16), va), 16);
-        tile += 32; c += ldcb;
-      }
-    } else if (beta == 1) {
-      for (let i = 0; i < MR; i++) {
-        v128.store(c, vadd<T>(v128.load(c), vmul<T>(v128.load(tile), va)));
-        v128.store(c, vadd<T>(v128.load(c, 16), vmul<T>(v128.load(tile, 16), va)), 16);
-        tile += 32; c += ldcb;
-      }
-    } else {
-      const vb = vsplat<T>(beta);
-      for (let i = 0; i < MR; i++) {
-        v128.store(c, vadd<T>(vmul<T>(v128.load(c), vb), vmul<T>(v128.load(tile), va)));
-        v128.store(c, vadd<T>(vmul<T>(v128.load(c, 16), vb), vmul<T>(v128.load(tile, 16), va)), 16);
-        tile += 32; c += ldcb;
-      }
-    }
-    return;
-  }
   for (let i = 0; i < h; i++) {
     const crow = c + <usize>i * ldcb, trow = tile + (<usize>i << 5);
     for (let j = 0; j < w; j++) {
@@ -586,7 +584,7 @@ function gemmImpl<T>(m: i32, n: i32, k: i32, alpha: T, a: usize, sa0: i32, sa1: 
   const mcr = (mcb + MR - 1) / MR * MR;
   const bpack = ws;
   const apack = bpack + align16(<usize>ncr * kcb * es);
-  const tile = apack + align16(<usize>mcr * kcb * es), tile2 = tile + <usize>TILE_BYTES;
+  const tile = apack + align16(<usize>mcr * kcb * es);
   const ldcb = <usize>ldc * es;
 
   for (let jc = 0; jc < n; jc += ncb) {
@@ -595,6 +593,10 @@ function gemmImpl<T>(m: i32, n: i32, k: i32, alpha: T, a: usize, sa0: i32, sa1: 
       const kc = min(kcb, k - pc);
       packB<T>(kc, nc, b + (<usize>pc * <usize>sb0 + <usize>jc * <usize>sb1) * es, sb0, sb1, bpack);
       const betaEff: T = pc == 0 ? beta : <T>1;
+      // a whole tile goes straight into C (stored, or added for beta 1) where alpha is 1, as every
+      // caller in webtorch has it; other alphas and betas (the exported API allows them) and the
+      // edge tiles go through a tile buffer
+      const direct = alpha == 1 && (betaEff == 0 || betaEff == 1);
       const bpanel = <usize>kc * 32;
       const apanel = <usize>kc * <usize>MR * es;
       for (let ic = 0; ic < m; ic += mcb) {
@@ -610,14 +612,11 @@ function gemmImpl<T>(m: i32, n: i32, k: i32, alpha: T, a: usize, sa0: i32, sa1: 
             const cp = cblk + <usize>ir * ldcb + <usize>jr * es;
             // (several call sites on purpose: a single one gets the micro-kernel inlined here by
             // binaryen, and V8 then schedules it with spills)
-            if (h == MR && w == nr && betaEff == 0 && alpha == 1) {
-              ukr<T>(kc, ap, bp, cp, ldcb); // C's tile is the product itself: written in place
-            } else if (h == MR && w == nr) {
-              ukr<T>(kc, ap, bp, tile, 32);
-              tileUpdate<T>(tile, MR, nr, cp, ldcb, alpha, betaEff);
+            if (h == MR && w == nr && direct) {
+              ukr<T>(kc, ap, bp, cp, ldcb, betaEff == 1);
             } else {
-              ukr<T>(kc, ap, bp, tile2, 32);
-              tileUpdate<T>(tile2, h, w, cp, ldcb, alpha, betaEff);
+              ukr<T>(kc, ap, bp, tile, 32, false);
+              tileUpdate<T>(tile, h, w, cp, ldcb, alpha, betaEff);
             }
           }
         }

@@ -66,15 +66,13 @@ function workspaceBytes(m: i32, n: i32, k: i32, es: i32): i32 {
 // tileUpdate: with an alpha/beta epilogue inside, V8 hoists all five broadcasts of an iteration and
 // spills accumulators (~45% slower).
 
-// A row of a product tile into C, or added to what C holds there.
+// A row of a product tile into C (any dtype), or added to what C holds there.
 // @ts-ignore: decorator
-@inline function rowF32(p: usize, lo: v128, hi: v128): void { v128.store(p, lo); v128.store(p, hi, 16); }
+@inline function row(p: usize, lo: v128, hi: v128): void { v128.store(p, lo); v128.store(p, hi, 16); }
 // @ts-ignore: decorator
 @inline function addF32(p: usize, lo: v128, hi: v128): void {
   v128.store(p, f32x4.add(v128.load(p), lo)); v128.store(p, f32x4.add(v128.load(p, 16), hi), 16);
 }
-// @ts-ignore: decorator
-@inline function rowF64(p: usize, lo: v128, hi: v128): void { v128.store(p, lo); v128.store(p, hi, 16); }
 // @ts-ignore: decorator
 @inline function addF64(p: usize, lo: v128, hi: v128): void {
   v128.store(p, f64x2.add(v128.load(p), lo)); v128.store(p, f64x2.add(v128.load(p, 16), hi), 16);
@@ -102,9 +100,9 @@ function ukr_f32(kc: i32, ap: usize, bp: usize, out: usize, ldo: usize, acc: boo
     addF32(out + 2 * ldo, c20, c21); addF32(out + 3 * ldo, c30, c31);
     addF32(out + 4 * ldo, c40, c41);
   } else {
-    rowF32(out, c00, c01); rowF32(out + ldo, c10, c11);
-    rowF32(out + 2 * ldo, c20, c21); rowF32(out + 3 * ldo, c30, c31);
-    rowF32(out + 4 * ldo, c40, c41);
+    row(out, c00, c01); row(out + ldo, c10, c11);
+    row(out + 2 * ldo, c20, c21); row(out + 3 * ldo, c30, c31);
+    row(out + 4 * ldo, c40, c41);
   }
 }
 
@@ -130,9 +128,9 @@ function ukr_f64(kc: i32, ap: usize, bp: usize, out: usize, ldo: usize, acc: boo
     addF64(out + 2 * ldo, c20, c21); addF64(out + 3 * ldo, c30, c31);
     addF64(out + 4 * ldo, c40, c41);
   } else {
-    rowF64(out, c00, c01); rowF64(out + ldo, c10, c11);
-    rowF64(out + 2 * ldo, c20, c21); rowF64(out + 3 * ldo, c30, c31);
-    rowF64(out + 4 * ldo, c40, c41);
+    row(out, c00, c01); row(out + ldo, c10, c11);
+    row(out + 2 * ldo, c20, c21); row(out + 3 * ldo, c30, c31);
+    row(out + 4 * ldo, c40, c41);
   }
 }
 
@@ -161,9 +159,9 @@ function ukr6_f32(kc: i32, ap: usize, bp: usize, out: usize, ldo: usize, acc: bo
     addF32(out + 2 * ldo, c20, c21); addF32(out + 3 * ldo, c30, c31);
     addF32(out + 4 * ldo, c40, c41); addF32(out + 5 * ldo, c50, c51);
   } else {
-    rowF32(out, c00, c01); rowF32(out + ldo, c10, c11);
-    rowF32(out + 2 * ldo, c20, c21); rowF32(out + 3 * ldo, c30, c31);
-    rowF32(out + 4 * ldo, c40, c41); rowF32(out + 5 * ldo, c50, c51);
+    row(out, c00, c01); row(out + ldo, c10, c11);
+    row(out + 2 * ldo, c20, c21); row(out + 3 * ldo, c30, c31);
+    row(out + 4 * ldo, c40, c41); row(out + 5 * ldo, c50, c51);
   }
 }
 
@@ -191,9 +189,9 @@ function ukr6_f64(kc: i32, ap: usize, bp: usize, out: usize, ldo: usize, acc: bo
     addF64(out + 2 * ldo, c20, c21); addF64(out + 3 * ldo, c30, c31);
     addF64(out + 4 * ldo, c40, c41); addF64(out + 5 * ldo, c50, c51);
   } else {
-    rowF64(out, c00, c01); rowF64(out + ldo, c10, c11);
-    rowF64(out + 2 * ldo, c20, c21); rowF64(out + 3 * ldo, c30, c31);
-    rowF64(out + 4 * ldo, c40, c41); rowF64(out + 5 * ldo, c50, c51);
+    row(out, c00, c01); row(out + ldo, c10, c11);
+    row(out + 2 * ldo, c20, c21); row(out + 3 * ldo, c30, c31);
+    row(out + 4 * ldo, c40, c41); row(out + 5 * ldo, c50, c51);
   }
 }
 

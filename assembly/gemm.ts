@@ -70,12 +70,9 @@ function workspaceBytes(m: i32, n: i32, k: i32, es: i32): i32 {
 // @ts-ignore: decorator
 @inline function row(p: usize, lo: v128, hi: v128): void { v128.store(p, lo); v128.store(p, hi, 16); }
 // @ts-ignore: decorator
-@inline function addF32(p: usize, lo: v128, hi: v128): void {
-  v128.store(p, f32x4.add(v128.load(p), lo)); v128.store(p, f32x4.add(v128.load(p, 16), hi), 16);
-}
-// @ts-ignore: decorator
-@inline function addF64(p: usize, lo: v128, hi: v128): void {
-  v128.store(p, f64x2.add(v128.load(p), lo)); v128.store(p, f64x2.add(v128.load(p, 16), hi), 16);
+@inline function addRow<T>(p: usize, lo: v128, hi: v128): void {
+  if (sizeof<T>() == 4) { v128.store(p, f32x4.add(v128.load(p), lo)); v128.store(p, f32x4.add(v128.load(p, 16), hi), 16); }
+  else { v128.store(p, f64x2.add(v128.load(p), lo)); v128.store(p, f64x2.add(v128.load(p, 16), hi), 16); }
 }
 
 function ukr_f32(kc: i32, ap: usize, bp: usize, out: usize, ldo: usize, acc: bool): void {
@@ -96,9 +93,9 @@ function ukr_f32(kc: i32, ap: usize, bp: usize, out: usize, ldo: usize, acc: boo
     ap += 20; bp += 32;
   }
   if (acc) {
-    addF32(out, c00, c01); addF32(out + ldo, c10, c11);
-    addF32(out + 2 * ldo, c20, c21); addF32(out + 3 * ldo, c30, c31);
-    addF32(out + 4 * ldo, c40, c41);
+    addRow<f32>(out, c00, c01); addRow<f32>(out + ldo, c10, c11);
+    addRow<f32>(out + 2 * ldo, c20, c21); addRow<f32>(out + 3 * ldo, c30, c31);
+    addRow<f32>(out + 4 * ldo, c40, c41);
   } else {
     row(out, c00, c01); row(out + ldo, c10, c11);
     row(out + 2 * ldo, c20, c21); row(out + 3 * ldo, c30, c31);
@@ -124,9 +121,9 @@ function ukr_f64(kc: i32, ap: usize, bp: usize, out: usize, ldo: usize, acc: boo
     ap += 40; bp += 32;
   }
   if (acc) {
-    addF64(out, c00, c01); addF64(out + ldo, c10, c11);
-    addF64(out + 2 * ldo, c20, c21); addF64(out + 3 * ldo, c30, c31);
-    addF64(out + 4 * ldo, c40, c41);
+    addRow<f64>(out, c00, c01); addRow<f64>(out + ldo, c10, c11);
+    addRow<f64>(out + 2 * ldo, c20, c21); addRow<f64>(out + 3 * ldo, c30, c31);
+    addRow<f64>(out + 4 * ldo, c40, c41);
   } else {
     row(out, c00, c01); row(out + ldo, c10, c11);
     row(out + 2 * ldo, c20, c21); row(out + 3 * ldo, c30, c31);
@@ -155,9 +152,9 @@ function ukr6_f32(kc: i32, ap: usize, bp: usize, out: usize, ldo: usize, acc: bo
     ap += 24; bp += 32;
   }
   if (acc) {
-    addF32(out, c00, c01); addF32(out + ldo, c10, c11);
-    addF32(out + 2 * ldo, c20, c21); addF32(out + 3 * ldo, c30, c31);
-    addF32(out + 4 * ldo, c40, c41); addF32(out + 5 * ldo, c50, c51);
+    addRow<f32>(out, c00, c01); addRow<f32>(out + ldo, c10, c11);
+    addRow<f32>(out + 2 * ldo, c20, c21); addRow<f32>(out + 3 * ldo, c30, c31);
+    addRow<f32>(out + 4 * ldo, c40, c41); addRow<f32>(out + 5 * ldo, c50, c51);
   } else {
     row(out, c00, c01); row(out + ldo, c10, c11);
     row(out + 2 * ldo, c20, c21); row(out + 3 * ldo, c30, c31);
@@ -185,9 +182,9 @@ function ukr6_f64(kc: i32, ap: usize, bp: usize, out: usize, ldo: usize, acc: bo
     ap += 48; bp += 32;
   }
   if (acc) {
-    addF64(out, c00, c01); addF64(out + ldo, c10, c11);
-    addF64(out + 2 * ldo, c20, c21); addF64(out + 3 * ldo, c30, c31);
-    addF64(out + 4 * ldo, c40, c41); addF64(out + 5 * ldo, c50, c51);
+    addRow<f64>(out, c00, c01); addRow<f64>(out + ldo, c10, c11);
+    addRow<f64>(out + 2 * ldo, c20, c21); addRow<f64>(out + 3 * ldo, c30, c31);
+    addRow<f64>(out + 4 * ldo, c40, c41); addRow<f64>(out + 5 * ldo, c50, c51);
   } else {
     row(out, c00, c01); row(out + ldo, c10, c11);
     row(out + 2 * ldo, c20, c21); row(out + 3 * ldo, c30, c31);
@@ -608,7 +605,7 @@ function gemmImpl<T>(m: i32, n: i32, k: i32, alpha: T, a: usize, sa0: i32, sa1: 
             const h = min(MR, mc - ir);
             const ap = apack + <usize>(ir / MR) * apanel;
             const cp = cblk + <usize>ir * ldcb + <usize>jr * es;
-            // (several call sites on purpose: a single one gets the micro-kernel inlined here by
+            // (two call sites on purpose: a single one gets the micro-kernel inlined here by
             // binaryen, and V8 then schedules it with spills)
             if (h == MR && w == nr && direct) {
               ukr<T>(kc, ap, bp, cp, ldcb, betaEff == 1);

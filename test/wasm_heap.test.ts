@@ -6,7 +6,7 @@
 import { describe, it, expect } from 'vitest';
 import * as torch from '../ts/index.js';
 import { kernelHeap } from '../ts/backend/wasm/runtime.js';
-import { HEAP_START, HEAP_CAP, sizeClass } from '../ts/backend/wasm/heap.js';
+import { Heap, HEAP_START, HEAP_CAP, sizeClass } from '../ts/backend/wasm/heap.js';
 
 const heap = kernelHeap();
 const inHeap = (t: torch.Tensor): boolean => heap!.address((t as any)._storage.data) >= 0;
@@ -143,5 +143,74 @@ describe.skipIf(!heap)('kernel heap', () => {
     expect(heap!.carved - carved).toBeLessThanOrEqual(credit);
     expect(heap!.carved).toBeLessThan(HEAP_START + 64 * 2 ** 20);
     x.dispose();
+  });
+});
+
+// The allocator alone, over a memory of its own: released blocks merge with free neighbours and
+// larger free blocks split, so one workload's released sizes serve another's.
+describe('kernel heap allocator', () => {
+  const KiB = 1024;
+  function fresh(credit: number): { h: Heap; grab: (bytes: number) => number } {
+    const memory = new WebAssembly.Memory({ initial: 1 });
+    let end = 65536;
+    const h = new Heap((bytes) => {
+      const p = end;
+      end += bytes;
+      if (end > memory.buffer.byteLength) memory.grow(Math.ceil((end - memory.buffer.byteLength) / 65536));
+      return p;
+    }, memory);
+    h.credit = credit;
+    const grab = (bytes: number): number => h.array(Uint8Array as never, bytes, bytes)?.byteOffset ?? -1;
+    return { h, grab };
+  }
+
+  it('released neighbours merge: four 16 KiB blocks serve one 64 KiB request without growing', () => {
+    const { h, grab } = fresh(64 * KiB);
+    const ps = [0, 1, 2, 3].map(() => grab(16 * KiB));
+    expect(ps.every((p) => p >= 0)).toBe(true);
+    expect(h.carved).toBe(64 * KiB);
+    expect(grab(16 * KiB)).toBe(-1); // no credit left, nothing free
+    for (const p of [ps[2], ps[0], ps[3], ps[1]]) h.give(p); // in any order
+    expect(h.free).toBe(64 * KiB);
+    expect(grab(64 * KiB)).toBe(Math.min(...ps));
+    expect([h.carved, h.free]).toEqual([64 * KiB, 0]);
+  });
+
+  it('a larger free block splits, and the smallest block that fits is taken', () => {
+    const { h, grab } = fresh(96 * KiB);
+    const big = grab(64 * KiB), small = grab(16 * KiB), fence = grab(16 * KiB);
+    h.give(big);
+    h.give(small);
+    // big and small are neighbours: one free block of 80 KiB; the fence keeps the rest apart
+    expect(grab(20 * KiB)).toBe(big);
+    expect(grab(40 * KiB)).toBe(big + 20 * KiB);
+    expect(grab(20 * KiB)).toBe(big + 60 * KiB);
+    expect(h.free).toBe(0);
+    h.give(fence);
+    h.give(big + 20 * KiB); // 40 KiB and 16 KiB free, apart
+    expect(grab(16 * KiB)).toBe(fence);
+    expect(h.free).toBe(40 * KiB);
+  });
+
+  it('a second workload of other sizes reuses what the first released (no JS-array fallback)', () => {
+    const { h, grab } = fresh(HEAP_CAP);
+    const first = Array.from({ length: 40 }, (_, i) => grab(sizeClass((3 + (i % 5)) * 1_000_000)));
+    expect(first.every((p) => p >= 0)).toBe(true);
+    h.credit = 0; // the heap may not grow any more (the second workload's 178 MB fit in the first's 210)
+    first.forEach((p) => h.give(p));
+    const second = Array.from({ length: 16 }, (_, i) => grab((7 + (i % 3)) * 1_300_000));
+    expect(second.every((p) => p >= 0)).toBe(true);
+  });
+
+  it('a released block is still known as the heap\'s (so the reuse pool never takes it); a second release is ignored', () => {
+    const { h } = fresh(64 * KiB);
+    const a = h.array(Float32Array as never, 4096, 16 * KiB)!;
+    const p = a.byteOffset;
+    h.give(p);
+    expect(h.address(a)).toBe(p);
+    expect(h.address(new Float32Array(4096))).toBe(-1);
+    const free = h.free;
+    h.give(p);
+    expect(h.free).toBe(free);
   });
 });

@@ -2,12 +2,15 @@
 // scratch area that hold CPU results, so the next kernel reads them in place instead of copying
 // them in, and a kernel can write its result straight into one instead of copying it out.
 //
-// Blocks come in size classes (four per power of two, from 4 KiB), are never split or merged, and
-// go back to their class's free list when their storage is released (dispose, scopes, the
-// engine's own releases, or the garbage collector's finalizers between event-loop turns). The
-// heap only grows while no op holds scratch memory, and only by as many bytes as the program has
-// released (plus a first HEAP_START), never past HEAP_CAP: a synchronous loop that never releases anything
-// (its finalizers cannot run inside the loop) gets JS arrays once that credit is spent, exactly as
+// Requests are rounded up to size classes (four per power of two, from 4 KiB). A request takes
+// the smallest free block that holds it, split when larger; a released block merges with free
+// neighbours, so memory freed by one workload serves another of different sizes (without merging,
+// a second model trained in the same process found the heap full of the first one's sizes).
+// Blocks go back when their storage is released (dispose, scopes, the engine's own releases, or
+// the garbage collector's finalizers between event-loop turns). The heap only grows while no op
+// holds scratch memory, and only by as many bytes as the program has released (plus a first
+// HEAP_START), never past HEAP_CAP: a synchronous loop that never releases anything (its
+// finalizers cannot run inside the loop) gets JS arrays once that credit is spent, exactly as
 // without the heap, so memory stays bounded where it was bounded before.
 //
 // Only over a shared memory: growing it never detaches its buffers, so an array over a block
@@ -24,6 +27,12 @@ export function sizeClass(bytes: number): number {
   return Math.max(64, Math.ceil(bytes / q) * q);
 }
 
+/** The bin of a free block of `bytes` (at least 64): the largest size class not above it. */
+const binOf = (bytes: number): number => {
+  const e = 31 - Math.clz32(bytes);
+  return (e - 6) * 4 + ((bytes >>> (e - 2)) & 3);
+};
+
 type ArrayCtor = new (buffer: ArrayBufferLike, offset: number, length: number) => TypedArray;
 
 export class Heap {
@@ -33,11 +42,14 @@ export class Heap {
   free = 0;
   /** bytes the heap may still grow by */
   credit = HEAP_START;
-  private readonly lists = new Map<number, number[]>();
-  /** block address -> its class (every block ever carved) */
-  private readonly blocks = new Map<number, number>();
-  /** blocks handed out and not given back (a second release of one is ignored) */
-  private readonly used = new Set<number>();
+  /** free blocks: address -> size, end address -> address (a release merges through these), and by bin */
+  private readonly freeAt = new Map<number, number>();
+  private readonly freeEnd = new Map<number, number>();
+  private readonly bins: Set<number>[] = [];
+  /** blocks handed out and not given back: address -> size (a second release of one is ignored) */
+  private readonly used = new Map<number, number>();
+  /** the carved address ranges, [start, end) pairs in order (neighbouring carves join) */
+  private readonly ranges: number[] = [];
   /** classes asked for and not served since the last op boundary */
   private wants: number[] = [];
   /** result blocks of the op in progress that no `take` has claimed yet */
@@ -48,9 +60,12 @@ export class Heap {
   /** `carve(bytes)` reserves memory below the scratch area and returns its address, or -1 while an op holds scratch memory. */
   constructor(private readonly carve: (bytes: number) => number, private readonly memory: WebAssembly.Memory) {}
 
-  /** The address of `a` when it is a block's array, else -1. */
+  /** The address of `a` when it is an array over a heap block (in use or released), else -1. */
   address(a: TypedArray): number {
-    return this.ours.has(a.buffer) && this.blocks.has(a.byteOffset) ? a.byteOffset : -1;
+    if (!this.ours.has(a.buffer)) return -1;
+    const p = a.byteOffset, r = this.ranges;
+    for (let i = 0; i < r.length; i += 2) if (p >= r[i] && p < r[i + 1]) return p;
+    return -1;
   }
 
   /** A block for an op's result of `bytes`, which `take` hands over without a copy; -1 when none is free. */
@@ -96,43 +111,71 @@ export class Heap {
     for (const c of w) if (!this.grow(c)) break;
   }
 
-  /** Returns block `p` to its free list. */
+  /** Returns block `p` to the free blocks, merged with free neighbours. */
   give(p: number): void {
-    if (!this.used.delete(p)) return;
-    const c = this.blocks.get(p)!;
-    this.lists.get(c)!.push(p);
-    this.free += c;
+    const size = this.used.get(p);
+    if (size === undefined) return;
+    this.used.delete(p);
+    this.free += size;
+    this.insert(p, size);
   }
 
   /** The program released `bytes` of CPU storage (a block or a JS array): the heap may grow by as much. */
   released(bytes: number): void { this.credit = Math.min(HEAP_CAP, this.credit + bytes); }
 
-  /** A free block of `bytes`' class, carving one when the op boundary allows; -1 when none. */
+  /** A block of `bytes`' class, carving one when the op boundary allows; -1 when none. */
   private block(bytes: number): number {
     if (bytes < HEAP_MIN) return -1;
     const c = sizeClass(bytes);
-    const p = this.lists.get(c)?.pop();
-    if (p !== undefined) {
-      this.free -= c;
-      this.used.add(p);
-      return p;
+    let p = this.fit(c);
+    if (p < 0 && this.grow(c)) p = this.fit(c);
+    if (p < 0) { this.wants.push(c); return -1; }
+    const size = this.freeAt.get(p)!;
+    this.remove(p, size);
+    if (size > c) this.insert(p + c, size - c);
+    this.used.set(p, c);
+    this.free -= c;
+    return p;
+  }
+
+  /** The address of a free block of at least `c` bytes (a class), from the smallest bin that has one; -1 when none. */
+  private fit(c: number): number {
+    for (let b = binOf(c); b < this.bins.length; b++) {
+      const s = this.bins[b];
+      if (s && s.size) for (const p of s) return p;
     }
-    if (this.grow(c)) return this.block(bytes);
-    this.wants.push(c);
     return -1;
   }
 
-  /** Carves a block of class `c` if the credit and the cap allow and no op holds scratch memory. */
+  /** Carves `c` bytes as a free block if the credit and the cap allow and no op holds scratch memory. */
   private grow(c: number): boolean {
     if (c > this.credit || this.carved + c > HEAP_CAP) return false;
     const p = this.carve(c);
     if (p < 0) return false;
     this.credit -= c;
     this.carved += c;
-    this.blocks.set(p, c);
-    if (!this.lists.has(c)) this.lists.set(c, []);
-    this.lists.get(c)!.push(p);
     this.free += c;
+    const r = this.ranges;
+    if (r.length && r[r.length - 1] === p) r[r.length - 1] = p + c;
+    else r.push(p, p + c);
+    this.insert(p, c);
     return true;
+  }
+
+  /** Lists the free range [p, p + size), merged with the free blocks on either side. */
+  private insert(p: number, size: number): void {
+    const next = this.freeAt.get(p + size);
+    if (next !== undefined) { this.remove(p + size, next); size += next; }
+    const prev = this.freeEnd.get(p);
+    if (prev !== undefined) { this.remove(prev, p - prev); size += p - prev; p = prev; }
+    this.freeAt.set(p, size);
+    this.freeEnd.set(p + size, p);
+    (this.bins[binOf(size)] ??= new Set()).add(p);
+  }
+
+  private remove(p: number, size: number): void {
+    this.freeAt.delete(p);
+    this.freeEnd.delete(p + size);
+    this.bins[binOf(size)].delete(p);
   }
 }

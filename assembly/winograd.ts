@@ -62,8 +62,8 @@ function fillRow(dst: usize, plane: usize, y: i32, H: i32, W: i32, pl: i32, L: i
 // @ts-ignore: decorator
 @inline function rowFloats(TW: i32): i32 { return (2 * TW + 5) & ~3; }
 
-// The workspace wino_input_f32 needs: four padded rows and the B^T d rows of every row of tiles.
-export function wino_input_f32_workspace(OH: i32, OW: i32): i32 { return rowFloats((OW + 1) >> 1) * 16 * (((OH + 1) >> 1) + 1) + wino_tiles_workspace(OH, OW); }
+// The workspace wino_input_f32 needs: the 2 TH + 2 padded rows the tiles read, and the B^T d rows of every row of tiles.
+export function wino_input_f32_workspace(OH: i32, OW: i32): i32 { return rowFloats((OW + 1) >> 1) * 4 * (6 * ((OH + 1) >> 1) + 2) + wino_tiles_workspace(OH, OW); }
 
 // Writes, for each of a plane's T tiles (TW per row of tiles), the byte offset of its top-left in a
 // buffer whose rows of tiles are `rowBytes` apart and tile columns `colBytes`, as i32s at tab, plus
@@ -111,16 +111,17 @@ export function wino_input_f32(x: usize, v: usize, cnt: i32, C: i32, H: i32, W: 
   pt: i32, pl: i32, P: i32, ws: usize): void {
   const TH = (OH + 1) >> 1, TW = (OW + 1) >> 1, T = TH * TW, L = rowFloats(TW);
   const Lb = <usize>L << 2, cs = <usize>P << 2, xs = <usize>C * cs;
-  const rows = ws, tr = ws + 4 * Lb, tab = tr + <usize>(4 * TH) * Lb; // input rows; B^T d: four rows per row of tiles; tiles
+  // padded input rows (each filled once: neighbouring rows of tiles share two); B^T d: four rows per row of tiles; tiles
+  const rows = ws, tr = ws + <usize>(2 * TH + 2) * Lb, tab = tr + <usize>(4 * TH) * Lb;
   tileTable(tab, TH, TW, 4 * Lb, 8, OH, OW);
   for (let n = 0; n < cnt; n++) {
     for (let c = 0; c < C; c++) {
       const plane = x + ((<usize>(n * C + c) * <usize>H * <usize>W) << 2);
+      for (let r = 0; r < 2 * TH + 2; r++) fillRow(rows + <usize>r * Lb, plane, r - pt, H, W, pl, L);
       for (let th = 0; th < TH; th++) {
-        for (let r = 0; r < 4; r++) fillRow(rows + <usize>r * Lb, plane, 2 * th - pt + r, H, W, pl, L);
-        const t4 = tr + <usize>(4 * th) * Lb;
+        const t4 = tr + <usize>(4 * th) * Lb, r4 = rows + <usize>(2 * th) * Lb;
         for (let o: usize = 0; o < Lb; o += 16) {
-          const s = rows + o;
+          const s = r4 + o;
           bt(t4 + o, Lb, v128.load(s), v128.load(s + Lb), v128.load(s + 2 * Lb), v128.load(s + 3 * Lb), 4);
         }
       }

@@ -191,6 +191,13 @@ export function wino_output_f32(m: usize, y: usize, bias: usize, cnt: i32, K: i3
         // per tile, its two columns side by side: tiles 0, 1 in lo, 2, 3 in hi
         const lo0 = lo(y00, y01), hi0 = hi(y00, y01), lo1 = lo(y10, y11), hi1 = hi(y10, y11);
         const nt = min(4, T - p);
+        if (nt == 4 && tileFlags(ws, p + 3) == 3 && tileOffset(ws, p + 3) == tileOffset(ws, p) + 24) {
+          // four whole tiles side by side in one row of tiles: two rows of 8 outputs
+          const q = plane + tileOffset(ws, p);
+          v128.store(q, lo0); v128.store(q, hi0, 16);
+          v128.store(q + rowb, lo1); v128.store(q + rowb, hi1, 16);
+          continue;
+        }
         for (let t = 0; t < nt; t++) {
           const q = plane + tileOffset(ws, p + t), f = tileFlags(ws, p + t), two = (f & 1) != 0, second = (f & 2) != 0;
           const a = t < 2 ? lo0 : hi0, b = t < 2 ? lo1 : hi1, lane = t & 1;
